@@ -1,0 +1,87 @@
+package dev.ferry.cluster;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The {@code /kafka-clusters} resource, shaped like Restate's admin API. */
+@RestController
+@RequestMapping({"/kafka-clusters", "/v4/kafka-clusters"})
+@Tag(name = "kafka-clusters", description = "Kafka clusters that subscriptions consume from")
+class KafkaClusterController {
+
+    private final KafkaClusterRegistry registry;
+
+    KafkaClusterController(KafkaClusterRegistry registry) {
+        this.registry = registry;
+    }
+
+    record CreateKafkaClusterRequest(String name, Map<String, String> properties) {
+    }
+
+    record UpdateKafkaClusterRequest(Map<String, String> properties) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    record KafkaClusterResponse(String name, Map<String, String> properties, java.time.Instant createdAt,
+            List<ClusterUsage.ClusterUser> subscriptions, List<String> warnings) {
+
+        static KafkaClusterResponse of(KafkaClusterRegistry.Saved saved) {
+            KafkaClusterView view = saved.cluster();
+            return new KafkaClusterResponse(view.name(), view.properties(), view.createdAt(), view.subscriptions(),
+                    saved.warnings());
+        }
+    }
+
+    record KafkaClusterList(List<KafkaClusterView> clusters) {
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a Kafka cluster", description = "Registers a cluster by name with librdkafka-style"
+            + " or Java client properties; 'bootstrap.servers' is required.")
+    ResponseEntity<KafkaClusterResponse> create(@RequestBody CreateKafkaClusterRequest request) {
+        var saved = registry.create(request.name(), request.properties());
+        return ResponseEntity.created(URI.create("/kafka-clusters/" + saved.cluster().name()))
+                .body(KafkaClusterResponse.of(saved));
+    }
+
+    @GetMapping
+    @Operation(summary = "List Kafka clusters")
+    KafkaClusterList list() {
+        return new KafkaClusterList(registry.list());
+    }
+
+    @GetMapping("/{name}")
+    @Operation(summary = "Describe a Kafka cluster", description = "Includes the subscriptions that use it.")
+    KafkaClusterView get(@PathVariable String name) {
+        return registry.get(name);
+    }
+
+    @PatchMapping("/{name}")
+    @Operation(summary = "Replace a Kafka cluster's properties", description = "Restarts the cluster's consumers.")
+    KafkaClusterResponse update(@PathVariable String name, @RequestBody UpdateKafkaClusterRequest request) {
+        return KafkaClusterResponse.of(registry.replaceProperties(name, request.properties()));
+    }
+
+    @DeleteMapping("/{name}")
+    @Operation(summary = "Delete a Kafka cluster", description = "Refused with 409 while subscriptions use it,"
+            + " unless force=true, which deletes those subscriptions too.")
+    ResponseEntity<Void> delete(@PathVariable String name, @RequestParam(defaultValue = "false") boolean force) {
+        registry.delete(name, force);
+        return ResponseEntity.accepted().build();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.ferry.consumer;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.util.backoff.ExponentialBackOff;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.ferry.cluster.ClientPropertyTranslator;
+import dev.ferry.cluster.ClusterDetails;
+import dev.ferry.cluster.KafkaClusterChanged;
+import dev.ferry.cluster.KafkaClusterDeleted;
+import dev.ferry.cluster.KafkaClusterRegistry;
+import dev.ferry.invocation.InvocationStore;
+import dev.ferry.service.ServiceRegistry;
+import dev.ferry.shared.Ids;
+import dev.ferry.subscription.SubscriptionChanged;
+import dev.ferry.subscription.SubscriptionDetails;
+import dev.ferry.subscription.SubscriptionRegistry;
+import dev.ferry.subscription.SubscriptionState;
+
+/**
+ * Makes the running consumers match the stored subscriptions: starts what is missing, stops what was
+ * deleted or paused, restarts what changed (its subscription or its cluster). Nudged after every
+ * committed change and run on a timer, so changes made through another instance arrive too. Runs on
+ * one thread; nudges that arrive while it runs fold into one more pass.
+ */
+@Component
+class ConsumerReconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsumerReconciler.class);
+
+    private final SubscriptionRegistry subscriptions;
+    private final KafkaClusterRegistry clusters;
+    private final ServiceRegistry services;
+    private final InvocationStore store;
+    private final ConsumerRegistry registry;
+    private final ConsumerProperties properties;
+    private final RecordConverter converter;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ferry-reconciler");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean queued = new AtomicBoolean();
+
+    ConsumerReconciler(SubscriptionRegistry subscriptions, KafkaClusterRegistry clusters, ServiceRegistry services,
+            InvocationStore store, ConsumerRegistry registry, ConsumerProperties properties, JsonMapper json,
+            Clock clock) {
+        this.subscriptions = subscriptions;
+        this.clusters = clusters;
+        this.services = services;
+        this.store = store;
+        this.registry = registry;
+        this.properties = properties;
+        this.converter = new RecordConverter(json, () -> Ids.next("inv_", clock.instant()));
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void onReady() {
+        nudge();
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void on(SubscriptionChanged event) {
+        nudge();
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void on(KafkaClusterChanged event) {
+        nudge();
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void on(KafkaClusterDeleted event) {
+        nudge();
+    }
+
+    @Scheduled(fixedDelayString = "${ferry.consumer.reconcile-interval:10s}")
+    void onTimer() {
+        nudge();
+    }
+
+    /** Asks for a reconcile pass; folds into one already queued. */
+    void nudge() {
+        if (queued.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                queued.set(false);
+                reconcile();
+            });
+        }
+    }
+
+    void reconcile() {
+        if (!registry.isRunning()) {
+            return;
+        }
+        Map<String, Desired> desired = new LinkedHashMap<>();
+        try {
+            for (SubscriptionDetails subscription : subscriptions.desiredState()) {
+                if (subscription.state() != SubscriptionState.RUNNING) {
+                    continue;
+                }
+                Optional<ClusterDetails> cluster = clusters.findDetails(subscription.source().cluster());
+                cluster.ifPresent(details -> desired.put(subscription.id(), new Desired(subscription, details)));
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not read subscriptions; consumers stay as they are until the next pass: {}", e.getMessage());
+            return;
+        }
+        Map<String, String> running = registry.running();
+        running.forEach((id, fingerprint) -> {
+            Desired wanted = desired.get(id);
+            if (wanted == null || !wanted.fingerprint().equals(fingerprint)) {
+                registry.unregister(id);
+            }
+        });
+        Map<String, String> stillRunning = registry.running();
+        desired.forEach((id, wanted) -> {
+            if (!stillRunning.containsKey(id)) {
+                try {
+                    registry.register(id, container(wanted), wanted.fingerprint());
+                } catch (RuntimeException e) {
+                    log.error("Consumer subscription-{} could not start: {}", id, e.getMessage());
+                }
+            }
+        });
+    }
+
+    private record Desired(SubscriptionDetails subscription, ClusterDetails cluster) {
+
+        String fingerprint() {
+            return subscription.updatedAt() + "|" + cluster.updatedAt() + "|" + subscription.options().hashCode();
+        }
+    }
+
+    private ConcurrentMessageListenerContainer<byte[], byte[]> container(Desired desired) {
+        SubscriptionDetails subscription = desired.subscription();
+        Map<String, Object> config = new HashMap<>(desired.cluster().clientProperties());
+        Map<String, String> options = new LinkedHashMap<>(subscription.options());
+        SubscriptionRegistry.FERRY_OPTIONS.forEach(options::remove);
+        options.remove("group.id");
+        config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxPollRecords());
+        config.putAll(ClientPropertyTranslator.toJavaClient(options));
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, subscription.groupId());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+
+        ContainerProperties containerProperties = new ContainerProperties(subscription.source().topic());
+        containerProperties.setGroupId(subscription.groupId());
+        containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+        containerProperties.setPollTimeout(properties.pollTimeout().toMillis());
+        if (!config.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
+            containerProperties.setClientId("ferry-" + subscription.id());
+        }
+        containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter));
+
+        var container = new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<byte[], byte[]>(config),
+                containerProperties);
+        container.setBeanName("subscription-" + subscription.id());
+        container.setConcurrency(properties.concurrency());
+        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+        backOff.setMaxInterval(30_000);
+        container.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+        return container;
+    }
+}

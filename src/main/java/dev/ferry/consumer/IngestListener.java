@@ -1,0 +1,58 @@
+package dev.ferry.consumer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.kafka.listener.BatchMessageListener;
+
+import dev.ferry.invocation.InvocationStore;
+import dev.ferry.invocation.NewInvocation;
+import dev.ferry.service.HandlerTarget;
+import dev.ferry.service.ServiceRegistry;
+import dev.ferry.subscription.SubscriptionDetails;
+
+/**
+ * Writes each polled batch of one subscription as invocations, in one transaction, and returns only once
+ * they are durable; the container then commits the offsets. If the write fails the listener throws, the
+ * container's error handler seeks back and the same batch is written again later: nothing is lost, and
+ * the unique (subscription, topic, partition, offset) constraint keeps it from being stored twice.
+ */
+class IngestListener implements BatchMessageListener<byte[], byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestListener.class);
+
+    private final SubscriptionDetails subscription;
+    private final ServiceRegistry services;
+    private final InvocationStore store;
+    private final RecordConverter converter;
+
+    IngestListener(SubscriptionDetails subscription, ServiceRegistry services, InvocationStore store,
+            RecordConverter converter) {
+        this.subscription = subscription;
+        this.services = services;
+        this.store = store;
+        this.converter = converter;
+    }
+
+    @Override
+    public void onMessage(List<ConsumerRecord<byte[], byte[]>> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("subscriptionId", subscription.id())) {
+            HandlerTarget target = services.findTarget(subscription.sink().service(), subscription.sink().handler())
+                    .orElseThrow(() -> new IllegalStateException("Handler %s of subscription %s is not registered"
+                            .formatted(subscription.sink(), subscription.id())));
+            List<NewInvocation> invocations = new ArrayList<>(records.size());
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                invocations.add(converter.convert(subscription.id(), target, record));
+            }
+            store.enqueue(invocations);
+            log.debug("Stored {} record(s) as invocations", records.size());
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.ferry.dispatch;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.KafkaOrigin;
+import dev.ferry.invocation.RecordHeader;
+import dev.ferry.service.HandlerTarget;
+import dev.ferry.service.InputFormat;
+
+/**
+ * Calls handlers over HTTP with the JDK client, asynchronously: no thread waits for a response.
+ * Connections are kept alive and reused. Every call carries the invocation id as
+ * {@code idempotency-key}; calls of Kafka records carry the record's coordinates and headers.
+ */
+class HandlerClient implements AutoCloseable {
+
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final int EXCERPT = 300;
+
+    private final HttpClient http;
+    private final ExecutorService executor;
+    private final long resultLimit;
+    private final Clock clock;
+
+    HandlerClient(Duration connectTimeout, long resultLimit, Clock clock) {
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "ferry-http-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+        this.resultLimit = resultLimit;
+        this.clock = clock;
+    }
+
+    CompletableFuture<CallResult> call(HandlerTarget target, ClaimedInvocation invocation, Duration timeout) {
+        HttpRequest request;
+        try {
+            request = request(target, invocation, timeout);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new CallResult.Terminal("Ferry could not build the request: "
+                    + e.getMessage()));
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .handle((response, error) -> error == null ? classify(response) : failure(error, timeout));
+    }
+
+    static URI uri(HandlerTarget target, String key) {
+        StringBuilder path = new StringBuilder(target.endpoint().toString()).append('/')
+                .append(encode(target.service())).append('/');
+        if (key != null) {
+            path.append(encode(key)).append('/');
+        }
+        return URI.create(path.append(encode(target.handler())).toString());
+    }
+
+    private HttpRequest request(HandlerTarget target, ClaimedInvocation invocation, Duration timeout) {
+        byte[] input = invocation.input();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(target, invocation.objectKey()))
+                .timeout(timeout)
+                .header("idempotency-key", invocation.id())
+                .header("x-ferry-invocation-id", invocation.id())
+                .header("x-ferry-attempt", Integer.toString(invocation.attempt()));
+        if (input == null || input.length == 0) {
+            builder.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            builder.header("content-type", target.input() == InputFormat.RAW ? "application/octet-stream"
+                    : "application/json");
+            builder.POST(HttpRequest.BodyPublishers.ofByteArray(input));
+        }
+        KafkaOrigin origin = invocation.origin();
+        if (origin != null) {
+            builder.header("restate.subscription.id", origin.subscriptionId())
+                    .header("kafka.topic", origin.topic())
+                    .header("kafka.partition", Integer.toString(origin.partition()))
+                    .header("kafka.offset", Long.toString(origin.offset()));
+            if (origin.timestamp() != null) {
+                builder.header("kafka.timestamp", Long.toString(origin.timestamp().toEpochMilli()));
+            }
+            if (origin.key() != null) {
+                builder.header("kafka.key", Base64.getEncoder().encodeToString(origin.key()));
+            }
+            for (RecordHeader header : invocation.headers()) {
+                forward(builder, header);
+            }
+        }
+        return builder.build();
+    }
+
+    /**
+     * Forwards a record header as {@code kafka.header.<name>}; a value that is not printable ASCII goes as
+     * base64 in {@code kafka.header-base64.<name>}. Names that are not HTTP tokens are dropped.
+     */
+    private static void forward(HttpRequest.Builder builder, RecordHeader header) {
+        if (!TOKEN.matcher(header.name()).matches()) {
+            return;
+        }
+        byte[] value = header.value() == null ? new byte[0] : header.value();
+        boolean printable = true;
+        for (byte b : value) {
+            if (b < 0x20 || b > 0x7e) {
+                printable = false;
+                break;
+            }
+        }
+        if (printable) {
+            builder.header("kafka.header." + header.name(), new String(value, StandardCharsets.US_ASCII).strip());
+        } else {
+            builder.header("kafka.header-base64." + header.name(), Base64.getEncoder().encodeToString(value));
+        }
+    }
+
+    private CallResult classify(HttpResponse<byte[]> response) {
+        int status = response.statusCode();
+        byte[] body = response.body() == null ? new byte[0] : response.body();
+        if (status >= 200 && status < 300) {
+            return new CallResult.Success(body.length > resultLimit ? Arrays.copyOf(body, (int) resultLimit) : body);
+        }
+        String failure = "HTTP " + status + excerpt(body);
+        if (status == 408 || status == 429 || status >= 500) {
+            return new CallResult.Retryable(failure, retryAfter(response.headers()));
+        }
+        return new CallResult.Terminal(failure);
+    }
+
+    private static CallResult failure(Throwable error, Duration timeout) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof HttpTimeoutException) {
+            return new CallResult.Retryable("timeout: no response within " + timeout.toMillis() + "ms", null);
+        }
+        if (cause instanceof IOException) {
+            String message = cause.getMessage() == null ? "" : ": " + cause.getMessage();
+            return new CallResult.Retryable("I/O error: " + cause.getClass().getSimpleName() + message, null);
+        }
+        return new CallResult.Retryable("call failed: " + cause.getClass().getSimpleName(), null);
+    }
+
+    /** {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
+    private Duration retryAfter(HttpHeaders headers) {
+        return headers.firstValue("retry-after").map(String::strip).map(value -> {
+            try {
+                return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                    Duration wait = Duration.between(clock.instant(), at.toInstant());
+                    return wait.isNegative() ? Duration.ZERO : wait;
+                } catch (DateTimeParseException notDate) {
+                    return null;
+                }
+            }
+        }).orElse(null);
+    }
+
+    private static String excerpt(byte[] body) {
+        if (body.length == 0) {
+            return "";
+        }
+        String text = new String(body, 0, Math.min(body.length, EXCERPT), StandardCharsets.UTF_8)
+                .replaceAll("\\s+", " ").strip();
+        return ": " + text + (body.length > EXCERPT ? "…" : "");
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public void close() {
+        http.shutdownNow();
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,311 @@
+package dev.ferry.invocation;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The invocation table's hot path, in batched JDBC: enqueue a poll's records in one statement batch,
+ * claim a batch of runnable invocations, record a batch of outcomes, and promote the next invocation of
+ * each object key whose exclusive holder finished.
+ *
+ * <p>Per-key exclusivity: an exclusive invocation is inserted {@code pending}; promotion makes the
+ * oldest pending invocation of a key {@code ready} only while no invocation of that key is ready,
+ * running, backing off or paused. Promotions run under one transaction-scoped advisory lock, so two
+ * instances never promote two invocations of one key; claims then need no key check at all.
+ */
+@Repository
+public class InvocationStore {
+
+    /** Advisory lock id that serialises promotions across instances ("ferry" in ASCII). */
+    private static final long PROMOTION_LOCK = 0x6665727279L;
+
+    private static final String INSERT = """
+            insert into invocations (id, service, handler, object_key, exclusive_key, status, completion,
+                failure_reason, last_failure, input, headers, subscription_id, topic, kafka_partition, kafka_offset,
+                kafka_timestamp, kafka_key, next_attempt_at, created_at, modified_at, completed_at)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            on conflict on constraint invocations_one_per_record do nothing""";
+
+    private static final String CLAIM = """
+            update invocations i
+               set status = 'running', attempts = i.attempts + 1, lease_owner = ?, lease_until = ?,
+                   first_running_at = coalesce(i.first_running_at, ?), modified_at = ?
+              from (select id from invocations
+                     where status in ('ready', 'backing-off') and next_attempt_at <= ?
+                     order by next_attempt_at
+                     limit ?
+                     for update skip locked) c
+             where i.id = c.id
+            returning i.id, i.service, i.handler, i.object_key, i.exclusive_key, i.input, i.headers,
+                      i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp, i.kafka_key,
+                      i.attempts""";
+
+    private static final String PROMOTE = """
+            update invocations
+               set status = 'ready', next_attempt_at = ?, modified_at = ?
+             where id in (
+                   select (select p.id from invocations p
+                            where p.exclusive_key = k.key and p.status = 'pending'
+                            order by p.seq limit 1)
+                     from unnest(?::text[]) as k(key)
+                    where not exists (select 1 from invocations a
+                                       where a.exclusive_key = k.key
+                                         and a.status in ('ready', 'running', 'backing-off', 'paused')))
+            returning exclusive_key""";
+
+    private static final String SUCCEED = """
+            update invocations set status = 'completed', completion = 'success', result = ?, completed_at = ?,
+                   modified_at = ?, lease_owner = null, lease_until = null, next_attempt_at = null
+             where id = ? and status = 'running' and lease_owner = ?""";
+
+    private static final String FAIL = """
+            update invocations set status = 'completed', completion = 'failure', failure_reason = ?,
+                   last_failure = ?, completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null,
+                   next_attempt_at = null
+             where id = ? and status = 'running' and lease_owner = ?""";
+
+    private static final String RETRY = """
+            update invocations set status = 'backing-off', next_attempt_at = ?, last_failure = ?, modified_at = ?,
+                   lease_owner = null, lease_until = null
+             where id = ? and status = 'running' and lease_owner = ?""";
+
+    private static final String PAUSE = """
+            update invocations set status = 'paused', last_failure = ?, modified_at = ?, lease_owner = null,
+                   lease_until = null, next_attempt_at = null
+             where id = ? and status = 'running' and lease_owner = ?""";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final JsonMapper json;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    InvocationStore(JdbcTemplate jdbc, TransactionTemplate transactions, JsonMapper json,
+            ApplicationEventPublisher events, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.json = json;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores invocations in one transaction, skipping any whose record was stored before, then promotes
+     * the exclusive ones that may run. Returns once the rows are durable.
+     */
+    public void enqueue(List<NewInvocation> invocations) {
+        if (invocations.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = timestamp(clock.instant());
+        transactions.executeWithoutResult(status -> jdbc.batchUpdate(INSERT, invocations, invocations.size(),
+                (statement, invocation) -> bindInsert(statement, invocation, now)));
+        Set<String> keys = new LinkedHashSet<>();
+        for (NewInvocation invocation : invocations) {
+            if (invocation.exclusiveKey() != null) {
+                keys.add(invocation.exclusiveKey());
+            }
+        }
+        promote(keys);
+        events.publishEvent(new InvocationsEnqueued(invocations.size()));
+    }
+
+    private void bindInsert(PreparedStatement statement, NewInvocation invocation, OffsetDateTime now)
+            throws SQLException {
+        boolean completed = invocation.status() == InvocationStatus.COMPLETED;
+        KafkaOrigin origin = invocation.origin();
+        statement.setString(1, invocation.id());
+        statement.setString(2, invocation.service());
+        statement.setString(3, invocation.handler());
+        statement.setString(4, invocation.objectKey());
+        statement.setString(5, invocation.exclusiveKey());
+        statement.setString(6, invocation.status().wire());
+        statement.setString(7, completed ? "failure" : null);
+        statement.setString(8, invocation.failureReason() == null ? null : invocation.failureReason().wire());
+        statement.setString(9, invocation.lastFailure());
+        statement.setBytes(10, invocation.input());
+        statement.setString(11, encodeHeaders(invocation.headers()));
+        if (origin != null) {
+            statement.setString(12, origin.subscriptionId());
+            statement.setString(13, origin.topic());
+            statement.setInt(14, origin.partition());
+            statement.setLong(15, origin.offset());
+            statement.setObject(16, origin.timestamp() == null ? null : timestamp(origin.timestamp()));
+            statement.setBytes(17, origin.key());
+        } else {
+            statement.setNull(12, Types.VARCHAR);
+            statement.setNull(13, Types.VARCHAR);
+            statement.setNull(14, Types.INTEGER);
+            statement.setNull(15, Types.BIGINT);
+            statement.setNull(16, Types.TIMESTAMP_WITH_TIMEZONE);
+            statement.setNull(17, Types.BINARY);
+        }
+        statement.setObject(18, invocation.status() == InvocationStatus.READY ? now : null);
+        statement.setObject(19, now);
+        statement.setObject(20, now);
+        statement.setObject(21, completed ? now : null);
+    }
+
+    /**
+     * Claims up to {@code max} runnable invocations for {@code owner}, leasing them until
+     * {@code now + lease}; an instance that dies loses its leases and others take the work over.
+     */
+    public List<ClaimedInvocation> claim(String owner, int max, Duration lease) {
+        OffsetDateTime now = timestamp(clock.instant());
+        return jdbc.query(CLAIM, this::claimed, owner, now.plus(lease), now, now, now, max);
+    }
+
+    private ClaimedInvocation claimed(ResultSet row, int rowNum) throws SQLException {
+        String subscription = row.getString("subscription_id");
+        KafkaOrigin origin = null;
+        if (subscription != null) {
+            OffsetDateTime recordTime = row.getObject("kafka_timestamp", OffsetDateTime.class);
+            origin = new KafkaOrigin(subscription, row.getString("topic"), row.getInt("kafka_partition"),
+                    row.getLong("kafka_offset"), recordTime == null ? null : recordTime.toInstant(),
+                    row.getBytes("kafka_key"));
+        }
+        return new ClaimedInvocation(row.getString("id"), row.getString("service"), row.getString("handler"),
+                row.getString("object_key"), row.getString("exclusive_key") != null, row.getBytes("input"),
+                decodeHeaders(row.getString("headers")), origin, row.getInt("attempts"));
+    }
+
+    /**
+     * Records the outcomes of finished attempts in one transaction. An outcome whose invocation is no
+     * longer leased by {@code owner} (cancelled meanwhile, or taken over after a lost lease) is ignored.
+     */
+    public void record(String owner, List<Outcome> outcomes, Set<String> releasedKeys) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = timestamp(clock.instant());
+        List<Object[]> succeeded = new ArrayList<>();
+        List<Object[]> failed = new ArrayList<>();
+        List<Object[]> retrying = new ArrayList<>();
+        List<Object[]> paused = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            switch (outcome) {
+                case Outcome.Succeeded s -> succeeded.add(new Object[] {s.result(), now, now, s.id(), owner});
+                case Outcome.Failed f -> failed.add(new Object[] {f.reason().wire(), f.failure(), now, now, f.id(), owner});
+                case Outcome.Retrying r -> retrying.add(new Object[] {timestamp(r.nextAttemptAt()), r.failure(), now,
+                        r.id(), owner});
+                case Outcome.Paused p -> paused.add(new Object[] {p.failure(), now, p.id(), owner});
+            }
+        }
+        transactions.executeWithoutResult(status -> {
+            batch(SUCCEED, succeeded);
+            batch(FAIL, failed);
+            batch(RETRY, retrying);
+            batch(PAUSE, paused);
+        });
+        promote(releasedKeys);
+    }
+
+    private void batch(String sql, List<Object[]> arguments) {
+        if (!arguments.isEmpty()) {
+            jdbc.batchUpdate(sql, arguments);
+        }
+    }
+
+    /**
+     * Makes the oldest pending invocation of each key ready where nothing else holds the key.
+     *
+     * @return how many invocations became ready
+     */
+    public int promote(Set<String> exclusiveKeys) {
+        if (exclusiveKeys.isEmpty()) {
+            return 0;
+        }
+        OffsetDateTime now = timestamp(clock.instant());
+        Integer promoted = transactions.execute(status -> {
+            jdbc.queryForObject("select pg_advisory_xact_lock(?)", Object.class, PROMOTION_LOCK);
+            return jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now,
+                    exclusiveKeys.toArray(String[]::new)).size();
+        });
+        return promoted == null ? 0 : promoted;
+    }
+
+    /** Promotes every key that has pending invocations and no holder; a safety net run on a timer. */
+    public int promoteAll() {
+        List<String> keys = jdbc.queryForList("""
+                select distinct p.exclusive_key from invocations p
+                 where p.status = 'pending'
+                   and not exists (select 1 from invocations a
+                                    where a.exclusive_key = p.exclusive_key
+                                      and a.status in ('ready', 'running', 'backing-off', 'paused'))
+                 limit 10000""", String.class);
+        return promote(new LinkedHashSet<>(keys));
+    }
+
+    /** Extends the leases of everything {@code owner} is running. */
+    public int renewLeases(String owner, Duration lease) {
+        OffsetDateTime now = timestamp(clock.instant());
+        return jdbc.update("update invocations set lease_until = ? where status = 'running' and lease_owner = ?",
+                now.plus(lease), owner);
+    }
+
+    /** Makes invocations whose lease ran out (their instance died) ready again. */
+    public int recoverExpiredLeases() {
+        OffsetDateTime now = timestamp(clock.instant());
+        return jdbc.update("""
+                update invocations set status = 'ready', next_attempt_at = ?, lease_owner = null, lease_until = null,
+                       modified_at = ?
+                 where status = 'running' and lease_until < ?""", now, now, now);
+    }
+
+    /** Hands back what {@code owner} still runs at shutdown, so the next instance starts it at once. */
+    public int release(String owner) {
+        OffsetDateTime now = timestamp(clock.instant());
+        return jdbc.update("""
+                update invocations set status = 'ready', next_attempt_at = ?, lease_owner = null, lease_until = null,
+                       modified_at = ?
+                 where status = 'running' and lease_owner = ?""", now, now, owner);
+    }
+
+    private String encodeHeaders(List<RecordHeader> headers) {
+        if (headers == null || headers.isEmpty()) {
+            return null;
+        }
+        List<List<String>> pairs = new ArrayList<>(headers.size());
+        for (RecordHeader header : headers) {
+            pairs.add(List.of(header.name(),
+                    header.value() == null ? "" : Base64.getEncoder().encodeToString(header.value())));
+        }
+        return json.writeValueAsString(pairs);
+    }
+
+    private List<RecordHeader> decodeHeaders(String encoded) {
+        if (encoded == null) {
+            return List.of();
+        }
+        List<List<String>> pairs = json.readValue(encoded, new TypeReference<List<List<String>>>() {
+        });
+        List<RecordHeader> headers = new ArrayList<>(pairs.size());
+        for (List<String> pair : pairs) {
+            headers.add(new RecordHeader(pair.get(0), Base64.getDecoder().decode(pair.get(1))));
+        }
+        return headers;
+    }
+
+    static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,10 @@
+package dev.ferry.service;
+
+import java.util.List;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface RegisteredServiceRepository extends JpaRepository<RegisteredService, String> {
+
+    List<RegisteredService> findAllByOrderByNameAsc();
+}

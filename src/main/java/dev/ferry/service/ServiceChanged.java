@@ -1,0 +1,5 @@
+package dev.ferry.service;
+
+/** A service was registered or deleted. */
+public record ServiceChanged(String name) {
+}

@@ -1,0 +1,13 @@
+package dev.ferry.service;
+
+import java.util.List;
+
+/**
+ * What uses a service. Implemented by the subscription feature so that a service in use is not
+ * deleted, without this feature depending on it.
+ */
+public interface ServiceUsage {
+
+    /** Ids of the subscriptions whose sink is a handler of the named service. */
+    List<String> subscriptionsOf(String serviceName);
+}

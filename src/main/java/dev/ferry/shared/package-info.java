@@ -1,0 +1,2 @@
+/** Small building blocks every feature uses, such as identifier generation. */
+package dev.ferry.shared;

@@ -1,0 +1,76 @@
+package dev.ferry.subscription;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The {@code /subscriptions} resource, shaped like Restate's admin API. */
+@RestController
+@RequestMapping({"/subscriptions", "/v4/subscriptions"})
+@Tag(name = "subscriptions", description = "Handlers subscribed to Kafka topics")
+class SubscriptionController {
+
+    private final SubscriptionRegistry registry;
+
+    SubscriptionController(SubscriptionRegistry registry) {
+        this.registry = registry;
+    }
+
+    record CreateSubscriptionRequest(String source, String sink, Map<String, String> options) {
+    }
+
+    record SubscriptionList(List<SubscriptionView> subscriptions) {
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a subscription", description = "source kafka://CLUSTER/TOPIC, sink"
+            + " service://SERVICE/HANDLER, options are consumer properties (group.id defaults to the id).")
+    ResponseEntity<SubscriptionView> create(@RequestBody CreateSubscriptionRequest request) {
+        SubscriptionView view = registry.create(request.source(), request.sink(), request.options());
+        return ResponseEntity.created(URI.create("/subscriptions/" + view.id())).body(view);
+    }
+
+    @GetMapping
+    @Operation(summary = "List subscriptions", description = "Optionally filtered by exact source or sink.")
+    SubscriptionList list(@RequestParam(required = false) String source, @RequestParam(required = false) String sink) {
+        return new SubscriptionList(registry.list(source, sink));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Describe a subscription")
+    SubscriptionView get(@PathVariable String id) {
+        return registry.get(id);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a subscription", description = "Stops its consumer group; invocations already"
+            + " enqueued still run.")
+    ResponseEntity<Void> delete(@PathVariable String id) {
+        registry.delete(id);
+        return ResponseEntity.accepted().build();
+    }
+
+    @PostMapping("/{id}/pause")
+    @Operation(summary = "Pause a subscription", description = "Stops consuming; the group keeps its offsets.")
+    SubscriptionView pause(@PathVariable String id) {
+        return registry.pause(id);
+    }
+
+    @PostMapping("/{id}/resume")
+    @Operation(summary = "Resume a subscription", description = "Continues from the committed offsets.")
+    SubscriptionView resume(@PathVariable String id) {
+        return registry.resume(id);
+    }
+}

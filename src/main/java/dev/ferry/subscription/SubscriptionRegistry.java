@@ -1,0 +1,189 @@
+package dev.ferry.subscription;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.ferry.cluster.ClientPropertyTranslator;
+import dev.ferry.cluster.ClusterUsage;
+import dev.ferry.cluster.KafkaClusterRegistry;
+import dev.ferry.cluster.Secrets;
+import dev.ferry.service.ServiceRegistry;
+import dev.ferry.service.ServiceUsage;
+import dev.ferry.shared.Ids;
+import dev.ferry.web.InvalidRequest;
+
+/**
+ * The desired state of subscriptions. Every change publishes {@link SubscriptionChanged}, which the
+ * consumer feature reacts to once the transaction has committed.
+ */
+@Service
+public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
+
+    private static final Logger log = LoggerFactory.getLogger(SubscriptionRegistry.class);
+
+    /** Options that configure Ferry itself rather than the Kafka consumer. */
+    public static final Set<String> FERRY_OPTIONS = Set.of("dead-letter.topic", "max-in-flight");
+
+    private final SubscriptionRepository repository;
+    private final KafkaClusterRegistry clusters;
+    private final ServiceRegistry services;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    /** The registries are injected lazily: they ask this one what uses their clusters and services. */
+    SubscriptionRegistry(SubscriptionRepository repository, @Lazy KafkaClusterRegistry clusters,
+            @Lazy ServiceRegistry services, ApplicationEventPublisher events, Clock clock) {
+        this.repository = repository;
+        this.clusters = clusters;
+        this.services = services;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public SubscriptionView create(String sourceUri, String sinkUri, Map<String, String> requestedOptions) {
+        KafkaSource source = KafkaSource.parse(sourceUri);
+        ServiceSink sink = ServiceSink.parse(sinkUri);
+        if (!clusters.exists(source.cluster())) {
+            throw InvalidRequest.of("source", "Kafka cluster '%s' does not exist. Create it with POST /kafka-clusters,"
+                    .formatted(source.cluster()) + " or pick one from GET /kafka-clusters.");
+        }
+        if (services.findTarget(sink.service(), sink.handler()).isEmpty()) {
+            boolean serviceExists = services.list().stream().anyMatch(view -> view.name().equals(sink.service()));
+            throw InvalidRequest.of("sink", serviceExists
+                    ? "Service '%s' has no handler '%s'. See its handlers with GET /services/%s."
+                            .formatted(sink.service(), sink.handler(), sink.service())
+                    : "Service '%s' is not registered. Register it with POST /services first.".formatted(sink.service()));
+        }
+        Map<String, String> options = new LinkedHashMap<>(requestedOptions == null ? Map.of() : requestedOptions);
+        options.forEach((key, value) -> {
+            if (value == null) {
+                throw InvalidRequest.of("options", "Option '%s' has no value; give it a string value.".formatted(key));
+            }
+        });
+        ClientPropertyTranslator.validateConsumerOptions(options, FERRY_OPTIONS);
+        validateFerryOptions(options);
+        String id = Ids.next("sub_", clock.instant());
+        options.putIfAbsent("group.id", id);
+        Subscription subscription = repository.save(new Subscription(id, source, sink, options, clock.instant()));
+        events.publishEvent(new SubscriptionChanged(id));
+        log.info("Subscription {} created: {} -> {}", id, source, sink);
+        return view(subscription);
+    }
+
+    @Transactional(readOnly = true)
+    public List<SubscriptionView> list(String source, String sink) {
+        return repository.findAllByOrderByCreatedAtAsc().stream()
+                .filter(subscription -> source == null || subscription.source().toString().equals(source))
+                .filter(subscription -> sink == null || subscription.sink().toString().equals(sink))
+                .map(SubscriptionRegistry::view)
+                .toList();
+    }
+
+    @Transactional(readOnly = true)
+    public SubscriptionView get(String id) {
+        return view(find(id));
+    }
+
+    @Transactional
+    public void delete(String id) {
+        repository.delete(find(id));
+        events.publishEvent(new SubscriptionChanged(id));
+        log.info("Subscription {} deleted; invocations already enqueued still run", id);
+    }
+
+    @Transactional
+    public SubscriptionView pause(String id) {
+        return changeState(id, SubscriptionState.PAUSED);
+    }
+
+    @Transactional
+    public SubscriptionView resume(String id) {
+        return changeState(id, SubscriptionState.RUNNING);
+    }
+
+    /** Every subscription, for the consumer reconciler. */
+    @Transactional(readOnly = true)
+    public List<SubscriptionDetails> desiredState() {
+        return repository.findAllByOrderByCreatedAtAsc().stream().map(SubscriptionRegistry::details).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<SubscriptionDetails> findDetails(String id) {
+        return repository.findById(id).map(SubscriptionRegistry::details);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<ClusterUser> usersOf(String clusterName) {
+        return repository.findByClusterNameOrderByCreatedAtAsc(clusterName).stream()
+                .map(subscription -> new ClusterUser(subscription.id(), subscription.source().toString(),
+                        subscription.sink().toString()))
+                .toList();
+    }
+
+    @Override
+    @Transactional
+    public void releaseAll(String clusterName) {
+        for (Subscription subscription : repository.findByClusterNameOrderByCreatedAtAsc(clusterName)) {
+            delete(subscription.id());
+        }
+        repository.flush();
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<String> subscriptionsOf(String serviceName) {
+        return repository.findByServiceNameOrderByCreatedAtAsc(serviceName).stream().map(Subscription::id).toList();
+    }
+
+    private SubscriptionView changeState(String id, SubscriptionState state) {
+        Subscription subscription = find(id);
+        if (subscription.state() != state) {
+            subscription.changeState(state, clock.instant());
+            events.publishEvent(new SubscriptionChanged(id));
+            log.info("Subscription {} {}", id, state == SubscriptionState.PAUSED ? "paused" : "resumed");
+        }
+        return view(subscription);
+    }
+
+    private Subscription find(String id) {
+        return repository.findById(id).orElseThrow(() -> SubscriptionNotFound.of(id));
+    }
+
+    private static void validateFerryOptions(Map<String, String> options) {
+        String maxInFlight = options.get("max-in-flight");
+        if (maxInFlight != null) {
+            try {
+                if (Integer.parseInt(maxInFlight) < 1) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw InvalidRequest.of("options", "Option 'max-in-flight' must be a whole number of 1 or more, not '%s'."
+                        .formatted(maxInFlight));
+            }
+        }
+    }
+
+    private static SubscriptionView view(Subscription subscription) {
+        SubscriptionView view = SubscriptionView.of(subscription);
+        return new SubscriptionView(view.id(), view.source(), view.sink(), Secrets.mask(view.options()), view.state(),
+                view.createdAt());
+    }
+
+    private static SubscriptionDetails details(Subscription subscription) {
+        return new SubscriptionDetails(subscription.id(), subscription.source(), subscription.sink(),
+                subscription.options(), subscription.state(), subscription.updatedAt());
+    }
+}

@@ -1,0 +1,6 @@
+package dev.ferry.subscription;
+
+/** What the user asked a subscription to do. */
+public enum SubscriptionState {
+    RUNNING, PAUSED
+}

@@ -1,0 +1,89 @@
+package dev.ferry.web;
+
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every error into an RFC 9457 problem. Domain exceptions carry their own type, title and
+ * detail; framework errors (unreadable JSON, failed validation) are rewritten so the detail says what
+ * to fix without echoing payloads or stack traces.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(FerryException.class)
+    ResponseEntity<ProblemDetail> on(FerryException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.detail());
+        problem.setType(e.type());
+        problem.setTitle(e.title());
+        e.fields().forEach(problem::setProperty);
+        return ResponseEntity.status(e.status()).body(problem);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> on(MethodArgumentTypeMismatchException e) {
+        return on(InvalidRequest.of(e.getName(),
+                "Parameter '%s' has an invalid value; check its format.".formatted(e.getName())));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = "The request body is not valid JSON for this operation: " + conciseCause(e)
+                + ". Send a JSON object with the documented fields.";
+        return problem(HttpStatus.BAD_REQUEST, detail);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = e.getBindingResult().getFieldErrors().stream()
+                .map(error -> "'%s' %s".formatted(error.getField(), error.getDefaultMessage()))
+                .collect(Collectors.joining("; "));
+        return problem(HttpStatus.BAD_REQUEST, detail.isEmpty() ? "The request is invalid." : detail + ".");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> onUnexpected(Exception e) {
+        log.error("Unexpected error while handling a request", e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "Ferry could not complete the request because of an internal error; nothing was changed"
+                        + " unless the response said so. See Ferry's log for details.");
+        problem.setTitle("Internal error");
+        return ResponseEntity.internalServerError().body(problem);
+    }
+
+    private static ResponseEntity<Object> problem(HttpStatus status, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle("Invalid request");
+        problem.setType(java.net.URI.create("https://ferry.dev/problems/invalid-request"));
+        return ResponseEntity.status(status).body(problem);
+    }
+
+    /** The first line of the parser's complaint, without the payload it quotes. */
+    private static String conciseCause(HttpMessageNotReadableException e) {
+        Throwable cause = e.getMostSpecificCause();
+        String message = cause.getMessage() == null ? "unreadable body" : cause.getMessage();
+        int cut = message.indexOf('\n');
+        message = cut > 0 ? message.substring(0, cut) : message;
+        int source = message.indexOf(" at [Source");
+        return source > 0 ? message.substring(0, source) : message;
+    }
+
+}

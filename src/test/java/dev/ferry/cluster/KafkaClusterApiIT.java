@@ -1,0 +1,129 @@
+package dev.ferry.cluster;
+
+import static dev.ferry.testsupport.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.ferry.testsupport.Api;
+import dev.ferry.testsupport.Api.Reply;
+import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.TestInfrastructure;
+
+class KafkaClusterApiIT {
+
+    private static FerryInstance ferry;
+    private static Api api;
+    private static String brokers;
+
+    @BeforeAll
+    static void start() {
+        brokers = TestInfrastructure.kafka().bootstrapServers();
+        ferry = FerryInstance.start("cluster_api", Map.of());
+        api = ferry.api();
+    }
+
+    @AfterAll
+    static void stop() {
+        ferry.close();
+    }
+
+    @Test
+    void createsAClusterAndMasksItsSecrets() {
+        Reply created = api.post("/kafka-clusters", json("""
+                {'name':'prod-eu','properties':{'bootstrap.servers':'%s','security.protocol':'SASL_PLAINTEXT',
+                 'sasl.mechanisms':'PLAIN','sasl.username':'alice','sasl.password':'s3cret'}}""".formatted(brokers)));
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.location()).endsWith("/kafka-clusters/prod-eu");
+        assertThat(created.body().get("name").asString()).isEqualTo("prod-eu");
+        assertThat(created.body().get("properties").get("sasl.password").asString()).isEqualTo("***");
+        assertThat(created.body().get("properties").get("sasl.username").asString()).isEqualTo("***");
+        assertThat(created.body().get("properties").get("bootstrap.servers").asString()).isEqualTo(brokers);
+        assertThat(created.body().has("created_at")).isTrue();
+        assertThat(created.text()).doesNotContain("s3cret").doesNotContain("alice");
+
+        Reply described = api.get("/kafka-clusters/prod-eu");
+        assertThat(described.status()).isEqualTo(200);
+        assertThat(described.text()).doesNotContain("s3cret");
+        assertThat(described.body().get("subscriptions").isArray()).isTrue();
+        assertThat(api.get("/kafka-clusters").body().get("clusters").findValuesAsString("name")).contains("prod-eu");
+    }
+
+    @Test
+    void refusesADuplicateName() {
+        api.post("/kafka-clusters", json("{'name':'dup','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+
+        Reply again = api.post("/kafka-clusters", json("{'name':'dup','properties':{'bootstrap.servers':'x:1'}}"));
+
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(again.body().get("detail").asString()).contains("'dup' already exists");
+        assertThat(api.get("/kafka-clusters/dup").body().get("properties").get("bootstrap.servers").asString())
+                .isEqualTo(brokers);
+    }
+
+    @Test
+    void explainsWhatIsWrongWithBadInput() {
+        assertThat(problem(api.post("/kafka-clusters", json("{'name':'bad name!','properties':{'bootstrap.servers':'b:1'}}"))))
+                .contains("Cluster name 'bad name!' is not valid");
+        assertThat(problem(api.post("/kafka-clusters", json("{'name':'nobrokers','properties':{'client.id':'x'}}"))))
+                .contains("'bootstrap.servers' is required");
+        assertThat(problem(api.post("/kafka-clusters", json("{'name':'typo','properties':{'bootstrap.servers':'b:1','sasl.mechanism5':'PLAIN'}}"))))
+                .contains("'sasl.mechanism5' is not a Kafka client property").contains("Did you mean");
+        assertThat(problem(api.post("/kafka-clusters", json("{'name':'noprops'}"))))
+                .contains("'properties' is required");
+        assertThat(problem(api.post("/kafka-clusters", "{not json"))).contains("not valid JSON");
+        assertThat(api.get("/kafka-clusters").text()).doesNotContain("nobrokers", "typo", "noprops");
+    }
+
+    @Test
+    void replacesPropertiesWithPatch() {
+        api.post("/kafka-clusters", json("{'name':'patched','properties':{'bootstrap.servers':'%s','client.id':'a'}}"
+                .formatted(brokers)));
+
+        Reply patched = api.patch("/kafka-clusters/patched", json("{'properties':{'bootstrap.servers':'%s'}}"
+                .formatted(brokers)));
+
+        assertThat(patched.status()).isEqualTo(200);
+        assertThat(patched.body().get("properties").has("client.id")).isFalse();
+        assertThat(api.patch("/kafka-clusters/missing", json("{'properties':{'bootstrap.servers':'b:1'}}")).status())
+                .isEqualTo(404);
+        Reply masked = api.patch("/kafka-clusters/patched", json("{'properties':{'bootstrap.servers':'b:1','sasl.password':'***'}}"));
+        assertThat(masked.status()).isEqualTo(400);
+        assertThat(masked.body().get("detail").asString()).contains("masked value");
+    }
+
+    @Test
+    void refusesToDeleteAClusterInUseUnlessForced() {
+        try (var handler = dev.ferry.testsupport.HandlerServer.start()) {
+            api.post("/kafka-clusters", json("{'name':'busy','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+            api.post("/services", json("{'name':'Busy','type':'SERVICE','endpoint':'%s','handlers':[{'name':'run'}]}"
+                    .formatted(handler.endpoint())));
+            String subscription = api.post("/subscriptions", json(
+                    "{'source':'kafka://busy/busy-topic','sink':'service://Busy/run'}")).body().get("id").asString();
+
+            Reply refused = api.delete("/kafka-clusters/busy");
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.body().get("detail").asString()).contains(subscription).contains("force=true");
+            assertThat(api.get("/kafka-clusters/busy").body().get("subscriptions").findValuesAsString("id"))
+                    .containsExactly(subscription);
+
+            assertThat(api.delete("/kafka-clusters/busy?force=true").status()).isEqualTo(202);
+            assertThat(api.get("/kafka-clusters/busy").status()).isEqualTo(404);
+            assertThat(api.get("/subscriptions/" + subscription).status()).isEqualTo(404);
+        }
+        assertThat(api.delete("/kafka-clusters/never-existed").status()).isEqualTo(404);
+    }
+
+    private static String problem(Reply reply) {
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.body().has("title")).isTrue();
+        return reply.body().get("detail").asString();
+    }
+}

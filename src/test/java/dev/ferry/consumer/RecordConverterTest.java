@@ -1,0 +1,89 @@
+package dev.ferry.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.ferry.invocation.FailureReason;
+import dev.ferry.invocation.InvocationStatus;
+import dev.ferry.invocation.NewInvocation;
+import dev.ferry.service.HandlerTarget;
+import dev.ferry.service.HandlerType;
+import dev.ferry.service.InputFormat;
+import dev.ferry.service.RetrySettings;
+import dev.ferry.service.ServiceType;
+
+class RecordConverterTest {
+
+    private final RecordConverter converter = new RecordConverter(JsonMapper.builder().build(), () -> "inv_1");
+
+    @Test
+    void exclusiveHandlersQueueByObjectKey() {
+        NewInvocation invocation = converter.convert("sub_1", target(ServiceType.VIRTUAL_OBJECT, HandlerType.EXCLUSIVE,
+                InputFormat.JSON), record("alice", "{\"amount\":1}"));
+
+        assertThat(invocation.status()).isEqualTo(InvocationStatus.PENDING);
+        assertThat(invocation.exclusiveKey()).isEqualTo("Account/alice");
+        assertThat(invocation.objectKey()).isEqualTo("alice");
+    }
+
+    @Test
+    void sharedAndServiceHandlersAreReadyAtOnce() {
+        assertThat(converter.convert("sub_1", target(ServiceType.VIRTUAL_OBJECT, HandlerType.SHARED, InputFormat.JSON),
+                record("alice", "1")).status()).isEqualTo(InvocationStatus.READY);
+        NewInvocation service = converter.convert("sub_1", target(ServiceType.SERVICE, null, InputFormat.JSON),
+                record(null, "[1,2]"));
+        assertThat(service.status()).isEqualTo(InvocationStatus.READY);
+        assertThat(service.objectKey()).isNull();
+    }
+
+    @Test
+    void keyedTargetsFailRecordsWithoutAValidUtf8Key() {
+        HandlerTarget object = target(ServiceType.VIRTUAL_OBJECT, HandlerType.EXCLUSIVE, InputFormat.JSON);
+
+        NewInvocation noKey = converter.convert("sub_1", object, record(null, "{}"));
+        ConsumerRecord<byte[], byte[]> binaryKey = new ConsumerRecord<>("t", 0, 0, new byte[] {(byte) 0xc3, 0x28},
+                "{}".getBytes(StandardCharsets.UTF_8));
+        NewInvocation badKey = converter.convert("sub_1", object, binaryKey);
+
+        assertThat(noKey.status()).isEqualTo(InvocationStatus.COMPLETED);
+        assertThat(noKey.failureReason()).isEqualTo(FailureReason.INVALID_KEY);
+        assertThat(badKey.failureReason()).isEqualTo(FailureReason.INVALID_KEY);
+        assertThat(badKey.lastFailure()).contains("UTF-8");
+    }
+
+    @Test
+    void jsonHandlersFailValuesThatAreNotJson() {
+        HandlerTarget json = target(ServiceType.SERVICE, null, InputFormat.JSON);
+
+        assertThat(converter.convert("sub_1", json, record(null, "not json")).failureReason())
+                .isEqualTo(FailureReason.INVALID_PAYLOAD);
+        assertThat(converter.convert("sub_1", json, record(null, "{\"a\":1} {\"b\":2}")).failureReason())
+                .isEqualTo(FailureReason.INVALID_PAYLOAD);
+        assertThat(converter.convert("sub_1", json, record(null, "{\"a\":")).failureReason())
+                .isEqualTo(FailureReason.INVALID_PAYLOAD);
+        assertThat(converter.convert("sub_1", json, record(null, null)).status()).isEqualTo(InvocationStatus.READY);
+    }
+
+    @Test
+    void rawHandlersTakeAnyBytes() {
+        NewInvocation raw = converter.convert("sub_1", target(ServiceType.SERVICE, null, InputFormat.RAW),
+                record(null, "not json"));
+        assertThat(raw.status()).isEqualTo(InvocationStatus.READY);
+    }
+
+    private static HandlerTarget target(ServiceType serviceType, HandlerType handlerType, InputFormat input) {
+        return new HandlerTarget("Account", "deposit", serviceType, handlerType, URI.create("http://127.0.0.1:1"),
+                input, null, RetrySettings.inherit());
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(String key, String value) {
+        return new ConsumerRecord<>("orders", 0, 7, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+}

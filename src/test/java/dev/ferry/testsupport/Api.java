@@ -1,0 +1,74 @@
+package dev.ferry.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small client for Ferry's REST API in tests: JSON in, status and JSON out. */
+public final class Api {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Api(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** A response: its status, headers and body parsed as JSON (a missing node when empty). */
+    public record Reply(int status, java.net.http.HttpHeaders headers, JsonNode body, String text) {
+
+        public String location() {
+            return headers.firstValue("location").orElse(null);
+        }
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    public Reply post(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Reply patch(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
+    private Reply send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            JsonNode body = text == null || text.isBlank() ? JSON.missingNode() : JSON.readTree(text);
+            return new Reply(response.statusCode(), response.headers(), body, text);
+        } catch (IOException e) {
+            throw new IllegalStateException("Request to Ferry failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** JSON text from a template with single quotes, for readable test bodies. */
+    public static String json(String singleQuoted) {
+        return singleQuoted.replace('\'', '"');
+    }
+}

@@ -1,0 +1,72 @@
+package dev.ferry.testsupport;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.ferry.FerryApplication;
+
+/**
+ * A real Ferry, started in this JVM on 127.0.0.1 and a random port, against a database of the shared
+ * test PostgreSQL. Tests talk to it through its REST API, as a user does.
+ */
+public final class FerryInstance implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final String databaseUrl;
+
+    private FerryInstance(ConfigurableApplicationContext context, String databaseUrl) {
+        this.context = context;
+        this.databaseUrl = databaseUrl;
+    }
+
+    /** Starts Ferry on a fresh database. */
+    public static FerryInstance start(String name, Map<String, String> properties) {
+        return startOn(TestInfrastructure.freshDatabase(name), properties);
+    }
+
+    /** Starts Ferry on the given database, e.g. one an earlier instance used. */
+    public static FerryInstance startOn(String databaseUrl, Map<String, String> properties) {
+        EmbeddedDatabase database = TestInfrastructure.database();
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("server.address", "127.0.0.1");
+        all.put("server.port", "0");
+        all.put("spring.datasource.url", databaseUrl);
+        all.put("spring.datasource.username", database.username());
+        all.put("spring.datasource.password", database.password());
+        all.put("ferry.dispatch.poll-interval", "200ms");
+        all.put("ferry.consumer.reconcile-interval", "2s");
+        all.put("spring.main.banner-mode", "off");
+        all.putAll(properties);
+        // as command-line arguments, so they win over application.yml
+        String[] arguments = all.entrySet().stream().map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+                .toArray(String[]::new);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(FerryApplication.class).run(arguments);
+        return new FerryInstance(context, databaseUrl);
+    }
+
+    public String baseUrl() {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return "http://127.0.0.1:" + port;
+    }
+
+    public Api api() {
+        return new Api(baseUrl());
+    }
+
+    public String databaseUrl() {
+        return databaseUrl;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

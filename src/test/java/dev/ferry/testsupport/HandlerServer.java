@@ -1,0 +1,104 @@
+package dev.ferry.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP handler for tests, on 127.0.0.1: records every request it receives and answers with
+ * whatever the test's responder decides (200 with an empty JSON object by default).
+ */
+public final class HandlerServer implements AutoCloseable {
+
+    /** One request as the handler saw it. */
+    public record Received(String method, String path, Map<String, String> headers, byte[] body, Instant at) {
+
+        public String header(String name) {
+            return headers.get(name.toLowerCase());
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** What the handler answers. */
+    public record Response(int status, String body, Map<String, String> headers) {
+
+        public static Response ok(String body) {
+            return new Response(200, body, Map.of("content-type", "application/json"));
+        }
+
+        public static Response status(int status) {
+            return new Response(status, "", Map.of());
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile Function<Received, Response> responder = request -> Response.ok("{}");
+
+    private HandlerServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static HandlerServer start() {
+        try {
+            return new HandlerServer();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start the test handler", e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public HandlerServer respondWith(Function<Received, Response> responder) {
+        this.responder = responder;
+        return this;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange; InputStream body = exchange.getRequestBody()) {
+            Map<String, String> headers = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.getFirst()));
+            Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers,
+                    body.readAllBytes(), Instant.now());
+            received.add(request);
+            Response response = responder.apply(request);
+            byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+            response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                exchange.getResponseBody().write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -47,9 +47,13 @@ class IngestListener implements BatchMessageListener<byte[], byte[]> {
             HandlerTarget target = services.findTarget(subscription.sink().service(), subscription.sink().handler())
                     .orElseThrow(() -> new IllegalStateException("Handler %s of subscription %s is not registered"
                             .formatted(subscription.sink(), subscription.id())));
+            String deadLetterTopic = subscription.options().get("dead-letter.topic");
+            NewInvocation.DeadLetter deadLetter = deadLetterTopic == null ? null
+                    : new NewInvocation.DeadLetter(subscription.source().cluster(), deadLetterTopic);
             List<NewInvocation> invocations = new ArrayList<>(records.size());
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                invocations.add(converter.convert(subscription.id(), target, record));
+                NewInvocation invocation = converter.convert(subscription.id(), target, record);
+                invocations.add(deadLetter == null ? invocation : invocation.withDeadLetter(deadLetter));
             }
             store.enqueue(invocations);
             log.debug("Stored {} record(s) as invocations", records.size());

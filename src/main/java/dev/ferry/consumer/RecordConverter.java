@@ -61,6 +61,9 @@ class RecordConverter {
         if (target.exclusive()) {
             return NewInvocation.exclusive(id, target.service(), target.handler(), key, input, headers, origin);
         }
+        if (target.workflowRun()) {
+            return NewInvocation.workflowRun(id, target.service(), target.handler(), key, input, headers, origin);
+        }
         return NewInvocation.runnable(id, target.service(), target.handler(), key, input, headers, origin);
     }
 

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -28,6 +29,8 @@ import dev.ferry.invocation.Outcome;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.RetrySettings.OnMaxAttempts;
 import dev.ferry.service.ServiceRegistry;
+import dev.ferry.subscription.SubscriptionChanged;
+import dev.ferry.subscription.SubscriptionRegistry;
 
 /**
  * Claims runnable invocations and calls their handlers. One thread claims in batches while permits for
@@ -45,6 +48,7 @@ public class Dispatcher implements SmartLifecycle {
 
     private final InvocationStore store;
     private final ServiceRegistry services;
+    private final SubscriptionLimits limits;
     private final DispatchProperties properties;
     private final Clock clock;
     private final String owner;
@@ -59,9 +63,12 @@ public class Dispatcher implements SmartLifecycle {
     private ScheduledExecutorService timer;
     private Thread claimer;
 
-    Dispatcher(InvocationStore store, ServiceRegistry services, DispatchProperties properties, Clock clock) {
+    Dispatcher(InvocationStore store, ServiceRegistry services, SubscriptionRegistry subscriptions,
+            DispatchProperties properties, Clock clock) {
         this.store = store;
         this.services = services;
+        this.limits = new SubscriptionLimits(id -> subscriptions.findDetails(id)
+                .map(subscription -> subscription.options().get("max-in-flight")).map(Integer::valueOf));
         this.properties = properties;
         this.clock = clock;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -139,6 +146,11 @@ public class Dispatcher implements SmartLifecycle {
         nudge();
     }
 
+    @EventListener
+    void on(SubscriptionChanged event) {
+        limits.forget(event.id());
+    }
+
     void nudge() {
         lock.lock();
         try {
@@ -171,11 +183,17 @@ public class Dispatcher implements SmartLifecycle {
                     continue;
                 }
                 int wanted = Math.min(free, properties.claimBatch());
-                List<ClaimedInvocation> claimed = store.claim(owner, wanted, properties.lease());
+                List<ClaimedInvocation> claimed = store.claim(owner, wanted, properties.lease(), limits.saturated());
+                List<String> excess = new ArrayList<>();
                 for (ClaimedInvocation invocation : claimed) {
+                    if (!limits.tryAcquire(invocation)) {
+                        excess.add(invocation.id());
+                        continue;
+                    }
                     permits.acquireUninterruptibly();
                     run(invocation);
                 }
+                store.unclaim(owner, excess);
                 if (claimed.size() < wanted) {
                     awaitNudge(properties.pollInterval());
                 }
@@ -200,13 +218,13 @@ public class Dispatcher implements SmartLifecycle {
         try {
             target = services.findTarget(invocation.service(), invocation.handler()).orElse(null);
         } catch (RuntimeException e) {
-            recorder.add(new Outcome.Retrying(invocation.id(), clock.instant().plus(properties.pollInterval()),
+            finish(invocation, new Outcome.Retrying(invocation.id(), clock.instant().plus(properties.pollInterval()),
                     "Ferry could not look up the target: " + e.getMessage()), null);
             return;
         }
         if (target == null) {
-            recorder.add(new Outcome.Paused(invocation.id(), "Handler %s/%s is not registered; register it and resume"
-                    .formatted(invocation.service(), invocation.handler())), null);
+            finish(invocation, new Outcome.Paused(invocation.id(), "Handler %s/%s is not registered; register it and"
+                    .formatted(invocation.service(), invocation.handler()) + " resume the invocation"), null);
             return;
         }
         Duration timeout = target.timeout() != null ? target.timeout() : properties.callTimeout();
@@ -225,12 +243,12 @@ public class Dispatcher implements SmartLifecycle {
                 case CallResult.Success success -> {
                     log.debug("Invocation {} succeeded in {}ms", invocation.id(),
                             Duration.between(started, clock.instant()).toMillis());
-                    recorder.add(new Outcome.Succeeded(invocation.id(), success.body()), key);
+                    finish(invocation, new Outcome.Succeeded(invocation.id(), success.body()), key);
                 }
                 case CallResult.Terminal terminal -> {
                     log.debug("Invocation {} failed: {}", invocation.id(), terminal.failure());
-                    recorder.add(new Outcome.Failed(invocation.id(), FailureReason.HANDLER_ERROR, terminal.failure()),
-                            key);
+                    finish(invocation, new Outcome.Failed(invocation.id(), FailureReason.HANDLER_ERROR,
+                            terminal.failure()), key);
                 }
                 case CallResult.Retryable retryable -> retry(invocation, policy, retryable, key);
             }
@@ -241,19 +259,25 @@ public class Dispatcher implements SmartLifecycle {
         if (!policy.allowsAnotherAfter(invocation.attempt())) {
             String why = "gave up after %d attempts; last: %s".formatted(invocation.attempt(), failure.failure());
             if (policy.onMaxAttempts() == OnMaxAttempts.KILL) {
-                recorder.add(new Outcome.Failed(invocation.id(), FailureReason.KILLED, why), key);
+                finish(invocation, new Outcome.Failed(invocation.id(), FailureReason.KILLED, why), key);
             } else {
-                recorder.add(new Outcome.Paused(invocation.id(), why), null);
+                finish(invocation, new Outcome.Paused(invocation.id(), why), null);
             }
             return;
         }
         Duration wait = failure.retryAfter() != null ? failure.retryAfter() : policy.backoffAfter(invocation.attempt());
         log.debug("Invocation {} attempt {} failed ({}); retrying in {}ms", invocation.id(), invocation.attempt(),
                 failure.failure(), wait.toMillis());
-        recorder.add(new Outcome.Retrying(invocation.id(), clock.instant().plus(wait), failure.failure()), null);
+        finish(invocation, new Outcome.Retrying(invocation.id(), clock.instant().plus(wait), failure.failure()), null);
         if (wait.compareTo(properties.pollInterval()) < 0) {
             timer.schedule(this::nudge, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Hands an attempt's outcome to the recorder; the call's permit returns once it is written. */
+    private void finish(ClaimedInvocation invocation, Outcome outcome, String releasedKey) {
+        limits.release(invocation);
+        recorder.add(outcome, releasedKey);
     }
 
     private void maintain() {

@@ -11,9 +11,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -41,8 +44,9 @@ public class InvocationStore {
     private static final String INSERT = """
             insert into invocations (id, service, handler, object_key, exclusive_key, status, completion,
                 failure_reason, last_failure, input, headers, subscription_id, topic, kafka_partition, kafka_offset,
-                kafka_timestamp, kafka_key, next_attempt_at, created_at, modified_at, completed_at)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                kafka_timestamp, kafka_key, next_attempt_at, created_at, modified_at, completed_at, workflow_key,
+                dead_letter_cluster, dead_letter_topic)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             on conflict on constraint invocations_one_per_record do nothing""";
 
     private static final String CLAIM = """
@@ -51,6 +55,7 @@ public class InvocationStore {
                    first_running_at = coalesce(i.first_running_at, ?), modified_at = ?
               from (select id from invocations
                      where status in ('ready', 'backing-off') and next_attempt_at <= ?
+                       and (subscription_id is null or not subscription_id = any(?::text[]))
                      order by next_attempt_at
                      limit ?
                      for update skip locked) c
@@ -117,8 +122,10 @@ public class InvocationStore {
             return;
         }
         OffsetDateTime now = timestamp(clock.instant());
-        transactions.executeWithoutResult(status -> jdbc.batchUpdate(INSERT, invocations, invocations.size(),
-                (statement, invocation) -> bindInsert(statement, invocation, now)));
+        transactions.executeWithoutResult(status -> {
+            List<NewInvocation> rows = markWorkflowDuplicates(invocations);
+            jdbc.batchUpdate(INSERT, rows, rows.size(), (statement, invocation) -> bindInsert(statement, invocation, now));
+        });
         Set<String> keys = new LinkedHashSet<>();
         for (NewInvocation invocation : invocations) {
             if (invocation.exclusiveKey() != null) {
@@ -127,6 +134,32 @@ public class InvocationStore {
         }
         promote(keys);
         events.publishEvent(new InvocationsEnqueued(invocations.size()));
+    }
+
+    /**
+     * Turns every workflow run whose key already ran (stored before, or earlier in this batch) into a
+     * duplicate. Two transactions racing on a new key meet at the unique index: the loser fails, and its
+     * retry sees the winner's row.
+     */
+    private List<NewInvocation> markWorkflowDuplicates(List<NewInvocation> invocations) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (NewInvocation invocation : invocations) {
+            if (invocation.workflowKey() != null) {
+                keys.add(invocation.workflowKey());
+            }
+        }
+        if (keys.isEmpty()) {
+            return invocations;
+        }
+        Set<String> taken = new HashSet<>(jdbc.queryForList(
+                "select workflow_key from invocations where workflow_key = any(?::text[])", String.class,
+                (Object) keys.toArray(String[]::new)));
+        List<NewInvocation> rows = new ArrayList<>(invocations.size());
+        for (NewInvocation invocation : invocations) {
+            String key = invocation.workflowKey();
+            rows.add(key != null && !taken.add(key) ? invocation.asDuplicate() : invocation);
+        }
+        return rows;
     }
 
     private void bindInsert(PreparedStatement statement, NewInvocation invocation, OffsetDateTime now)
@@ -163,29 +196,36 @@ public class InvocationStore {
         statement.setObject(19, now);
         statement.setObject(20, now);
         statement.setObject(21, completed ? now : null);
+        statement.setString(22, invocation.workflowKey());
+        statement.setString(23, invocation.deadLetter() == null ? null : invocation.deadLetter().cluster());
+        statement.setString(24, invocation.deadLetter() == null ? null : invocation.deadLetter().topic());
     }
 
     /**
      * Claims up to {@code max} runnable invocations for {@code owner}, leasing them until
      * {@code now + lease}; an instance that dies loses its leases and others take the work over.
      */
-    public List<ClaimedInvocation> claim(String owner, int max, Duration lease) {
+    public List<ClaimedInvocation> claim(String owner, int max, Duration lease, Set<String> skippedSubscriptions) {
         OffsetDateTime now = timestamp(clock.instant());
-        return jdbc.query(CLAIM, this::claimed, owner, now.plus(lease), now, now, now, max);
+        return jdbc.query(CLAIM, this::claimed, owner, now.plus(lease), now, now, now,
+                skippedSubscriptions.toArray(String[]::new), max);
+    }
+
+    /** Hands claimed invocations back unstarted, as if they had never been claimed. */
+    public void unclaim(String owner, List<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.update("""
+                update invocations set status = 'ready', attempts = attempts - 1, lease_owner = null, lease_until = null
+                 where id = any(?::text[]) and status = 'running' and lease_owner = ?""", ids.toArray(String[]::new),
+                owner);
     }
 
     private ClaimedInvocation claimed(ResultSet row, int rowNum) throws SQLException {
-        String subscription = row.getString("subscription_id");
-        KafkaOrigin origin = null;
-        if (subscription != null) {
-            OffsetDateTime recordTime = row.getObject("kafka_timestamp", OffsetDateTime.class);
-            origin = new KafkaOrigin(subscription, row.getString("topic"), row.getInt("kafka_partition"),
-                    row.getLong("kafka_offset"), recordTime == null ? null : recordTime.toInstant(),
-                    row.getBytes("kafka_key"));
-        }
         return new ClaimedInvocation(row.getString("id"), row.getString("service"), row.getString("handler"),
                 row.getString("object_key"), row.getString("exclusive_key") != null, row.getBytes("input"),
-                decodeHeaders(row.getString("headers")), origin, row.getInt("attempts"));
+                decodeHeaders(row.getString("headers")), origin(row), row.getInt("attempts"));
     }
 
     /**
@@ -278,6 +318,50 @@ public class InvocationStore {
                 update invocations set status = 'ready', next_attempt_at = ?, lease_owner = null, lease_until = null,
                        modified_at = ?
                  where status = 'running' and lease_owner = ?""", now, now, owner);
+    }
+
+    /**
+     * Hands up to {@code max} failed invocations that still owe a dead letter to {@code publisher}, inside
+     * one transaction that holds their rows, and marks those it reports published. Rows another instance
+     * holds are skipped, so each record is published by one instance.
+     *
+     * @return how many were published
+     */
+    public int publishDeadLetters(int max, Function<List<FailedRecord>, Collection<String>> publisher) {
+        Integer published = transactions.execute(status -> {
+            List<FailedRecord> failed = jdbc.query("""
+                    select id, dead_letter_cluster, dead_letter_topic, subscription_id, topic, kafka_partition,
+                           kafka_offset, kafka_timestamp, kafka_key, input, headers, failure_reason, last_failure
+                      from invocations
+                     where dead_letter_topic is not null and completion = 'failure' and dead_lettered_at is null
+                     order by completed_at
+                     limit ?
+                       for update skip locked""", (row, n) -> new FailedRecord(row.getString("id"),
+                    row.getString("dead_letter_cluster"), row.getString("dead_letter_topic"), origin(row),
+                    row.getBytes("input"), decodeHeaders(row.getString("headers")), row.getString("failure_reason"),
+                    row.getString("last_failure")), max);
+            if (failed.isEmpty()) {
+                return 0;
+            }
+            Collection<String> done = publisher.apply(failed);
+            if (!done.isEmpty()) {
+                jdbc.update("update invocations set dead_lettered_at = ? where id = any(?::text[])",
+                        timestamp(clock.instant()), done.toArray(String[]::new));
+            }
+            return done.size();
+        });
+        return published == null ? 0 : published;
+    }
+
+    private static KafkaOrigin origin(ResultSet row) throws SQLException {
+        String subscription = row.getString("subscription_id");
+        if (subscription == null) {
+            return null;
+        }
+        OffsetDateTime recordTime = row.getObject("kafka_timestamp", OffsetDateTime.class);
+        return new KafkaOrigin(subscription, row.getString("topic"), row.getInt("kafka_partition"),
+                row.getLong("kafka_offset"), recordTime == null ? null : recordTime.toInstant(),
+                row.getBytes("kafka_key"));
     }
 
     private String encodeHeaders(List<RecordHeader> headers) {

@@ -3,39 +3,65 @@ package dev.ferry.invocation;
 import java.util.List;
 
 /**
- * An invocation to enqueue. Build it with {@link #runnable}, {@link #exclusive} or {@link #failed}.
+ * An invocation to enqueue. Build it with {@link #runnable}, {@link #exclusive}, {@link #workflowRun},
+ * {@link #failed} or {@link #paused}; {@link #withDeadLetter} adds where a failure is published.
  *
  * @param exclusiveKey for exclusive targets, the lock the invocation must hold to run (service and object key)
+ * @param workflowKey  for a workflow's run handler, the key that may run only once (service and object key)
  */
 public record NewInvocation(String id, String service, String handler, String objectKey, String exclusiveKey,
-        InvocationStatus status, FailureReason failureReason, String lastFailure, byte[] input,
-        List<RecordHeader> headers, KafkaOrigin origin) {
+        String workflowKey, InvocationStatus status, FailureReason failureReason, String lastFailure, byte[] input,
+        List<RecordHeader> headers, KafkaOrigin origin, DeadLetter deadLetter) {
+
+    /** Where the record of a failed invocation is published: a topic on a cluster. */
+    public record DeadLetter(String cluster, String topic) {
+    }
 
     /** An invocation that may run as soon as a dispatcher picks it up. */
     public static NewInvocation runnable(String id, String service, String handler, String objectKey, byte[] input,
             List<RecordHeader> headers, KafkaOrigin origin) {
-        return new NewInvocation(id, service, handler, objectKey, null, InvocationStatus.READY, null, null, input,
-                headers, origin);
+        return new NewInvocation(id, service, handler, objectKey, null, null, InvocationStatus.READY, null, null, input,
+                headers, origin, null);
     }
 
     /** An invocation that runs only when no other invocation of the same object key holds the key. */
     public static NewInvocation exclusive(String id, String service, String handler, String objectKey, byte[] input,
             List<RecordHeader> headers, KafkaOrigin origin) {
-        return new NewInvocation(id, service, handler, objectKey, service + '/' + objectKey, InvocationStatus.PENDING,
-                null, null, input, headers, origin);
+        return new NewInvocation(id, service, handler, objectKey, service + '/' + objectKey, null,
+                InvocationStatus.PENDING, null, null, input, headers, origin, null);
+    }
+
+    /** A workflow run: runs at once unless the key already ran, in which case it completes as a duplicate. */
+    public static NewInvocation workflowRun(String id, String service, String handler, String objectKey, byte[] input,
+            List<RecordHeader> headers, KafkaOrigin origin) {
+        return new NewInvocation(id, service, handler, objectKey, null, service + '/' + objectKey,
+                InvocationStatus.READY, null, null, input, headers, origin, null);
     }
 
     /** An invocation that completes with failure at once, without calling the handler. */
     public static NewInvocation failed(String id, String service, String handler, String objectKey, byte[] input,
             List<RecordHeader> headers, KafkaOrigin origin, FailureReason reason, String detail) {
-        return new NewInvocation(id, service, handler, objectKey, null, InvocationStatus.COMPLETED, reason, detail,
-                input, headers, origin);
+        return new NewInvocation(id, service, handler, objectKey, null, null, InvocationStatus.COMPLETED, reason,
+                detail, input, headers, origin, null);
     }
 
     /** An invocation that waits for an operator, e.g. because its target is not registered. */
     public static NewInvocation paused(String id, String service, String handler, String objectKey, byte[] input,
             List<RecordHeader> headers, KafkaOrigin origin, String detail) {
-        return new NewInvocation(id, service, handler, objectKey, null, InvocationStatus.PAUSED, null, detail,
-                input, headers, origin);
+        return new NewInvocation(id, service, handler, objectKey, null, null, InvocationStatus.PAUSED, null, detail,
+                input, headers, origin, null);
+    }
+
+    /** This invocation, publishing its record to {@code deadLetter} if it fails. */
+    public NewInvocation withDeadLetter(DeadLetter deadLetter) {
+        return new NewInvocation(id, service, handler, objectKey, exclusiveKey, workflowKey, status, failureReason,
+                lastFailure, input, headers, origin, deadLetter);
+    }
+
+    /** This workflow run, completed at once because its key already ran. */
+    NewInvocation asDuplicate() {
+        return new NewInvocation(id, service, handler, objectKey, null, null, InvocationStatus.COMPLETED,
+                FailureReason.DUPLICATE, "workflow %s already ran for key '%s'".formatted(service, objectKey), input,
+                headers, origin, deadLetter);
     }
 }

@@ -73,7 +73,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
             }
         });
         ClientPropertyTranslator.validateConsumerOptions(options, FERRY_OPTIONS);
-        validateFerryOptions(options);
+        validateFerryOptions(options, source);
         String id = Ids.next("sub_", clock.instant());
         options.putIfAbsent("group.id", id);
         Subscription subscription = repository.save(new Subscription(id, source, sink, options, clock.instant()));
@@ -162,7 +162,15 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
         return repository.findById(id).orElseThrow(() -> SubscriptionNotFound.of(id));
     }
 
-    private static void validateFerryOptions(Map<String, String> options) {
+    private static void validateFerryOptions(Map<String, String> options, KafkaSource source) {
+        String deadLetterTopic = options.get("dead-letter.topic");
+        if (deadLetterTopic != null) {
+            KafkaSource deadLetters = KafkaSource.parse("kafka://" + source.cluster() + "/" + deadLetterTopic);
+            if (deadLetters.topic().equals(source.topic())) {
+                throw InvalidRequest.of("options", "Option 'dead-letter.topic' names the subscribed topic '%s' itself;"
+                        .formatted(source.topic()) + " failed records would come back. Choose another topic.");
+            }
+        }
         String maxInFlight = options.get("max-in-flight");
         if (maxInFlight != null) {
             try {

@@ -6,7 +6,7 @@ import java.time.Duration;
 sealed interface CallResult {
 
     /** 2xx: the response body is the result. */
-    record Success(byte[] body) implements CallResult {
+    record Success(byte[] body, String contentType) implements CallResult {
     }
 
     /** 408, 429, 5xx, timeouts and I/O errors; {@code retryAfter} is the handler's wish, or null. */

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +26,7 @@ import org.springframework.stereotype.Component;
 
 import dev.ferry.invocation.ClaimedInvocation;
 import dev.ferry.invocation.FailureReason;
+import dev.ferry.invocation.InvocationAborted;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.InvocationsEnqueued;
 import dev.ferry.invocation.Outcome;
@@ -49,6 +53,7 @@ public class Dispatcher implements SmartLifecycle {
     private final InvocationStore store;
     private final ServiceRegistry services;
     private final SubscriptionLimits limits;
+    private final Map<String, CompletableFuture<CallResult>> calls = new ConcurrentHashMap<>();
     private final DispatchProperties properties;
     private final Clock clock;
     private final String owner;
@@ -90,7 +95,7 @@ public class Dispatcher implements SmartLifecycle {
         });
         long leaseMillis = properties.lease().toMillis();
         timer.scheduleWithFixedDelay(this::maintain, 0, Math.max(100, leaseMillis / 3), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::nudge, properties.pollInterval().toMillis(),
+        timer.scheduleWithFixedDelay(this::tick, properties.pollInterval().toMillis(),
                 properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
         running = true;
         claimer = new Thread(this::claimLoop, "ferry-dispatcher");
@@ -144,6 +149,15 @@ public class Dispatcher implements SmartLifecycle {
     @EventListener
     void on(InvocationsEnqueued event) {
         nudge();
+    }
+
+    /** Aborts the call of a cancelled or killed invocation if it runs here; its outcome is then ignored. */
+    @EventListener
+    void on(InvocationAborted event) {
+        CompletableFuture<CallResult> call = calls.get(event.id());
+        if (call != null) {
+            call.cancel(true);
+        }
     }
 
     @EventListener
@@ -230,8 +244,11 @@ public class Dispatcher implements SmartLifecycle {
         Duration timeout = target.timeout() != null ? target.timeout() : properties.callTimeout();
         RetryPolicy policy = RetryPolicy.resolve(target.retry(), properties.retry());
         Instant started = clock.instant();
-        client.call(target, invocation, timeout).whenComplete((result, error) -> {
-            CallResult outcome = error == null ? result : new CallResult.Retryable("call failed: " + error, null);
+        CompletableFuture<CallResult> call = client.call(target, invocation, timeout);
+        calls.put(invocation.id(), call);
+        call.whenComplete((result, error) -> {
+            calls.remove(invocation.id());
+            CallResult outcome = error == null ? result : new CallResult.Retryable("call aborted: " + error, null);
             decide(invocation, policy, outcome, started);
         });
     }
@@ -243,7 +260,7 @@ public class Dispatcher implements SmartLifecycle {
                 case CallResult.Success success -> {
                     log.debug("Invocation {} succeeded in {}ms", invocation.id(),
                             Duration.between(started, clock.instant()).toMillis());
-                    finish(invocation, new Outcome.Succeeded(invocation.id(), success.body()), key);
+                    finish(invocation, new Outcome.Succeeded(invocation.id(), success.body(), success.contentType()), key);
                 }
                 case CallResult.Terminal terminal -> {
                     log.debug("Invocation {} failed: {}", invocation.id(), terminal.failure());
@@ -272,6 +289,16 @@ public class Dispatcher implements SmartLifecycle {
         if (wait.compareTo(properties.pollInterval()) < 0) {
             timer.schedule(this::nudge, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Looks for work no local event announced: due delayed sends, due retries, other instances' records. */
+    private void tick() {
+        try {
+            store.releaseScheduled();
+        } catch (RuntimeException e) {
+            log.warn("Could not release due scheduled invocations, will try again: {}", e.getMessage());
+        }
+        nudge();
     }
 
     /** Hands an attempt's outcome to the recorder; the call's permit returns once it is written. */

@@ -142,7 +142,8 @@ class HandlerClient implements AutoCloseable {
         int status = response.statusCode();
         byte[] body = response.body() == null ? new byte[0] : response.body();
         if (status >= 200 && status < 300) {
-            return new CallResult.Success(body.length > resultLimit ? Arrays.copyOf(body, (int) resultLimit) : body);
+            return new CallResult.Success(body.length > resultLimit ? Arrays.copyOf(body, (int) resultLimit) : body,
+                    response.headers().firstValue("content-type").orElse(null));
         }
         String failure = "HTTP " + status + excerpt(body);
         if (status == 408 || status == 429 || status >= 500) {

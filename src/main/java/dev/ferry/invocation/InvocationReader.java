@@ -1,15 +1,24 @@
 package dev.ferry.invocation;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.ferry.web.InvalidRequest;
 
@@ -23,32 +32,61 @@ public class InvocationReader {
             modified_at, first_running_at, completed_at""";
 
     static final int MAX_LIMIT = 1000;
+    static final int MAX_BULK = 10_000;
+    private static final int INPUT_LIMIT = 64 * 1024;
 
     private final JdbcTemplate jdbc;
+    private final JsonMapper json;
 
-    InvocationReader(JdbcTemplate jdbc) {
+    InvocationReader(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
-    public List<InvocationView> list(InvocationQuery query) {
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from invocations where true");
-        List<Object> arguments = new ArrayList<>();
-        filter(sql, arguments, "subscription_id", query.subscription());
-        filter(sql, arguments, "service", query.service());
-        filter(sql, arguments, "handler", query.handler());
-        filter(sql, arguments, "object_key", query.key());
-        if (query.status() != null) {
-            InvocationStatus status = InvocationStatus.fromWire(query.status()).orElseThrow(() -> InvalidRequest.of(
-                    "status", "Status '%s' is not known: use pending, scheduled, ready, running, backing-off, paused"
-                            .formatted(query.status()) + " or completed."));
-            filter(sql, arguments, "status", status.wire());
-        }
+    /** A page of invocations and the cursor of the next page (null on the last page). */
+    public record Page(List<InvocationView> invocations, String nextCursor) {
+    }
+
+    public Page list(InvocationQuery query) {
         if (query.limit() < 1 || query.limit() > MAX_LIMIT) {
             throw InvalidRequest.of("limit", "limit must be between 1 and %d.".formatted(MAX_LIMIT));
         }
-        sql.append(" order by id desc limit ?");
+        List<Object> arguments = new ArrayList<>();
+        String sql = "select " + COLUMNS + " from invocations" + where(query, arguments, true)
+                + (query.oldestFirst() ? " order by id asc" : " order by id desc") + " limit ?";
+        arguments.add(query.limit() + 1);
+        List<InvocationView> rows = jdbc.query(sql, InvocationReader::view, arguments.toArray());
+        if (rows.size() > query.limit()) {
+            List<InvocationView> page = rows.subList(0, query.limit());
+            return new Page(List.copyOf(page), page.getLast().id());
+        }
+        return new Page(rows, null);
+    }
+
+    /** Ids matching a query, up to its limit (at most {@value #MAX_BULK}), for bulk actions. */
+    public List<String> ids(InvocationQuery query) {
+        if (query.limit() < 1 || query.limit() > MAX_BULK) {
+            throw InvalidRequest.of("limit", "limit must be between 1 and %d.".formatted(MAX_BULK));
+        }
+        List<Object> arguments = new ArrayList<>();
+        String sql = "select id from invocations" + where(query, arguments, true)
+                + (query.oldestFirst() ? " order by id asc" : " order by id desc") + " limit ?";
         arguments.add(query.limit());
-        return jdbc.query(sql.toString(), InvocationReader::view, arguments.toArray());
+        return jdbc.queryForList(sql, String.class, arguments.toArray());
+    }
+
+    /** How many invocations match the query's filters, by status. */
+    public Map<String, Long> countByStatus(InvocationQuery query) {
+        List<Object> arguments = new ArrayList<>();
+        String sql = "select status, count(*) from invocations" + where(query, arguments, false) + " group by status";
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (InvocationStatus status : InvocationStatus.values()) {
+            counts.put(status.wire(), 0L);
+        }
+        jdbc.query(sql, row -> {
+            counts.put(row.getString(1), row.getLong(2));
+        }, arguments.toArray());
+        return counts;
     }
 
     public Optional<InvocationView> find(String id) {
@@ -60,14 +98,90 @@ public class InvocationReader {
         return find(id).orElseThrow(() -> InvocationNotFound.of(id));
     }
 
-    private static void filter(StringBuilder sql, List<Object> arguments, String column, String value) {
+    /** Everything known about one invocation, with its input, headers and result. */
+    public InvocationDetails details(String id) {
+        return jdbc.query("select " + COLUMNS + ", input, headers, result, result_content_type, idempotency_key"
+                + " from invocations where id = ?", (row, n) -> new InvocationDetails(view(row, n),
+                payload(row.getBytes("input")), headers(row.getString("headers")), payload(row.getBytes("result")),
+                row.getString("result_content_type"), row.getString("idempotency_key")), id)
+                .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
+    }
+
+    /** A completed invocation's outcome, for {@code output} and {@code attach}. */
+    public record Output(InvocationView invocation, byte[] result, String contentType) {
+    }
+
+    public Output output(String id) {
+        return jdbc.query("select " + COLUMNS + ", result, result_content_type from invocations where id = ?",
+                (row, n) -> new Output(view(row, n), row.getBytes("result"), row.getString("result_content_type")), id)
+                .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
+    }
+
+    private String where(InvocationQuery query, List<Object> arguments, boolean withCursor) {
+        StringBuilder sql = new StringBuilder(" where true");
+        filter(sql, arguments, "subscription_id = ?", query.subscription());
+        filter(sql, arguments, "service = ?", query.service());
+        filter(sql, arguments, "handler = ?", query.handler());
+        filter(sql, arguments, "object_key = ?", query.key());
+        if (query.status() != null) {
+            InvocationStatus status = InvocationStatus.fromWire(query.status()).orElseThrow(() -> InvalidRequest.of(
+                    "status", "Status '%s' is not known: use pending, scheduled, ready, running, backing-off, paused"
+                            .formatted(query.status()) + " or completed."));
+            filter(sql, arguments, "status = ?", status.wire());
+        }
+        if (query.completion() != null) {
+            if (!query.completion().equals("success") && !query.completion().equals("failure")) {
+                throw InvalidRequest.of("completion", "completion must be success or failure, not '%s'."
+                        .formatted(query.completion()));
+            }
+            filter(sql, arguments, "completion = ?", query.completion());
+        }
+        filter(sql, arguments, "created_at >= ?", query.createdAfter() == null ? null
+                : InvocationStore.timestamp(query.createdAfter()));
+        filter(sql, arguments, "created_at < ?", query.createdBefore() == null ? null
+                : InvocationStore.timestamp(query.createdBefore()));
+        if (withCursor) {
+            filter(sql, arguments, query.oldestFirst() ? "id > ?" : "id < ?", query.cursor());
+        }
+        return sql.toString();
+    }
+
+    private static void filter(StringBuilder sql, List<Object> arguments, String condition, Object value) {
         if (value != null) {
-            sql.append(" and ").append(column).append(" = ?");
+            sql.append(" and ").append(condition);
             arguments.add(value);
         }
     }
 
-    private static InvocationView view(ResultSet row, int rowNum) throws SQLException {
+    private List<InvocationDetails.Header> headers(String encoded) {
+        if (encoded == null) {
+            return List.of();
+        }
+        List<List<String>> pairs = json.readValue(encoded, new TypeReference<List<List<String>>>() {
+        });
+        return pairs.stream().map(pair -> {
+            InvocationDetails.Payload value = payload(Base64.getDecoder().decode(pair.get(1)));
+            return new InvocationDetails.Header(pair.get(0), value.text(), value.base64());
+        }).toList();
+    }
+
+    /** Bytes shown as text when they are UTF-8, otherwise as base64; cut at {@value #INPUT_LIMIT} bytes. */
+    static InvocationDetails.Payload payload(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        boolean truncated = bytes.length > INPUT_LIMIT;
+        byte[] shown = truncated ? java.util.Arrays.copyOf(bytes, INPUT_LIMIT) : bytes;
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(shown)).toString();
+            return new InvocationDetails.Payload(bytes.length, truncated, text, null);
+        } catch (CharacterCodingException e) {
+            return new InvocationDetails.Payload(bytes.length, truncated, null, Base64.getEncoder().encodeToString(shown));
+        }
+    }
+
+    static InvocationView view(ResultSet row, int rowNum) throws SQLException {
         String subscription = row.getString("subscription_id");
         InvocationView.Origin origin = subscription == null
                 ? new InvocationView.Origin("rpc", null, null, null, null, null)

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -45,9 +46,12 @@ public class InvocationStore {
             insert into invocations (id, service, handler, object_key, exclusive_key, status, completion,
                 failure_reason, last_failure, input, headers, subscription_id, topic, kafka_partition, kafka_offset,
                 kafka_timestamp, kafka_key, next_attempt_at, created_at, modified_at, completed_at, workflow_key,
-                dead_letter_cluster, dead_letter_topic)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            on conflict on constraint invocations_one_per_record do nothing""";
+                dead_letter_cluster, dead_letter_topic, idempotency_key)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static final String INSERT_RECORD = INSERT + " on conflict on constraint invocations_one_per_record do nothing";
+
+    private static final String INSERT_SUBMITTED = INSERT + " on conflict do nothing";
 
     private static final String CLAIM = """
             update invocations i
@@ -78,8 +82,9 @@ public class InvocationStore {
             returning exclusive_key""";
 
     private static final String SUCCEED = """
-            update invocations set status = 'completed', completion = 'success', result = ?, completed_at = ?,
-                   modified_at = ?, lease_owner = null, lease_until = null, next_attempt_at = null
+            update invocations set status = 'completed', completion = 'success', result = ?,
+                   result_content_type = ?, completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null,
+                   next_attempt_at = null
              where id = ? and status = 'running' and lease_owner = ?""";
 
     private static final String FAIL = """
@@ -124,7 +129,8 @@ public class InvocationStore {
         OffsetDateTime now = timestamp(clock.instant());
         transactions.executeWithoutResult(status -> {
             List<NewInvocation> rows = markWorkflowDuplicates(invocations);
-            jdbc.batchUpdate(INSERT, rows, rows.size(), (statement, invocation) -> bindInsert(statement, invocation, now));
+            jdbc.batchUpdate(INSERT_RECORD, rows, rows.size(),
+                    (statement, invocation) -> bindInsert(statement, invocation, now));
         });
         Set<String> keys = new LinkedHashSet<>();
         for (NewInvocation invocation : invocations) {
@@ -192,13 +198,83 @@ public class InvocationStore {
             statement.setNull(16, Types.TIMESTAMP_WITH_TIMEZONE);
             statement.setNull(17, Types.BINARY);
         }
-        statement.setObject(18, invocation.status() == InvocationStatus.READY ? now : null);
+        statement.setObject(18, switch (invocation.status()) {
+            case READY -> now;
+            case SCHEDULED -> timestamp(invocation.notBefore());
+            default -> null;
+        });
         statement.setObject(19, now);
         statement.setObject(20, now);
         statement.setObject(21, completed ? now : null);
         statement.setString(22, invocation.workflowKey());
         statement.setString(23, invocation.deadLetter() == null ? null : invocation.deadLetter().cluster());
         statement.setString(24, invocation.deadLetter() == null ? null : invocation.deadLetter().topic());
+        statement.setString(25, invocation.idempotencyKey());
+    }
+
+    /** What {@link #submit} did: stored a new invocation, or found the one stored under the same idempotency key. */
+    public record Submitted(String id, boolean existing) {
+    }
+
+    /**
+     * Stores one invocation made by a caller (RPC, restart). An invocation with the same target and
+     * idempotency key that is still kept is returned instead of storing a second one; a workflow run
+     * whose key already ran is refused.
+     */
+    public Submitted submit(NewInvocation invocation) {
+        OffsetDateTime now = timestamp(clock.instant());
+        Submitted submitted = transactions.execute(status -> {
+            if (invocation.idempotencyKey() != null) {
+                Optional<String> existing = findByIdempotencyKey(invocation);
+                if (existing.isPresent()) {
+                    return new Submitted(existing.get(), true);
+                }
+            }
+            if (invocation.workflowKey() != null && !jdbc.queryForList(
+                    "select id from invocations where workflow_key = ?", String.class, invocation.workflowKey()).isEmpty()) {
+                throw WorkflowAlreadyRan.of(invocation.service(), invocation.objectKey());
+            }
+            int inserted = jdbc.update(INSERT_SUBMITTED, statement -> bindInsert(statement, invocation, now));
+            if (inserted == 1) {
+                return new Submitted(invocation.id(), false);
+            }
+            return findByIdempotencyKey(invocation).map(id -> new Submitted(id, true))
+                    .orElseThrow(() -> WorkflowAlreadyRan.of(invocation.service(), invocation.objectKey()));
+        });
+        if (!submitted.existing()) {
+            if (invocation.exclusiveKey() != null && invocation.status() == InvocationStatus.PENDING) {
+                promote(Set.of(invocation.exclusiveKey()));
+            }
+            events.publishEvent(new InvocationsEnqueued(1));
+        }
+        return submitted;
+    }
+
+    private Optional<String> findByIdempotencyKey(NewInvocation invocation) {
+        return jdbc.queryForList("""
+                select id from invocations
+                 where service = ? and handler = ? and coalesce(object_key, '') = ? and idempotency_key = ?""",
+                String.class, invocation.service(), invocation.handler(),
+                invocation.objectKey() == null ? "" : invocation.objectKey(), invocation.idempotencyKey())
+                .stream().findFirst();
+    }
+
+    /** Moves delayed invocations that are due into the queue: ready, or pending behind their key. */
+    public int releaseScheduled() {
+        OffsetDateTime now = timestamp(clock.instant());
+        List<String> keys = jdbc.query("""
+                update invocations
+                   set status = case when exclusive_key is null then 'ready' else 'pending' end,
+                       next_attempt_at = case when exclusive_key is null then next_attempt_at end, modified_at = ?
+                 where status = 'scheduled' and next_attempt_at <= ?
+                returning coalesce(exclusive_key, '')""", (row, n) -> row.getString(1), now, now);
+        Set<String> exclusive = new LinkedHashSet<>(keys);
+        exclusive.remove("");
+        promote(exclusive);
+        if (!keys.isEmpty()) {
+            events.publishEvent(new InvocationsEnqueued(keys.size()));
+        }
+        return keys.size();
     }
 
     /**
@@ -243,7 +319,8 @@ public class InvocationStore {
         List<Object[]> paused = new ArrayList<>();
         for (Outcome outcome : outcomes) {
             switch (outcome) {
-                case Outcome.Succeeded s -> succeeded.add(new Object[] {s.result(), now, now, s.id(), owner});
+                case Outcome.Succeeded s -> succeeded.add(new Object[] {s.result(), s.contentType(), now, now, s.id(),
+                        owner});
                 case Outcome.Failed f -> failed.add(new Object[] {f.reason().wire(), f.failure(), now, now, f.id(), owner});
                 case Outcome.Retrying r -> retrying.add(new Object[] {timestamp(r.nextAttemptAt()), r.failure(), now,
                         r.id(), owner});
@@ -257,6 +334,15 @@ public class InvocationStore {
             batch(PAUSE, paused);
         });
         promote(releasedKeys);
+        List<String> completed = new ArrayList<>(succeeded.size() + failed.size());
+        for (Outcome outcome : outcomes) {
+            if (outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Failed) {
+                completed.add(outcome.id());
+            }
+        }
+        if (!completed.isEmpty()) {
+            events.publishEvent(new InvocationsCompleted(completed));
+        }
     }
 
     private void batch(String sql, List<Object[]> arguments) {

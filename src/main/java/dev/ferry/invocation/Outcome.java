@@ -8,7 +8,7 @@ public sealed interface Outcome {
     String id();
 
     /** The handler answered 2xx. */
-    record Succeeded(String id, byte[] result) implements Outcome {
+    record Succeeded(String id, byte[] result, String contentType) implements Outcome {
     }
 
     /** The invocation is over without success. */

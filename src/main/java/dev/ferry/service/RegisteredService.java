@@ -39,6 +39,9 @@ class RegisteredService {
     @Embedded
     private RetrySettings retry;
 
+    @Column(name = "retention_ms")
+    private Long retentionMillis;
+
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "service_handlers", joinColumns = @JoinColumn(name = "service_name"))
     @OrderColumn(name = "position")
@@ -53,7 +56,8 @@ class RegisteredService {
     }
 
     RegisteredService(String name, ServiceType type, String endpoint, Duration timeout, RetrySettings retry,
-            List<Handler> handlers, Instant now) {
+            List<Handler> handlers, Duration retention, Instant now) {
+        this.retentionMillis = retention == null ? null : retention.toMillis();
         this.name = name;
         this.type = type;
         this.endpoint = endpoint;
@@ -81,6 +85,10 @@ class RegisteredService {
 
     RetrySettings retry() {
         return retry == null ? RetrySettings.inherit() : retry;
+    }
+
+    Duration retention() {
+        return retentionMillis == null ? null : Duration.ofMillis(retentionMillis);
     }
 
     List<Handler> handlers() {

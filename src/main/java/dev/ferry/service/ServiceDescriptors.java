@@ -39,12 +39,12 @@ public final class ServiceDescriptors {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RegisterServiceRequest(String name, ServiceType type, String endpoint, String timeout,
-            RetryPolicyDescriptor retryPolicy, List<HandlerDescriptor> handlers) {
+            RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ServiceView(String name, ServiceType type, String endpoint, String timeout,
-            RetryPolicyDescriptor retryPolicy, List<HandlerDescriptor> handlers, Instant createdAt) {
+            RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers, Instant createdAt) {
 
         static ServiceView of(RegisteredService service) {
             List<HandlerDescriptor> handlers = service.handlers().stream()
@@ -53,7 +53,8 @@ public final class ServiceDescriptors {
                             RetryPolicyDescriptor.of(handler.retry())))
                     .toList();
             return new ServiceView(service.name(), service.type(), service.endpoint(), format(service.timeout()),
-                    RetryPolicyDescriptor.of(service.retry()), handlers, service.createdAt());
+                    RetryPolicyDescriptor.of(service.retry()), format(service.retention()), handlers,
+                    service.createdAt());
         }
     }
 

@@ -94,7 +94,7 @@ public class ServiceRegistry {
         }
         RegisteredService service = repository.save(new RegisteredService(name, request.type(), endpoint,
                 duration("timeout", request.timeout()), retry("retry_policy", request.retryPolicy()), handlers,
-                clock.instant()));
+                duration("retention", request.retention()), clock.instant()));
         evict(name);
         events.publishEvent(new ServiceChanged(name));
         log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint, handlers.size());
@@ -127,6 +127,18 @@ public class ServiceRegistry {
         evict(name);
         events.publishEvent(new ServiceChanged(name));
         log.info("Service {} deleted", name);
+    }
+
+    /** Services that keep completed invocations for their own retention period, by name. */
+    @Transactional(readOnly = true)
+    public Map<String, Duration> retentions() {
+        Map<String, Duration> retentions = new java.util.LinkedHashMap<>();
+        for (RegisteredService service : repository.findAll()) {
+            if (service.retention() != null) {
+                retentions.put(service.name(), service.retention());
+            }
+        }
+        return retentions;
     }
 
     /** The handler to call, if the service and handler exist. */

@@ -43,6 +43,12 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** A POST with one extra request header. */
+    public Reply send(String path, String json, String header, String value) {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json").header(header, value)
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Reply patch(String path, String json) {
         return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
@@ -57,13 +63,24 @@ public final class Api {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String text = response.body();
-            JsonNode body = text == null || text.isBlank() ? JSON.missingNode() : JSON.readTree(text);
+            JsonNode body = parse(text);
             return new Reply(response.statusCode(), response.headers(), body, text);
         } catch (IOException e) {
             throw new IllegalStateException("Request to Ferry failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode parse(String text) {
+        if (text == null || text.isBlank()) {
+            return JSON.missingNode();
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (tools.jackson.core.JacksonException notJson) {
+            return JSON.missingNode();
         }
     }
 

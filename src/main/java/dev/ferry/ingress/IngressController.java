@@ -1,0 +1,151 @@
+package dev.ferry.ingress;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.ferry.invocation.CompletionWaiters;
+import dev.ferry.invocation.InvocationReader;
+import dev.ferry.invocation.InvocationResponses;
+import dev.ferry.invocation.InvocationStore;
+import dev.ferry.invocation.NewInvocation;
+import dev.ferry.invocation.Submissions;
+import dev.ferry.service.HandlerTarget;
+import dev.ferry.service.InputFormat;
+import dev.ferry.service.ServiceNotFound;
+import dev.ferry.service.ServiceRegistry;
+import dev.ferry.shared.Ids;
+import dev.ferry.web.InvalidRequest;
+import dev.ferry.web.NotFound;
+
+/**
+ * The RPC ingress: {@code POST /call/{service}/[{key}/]{handler}} waits for the result,
+ * {@code POST /send/...} enqueues (optionally {@code ?delay=10s}). An {@code Idempotency-Key} header
+ * makes a repeated request return the invocation of the first.
+ */
+@RestController
+@Tag(name = "ingress", description = "Call handlers directly over HTTP")
+class IngressController {
+
+    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
+
+    private final ServiceRegistry services;
+    private final InvocationStore store;
+    private final InvocationReader reader;
+    private final CompletionWaiters waiters;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    IngressController(ServiceRegistry services, InvocationStore store, InvocationReader reader,
+            CompletionWaiters waiters, JsonMapper json, Clock clock) {
+        this.services = services;
+        this.store = store;
+        this.reader = reader;
+        this.waiters = waiters;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    record SendResponse(String invocationId, String status) {
+    }
+
+    @PostMapping({"/call/{service}/{handler}", "/call/{service}/{key}/{handler}"})
+    @Operation(summary = "Call a handler and wait for its result",
+            description = "Runs the handler as an invocation (same retries and per-key exclusivity as records) and"
+                    + " answers with the handler's response; the invocation id is in x-ferry-invocation-id.")
+    DeferredResult<ResponseEntity<?>> call(@PathVariable String service, @PathVariable(required = false) String key,
+            @PathVariable String handler, @RequestBody(required = false) byte[] body,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+        InvocationStore.Submitted submitted = submit(service, key, handler, body, idempotencyKey, null);
+        DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(CALL_TIMEOUT.toMillis());
+        result.onTimeout(() -> result.setResult(ResponseEntity.accepted()
+                .header("x-ferry-invocation-id", submitted.id())
+                .body(Map.of("invocation_id", submitted.id(), "status", "running", "detail",
+                        "Still running; wait for it with GET /invocations/" + submitted.id() + "/attach."))));
+        waiters.await(submitted.id()).thenRun(() -> result.setResult(InvocationResponses.of(reader.output(submitted.id()))));
+        return result;
+    }
+
+    @PostMapping({"/send/{service}/{handler}", "/send/{service}/{key}/{handler}"})
+    @Operation(summary = "Enqueue a handler call", description = "Answers 202 at once with the invocation id;"
+            + " ?delay=10s schedules it. A repeated Idempotency-Key answers previously_accepted.")
+    ResponseEntity<SendResponse> send(@PathVariable String service, @PathVariable(required = false) String key,
+            @PathVariable String handler, @RequestBody(required = false) byte[] body,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestParam(required = false) String delay) {
+        InvocationStore.Submitted submitted = submit(service, key, handler, body, idempotencyKey, parseDelay(delay));
+        return ResponseEntity.accepted().header("x-ferry-invocation-id", submitted.id())
+                .body(new SendResponse(submitted.id(), submitted.existing() ? "previously_accepted" : "accepted"));
+    }
+
+    private InvocationStore.Submitted submit(String service, String key, String handler, byte[] body,
+            String idempotencyKey, Duration delay) {
+        HandlerTarget target = services.findTarget(service, handler).orElseThrow(() -> {
+            if (services.list().stream().noneMatch(view -> view.name().equals(service))) {
+                return ServiceNotFound.of(service);
+            }
+            return new NotFound("handler-not-found", "Handler not found", "Service '%s' has no handler '%s'."
+                    .formatted(service, handler), Map.of("service", service, "handler", handler));
+        });
+        if (target.keyed() && key == null) {
+            throw InvalidRequest.of("key", "%s is a %s: call it as /call/%s/{key}/%s.".formatted(service,
+                    target.serviceType(), service, handler));
+        }
+        if (!target.keyed() && key != null) {
+            throw InvalidRequest.of("key", "%s is a SERVICE and takes no key: call it as /call/%s/%s."
+                    .formatted(service, service, handler));
+        }
+        byte[] input = body == null ? new byte[0] : body;
+        if (target.input() == InputFormat.JSON && input.length > 0 && !isJson(input)) {
+            throw InvalidRequest.of("body", "The request body is not valid JSON, which handler %s/%s takes."
+                    .formatted(service, handler) + " Send JSON, or register the handler with input \"raw\".");
+        }
+        NewInvocation invocation = Submissions.of(target, Ids.next("inv_", clock.instant()), key, input);
+        if (idempotencyKey != null && !idempotencyKey.isBlank()) {
+            invocation = invocation.withIdempotencyKey(idempotencyKey);
+        }
+        if (delay != null && !delay.isZero()) {
+            invocation = invocation.notBefore(clock.instant().plus(delay));
+        }
+        return store.submit(invocation);
+    }
+
+    private boolean isJson(byte[] input) {
+        try {
+            json.readTree(input);
+            return true;
+        } catch (JacksonException e) {
+            return false;
+        }
+    }
+
+    private static Duration parseDelay(String delay) {
+        if (delay == null) {
+            return null;
+        }
+        try {
+            Duration parsed = DurationStyle.detectAndParse(delay);
+            if (parsed.isNegative()) {
+                throw new IllegalArgumentException();
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw InvalidRequest.of("delay", "delay '%s' is not a duration: write it like \"500ms\", \"10s\" or \"5m\"."
+                    .formatted(delay));
+        }
+    }
+}

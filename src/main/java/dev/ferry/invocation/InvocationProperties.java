@@ -1,0 +1,24 @@
+package dev.ferry.invocation;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How long completed invocations are kept, and how they are purged.
+ *
+ * @param retention     how long a completed invocation is kept (a service's retention overrides it)
+ * @param sweepInterval how often expired invocations are purged
+ * @param sweepBatch    rows deleted per statement, so a sweep never holds long locks
+ */
+@ConfigurationProperties("ferry.invocations")
+@Validated
+public record InvocationProperties(
+        @DefaultValue("24h") @NotNull Duration retention,
+        @DefaultValue("1m") @NotNull Duration sweepInterval,
+        @DefaultValue("1000") @Min(1) int sweepBatch) {
+}

@@ -57,6 +57,7 @@ class ConsumerReconciler {
     private final ConsumerRegistry registry;
     private final ConsumerProperties properties;
     private final RecordConverter converter;
+    private final ConsumerMetrics metrics;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ferry-reconciler");
         thread.setDaemon(true);
@@ -66,7 +67,8 @@ class ConsumerReconciler {
 
     ConsumerReconciler(SubscriptionRegistry subscriptions, KafkaClusterRegistry clusters, ServiceRegistry services,
             InvocationStore store, ConsumerRegistry registry, ConsumerProperties properties, JsonMapper json,
-            Clock clock) {
+            ConsumerMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.subscriptions = subscriptions;
         this.clusters = clusters;
         this.services = services;
@@ -145,6 +147,28 @@ class ConsumerReconciler {
                 }
             }
         });
+        recordStates(desired.keySet());
+    }
+
+    /** Publishes each subscription's consumer state and drops the meters of deleted subscriptions. */
+    private void recordStates(java.util.Set<String> wanted) {
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        for (SubscriptionDetails subscription : subscriptions.desiredState()) {
+            existing.add(subscription.id());
+            if (subscription.state() == SubscriptionState.PAUSED) {
+                metrics.state(subscription.id(), ConsumerMetrics.State.PAUSED);
+            } else if (wanted.contains(subscription.id())) {
+                metrics.state(subscription.id(), registry.isConsuming(subscription.id())
+                        ? ConsumerMetrics.State.RUNNING : ConsumerMetrics.State.FAILED);
+            } else {
+                metrics.state(subscription.id(), ConsumerMetrics.State.FAILED);
+            }
+        }
+        for (String id : metrics.states().keySet()) {
+            if (!existing.contains(id)) {
+                metrics.remove(id);
+            }
+        }
     }
 
     private record Desired(SubscriptionDetails subscription, ClusterDetails cluster) {
@@ -174,7 +198,7 @@ class ConsumerReconciler {
         if (!config.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
             containerProperties.setClientId("ferry-" + subscription.id());
         }
-        containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter));
+        containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter, metrics));
 
         var container = new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<byte[], byte[]>(config),
                 containerProperties);

@@ -7,7 +7,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.springframework.kafka.listener.BatchMessageListener;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.NewInvocation;
@@ -21,7 +23,7 @@ import dev.ferry.subscription.SubscriptionDetails;
  * container's error handler seeks back and the same batch is written again later: nothing is lost, and
  * the unique (subscription, topic, partition, offset) constraint keeps it from being stored twice.
  */
-class IngestListener implements BatchMessageListener<byte[], byte[]> {
+class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(IngestListener.class);
 
@@ -29,20 +31,23 @@ class IngestListener implements BatchMessageListener<byte[], byte[]> {
     private final ServiceRegistry services;
     private final InvocationStore store;
     private final RecordConverter converter;
+    private final ConsumerMetrics metrics;
 
     IngestListener(SubscriptionDetails subscription, ServiceRegistry services, InvocationStore store,
-            RecordConverter converter) {
+            RecordConverter converter, ConsumerMetrics metrics) {
         this.subscription = subscription;
         this.services = services;
         this.store = store;
         this.converter = converter;
+        this.metrics = metrics;
     }
 
     @Override
-    public void onMessage(List<ConsumerRecord<byte[], byte[]>> records) {
+    public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
         if (records.isEmpty()) {
             return;
         }
+        long started = System.nanoTime();
         try (MDC.MDCCloseable ignored = MDC.putCloseable("subscriptionId", subscription.id())) {
             HandlerTarget target = services.findTarget(subscription.sink().service(), subscription.sink().handler())
                     .orElseThrow(() -> new IllegalStateException("Handler %s of subscription %s is not registered"
@@ -57,6 +62,11 @@ class IngestListener implements BatchMessageListener<byte[], byte[]> {
             }
             store.enqueue(invocations);
             log.debug("Stored {} record(s) as invocations", records.size());
+            metrics.recordBatch(subscription.id(), subscription.source().topic(), records.size(),
+                    java.time.Duration.ofNanos(System.nanoTime() - started));
+            for (TopicPartition partition : consumer.assignment()) {
+                consumer.currentLag(partition).ifPresent(lag -> metrics.recordLag(subscription.id(), partition, lag));
+            }
         }
     }
 }

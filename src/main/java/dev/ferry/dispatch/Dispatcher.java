@@ -53,6 +53,7 @@ public class Dispatcher implements SmartLifecycle {
     private final InvocationStore store;
     private final ServiceRegistry services;
     private final SubscriptionLimits limits;
+    private final DispatchMetrics metrics;
     private final Map<String, CompletableFuture<CallResult>> calls = new ConcurrentHashMap<>();
     private final DispatchProperties properties;
     private final Clock clock;
@@ -69,7 +70,8 @@ public class Dispatcher implements SmartLifecycle {
     private Thread claimer;
 
     Dispatcher(InvocationStore store, ServiceRegistry services, SubscriptionRegistry subscriptions,
-            DispatchProperties properties, Clock clock) {
+            DispatchProperties properties, DispatchMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.store = store;
         this.services = services;
         this.limits = new SubscriptionLimits(id -> subscriptions.findDetails(id)
@@ -255,14 +257,22 @@ public class Dispatcher implements SmartLifecycle {
 
     private void decide(ClaimedInvocation invocation, RetryPolicy policy, CallResult result, Instant started) {
         String key = invocation.exclusive() ? invocation.service() + '/' + invocation.objectKey() : null;
+        Instant now = clock.instant();
+        metrics.call(invocation, switch (result) {
+            case CallResult.Success ignored -> "success";
+            case CallResult.Terminal ignored -> "failure";
+            case CallResult.Retryable ignored -> "retry";
+        }, Duration.between(started, now));
         try (MDC.MDCCloseable ignored = MDC.putCloseable("invocationId", invocation.id())) {
             switch (result) {
                 case CallResult.Success success -> {
+                    metrics.completed(invocation, "success", now);
                     log.debug("Invocation {} succeeded in {}ms", invocation.id(),
                             Duration.between(started, clock.instant()).toMillis());
                     finish(invocation, new Outcome.Succeeded(invocation.id(), success.body(), success.contentType()), key);
                 }
                 case CallResult.Terminal terminal -> {
+                    metrics.completed(invocation, "failure", now);
                     log.debug("Invocation {} failed: {}", invocation.id(), terminal.failure());
                     finish(invocation, new Outcome.Failed(invocation.id(), FailureReason.HANDLER_ERROR,
                             terminal.failure()), key);
@@ -276,6 +286,7 @@ public class Dispatcher implements SmartLifecycle {
         if (!policy.allowsAnotherAfter(invocation.attempt())) {
             String why = "gave up after %d attempts; last: %s".formatted(invocation.attempt(), failure.failure());
             if (policy.onMaxAttempts() == OnMaxAttempts.KILL) {
+                metrics.completed(invocation, "failure", clock.instant());
                 finish(invocation, new Outcome.Failed(invocation.id(), FailureReason.KILLED, why), key);
             } else {
                 finish(invocation, new Outcome.Paused(invocation.id(), why), null);

@@ -1,0 +1,85 @@
+package dev.ferry.consumer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.stereotype.Component;
+
+/**
+ * Meters of the consumers, tagged with {@code subscription} (and {@code topic}, {@code partition}): records
+ * ingested, batch size, ingest latency, lag per partition and consumer state. A deleted subscription's
+ * meters are removed with its consumer.
+ */
+@Component
+class ConsumerMetrics {
+
+    /** What a subscription's consumer is doing, as the {@code ferry.consumer.state} gauge reports it. */
+    enum State {
+        RUNNING, PAUSED, FAILED
+    }
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
+    private final Map<String, State> states = new ConcurrentHashMap<>();
+
+    ConsumerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void recordBatch(String subscription, String topic, int records, Duration took) {
+        Counter.builder("ferry.records.ingested").description("Records stored as invocations")
+                .tags("subscription", subscription, "topic", topic).register(registry).increment(records);
+        DistributionSummary.builder("ferry.ingest.batch.size").description("Records per ingest transaction")
+                .tags("subscription", subscription).register(registry).record(records);
+        Timer.builder("ferry.ingest.latency").description("Time to store one polled batch as invocations")
+                .tags("subscription", subscription).publishPercentiles(0.5, 0.99).register(registry).record(took);
+    }
+
+    /** The consumer's own view of how far each partition's end offset is ahead of its position. */
+    void recordLag(String subscription, TopicPartition partition, long lag) {
+        String key = subscription + '/' + partition;
+        lags.computeIfAbsent(key, ignored -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("ferry.consumer.lag", value, AtomicLong::get)
+                    .description("Records in the partition not yet consumed by the subscription")
+                    .tags("subscription", subscription, "topic", partition.topic(), "partition",
+                            Integer.toString(partition.partition()))
+                    .register(registry);
+            return value;
+        }).set(lag);
+    }
+
+    void state(String subscription, State state) {
+        if (states.put(subscription, state) == null) {
+            for (State each : State.values()) {
+                Gauge.builder("ferry.consumer.state", states, all -> all.get(subscription) == each ? 1 : 0)
+                        .description("1 for the state the subscription's consumer is in")
+                        .tags("subscription", subscription, "state", each.name().toLowerCase())
+                        .register(registry);
+            }
+        }
+    }
+
+    Map<String, State> states() {
+        return Map.copyOf(states);
+    }
+
+    /** Removes every meter of a subscription that is gone. */
+    void remove(String subscription) {
+        states.remove(subscription);
+        lags.keySet().removeIf(key -> key.startsWith(subscription + '/'));
+        registry.getMeters().stream()
+                .filter(meter -> subscription.equals(meter.getId().getTag("subscription")))
+                .toList()
+                .forEach(registry::remove);
+    }
+}

@@ -31,6 +31,7 @@ import dev.ferry.cluster.ClusterDetails;
 import dev.ferry.cluster.KafkaClusterChanged;
 import dev.ferry.cluster.KafkaClusterDeleted;
 import dev.ferry.cluster.KafkaClusterRegistry;
+import dev.ferry.dispatch.Dispatcher;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.shared.Ids;
@@ -58,6 +59,7 @@ class ConsumerReconciler {
     private final ConsumerProperties properties;
     private final RecordConverter converter;
     private final ConsumerMetrics metrics;
+    private final Dispatcher dispatcher;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ferry-reconciler");
         thread.setDaemon(true);
@@ -67,8 +69,9 @@ class ConsumerReconciler {
 
     ConsumerReconciler(SubscriptionRegistry subscriptions, KafkaClusterRegistry clusters, ServiceRegistry services,
             InvocationStore store, ConsumerRegistry registry, ConsumerProperties properties, JsonMapper json,
-            ConsumerMetrics metrics, Clock clock) {
+            ConsumerMetrics metrics, Dispatcher dispatcher, Clock clock) {
         this.metrics = metrics;
+        this.dispatcher = dispatcher;
         this.subscriptions = subscriptions;
         this.clusters = clusters;
         this.services = services;
@@ -198,7 +201,8 @@ class ConsumerReconciler {
         if (!config.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
             containerProperties.setClientId("ferry-" + subscription.id());
         }
-        containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter, metrics));
+        containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter, metrics,
+                dispatcher));
 
         var container = new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<byte[], byte[]>(config),
                 containerProperties);

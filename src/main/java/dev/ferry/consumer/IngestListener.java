@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 
+import dev.ferry.dispatch.Dispatcher;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.NewInvocation;
 import dev.ferry.service.HandlerTarget;
@@ -32,9 +33,11 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
     private final InvocationStore store;
     private final RecordConverter converter;
     private final ConsumerMetrics metrics;
+    private final Dispatcher dispatcher;
 
     IngestListener(SubscriptionDetails subscription, ServiceRegistry services, InvocationStore store,
-            RecordConverter converter, ConsumerMetrics metrics) {
+            RecordConverter converter, ConsumerMetrics metrics, Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
         this.subscription = subscription;
         this.services = services;
         this.store = store;
@@ -60,7 +63,15 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
                 NewInvocation invocation = converter.convert(subscription.id(), target, record);
                 invocations.add(deadLetter == null ? invocation : invocation.withDeadLetter(deadLetter));
             }
-            store.enqueue(invocations);
+            int reserved = dispatcher.reserve(invocations.size());
+            List<dev.ferry.invocation.ClaimedInvocation> running;
+            try {
+                running = store.enqueue(invocations, dispatcher.owner(), reserved, dispatcher.lease());
+            } catch (RuntimeException e) {
+                dispatcher.dispatch(List.of(), reserved);
+                throw e;
+            }
+            dispatcher.dispatch(running, reserved);
             log.debug("Stored {} record(s) as invocations", records.size());
             metrics.recordBatch(subscription.id(), subscription.source().topic(), records.size(),
                     java.time.Duration.ofNanos(System.nanoTime() - started));

@@ -143,6 +143,45 @@ public class Dispatcher implements SmartLifecycle {
         return PHASE;
     }
 
+    /**
+     * Takes up to {@code wanted} free call permits for invocations that an ingest will store already
+     * running; what {@link #dispatch} does not use goes back.
+     */
+    public int reserve(int wanted) {
+        if (!running || wanted <= 0) {
+            return 0;
+        }
+        int granted = Math.min(wanted, permits.availablePermits());
+        while (granted > 0 && !permits.tryAcquire(granted)) {
+            granted = Math.min(granted - 1, permits.availablePermits());
+        }
+        return Math.max(granted, 0);
+    }
+
+    /** Calls invocations stored running under this instance's lease, using permits from {@link #reserve}. */
+    public void dispatch(List<ClaimedInvocation> invocations, int reserved) {
+        int used = 0;
+        List<String> excess = new ArrayList<>();
+        for (ClaimedInvocation invocation : invocations) {
+            if (!limits.tryAcquire(invocation)) {
+                excess.add(invocation.id());
+                continue;
+            }
+            used++;
+            run(invocation);
+        }
+        permits.release(reserved - used);
+        if (!excess.isEmpty()) {
+            store.unclaim(owner, excess);
+            nudge();
+        }
+    }
+
+    /** How long invocations claimed or stored running by this instance stay leased without renewal. */
+    public Duration lease() {
+        return properties.lease();
+    }
+
     /** The identity under which this instance leases invocations. */
     public String owner() {
         return owner;

@@ -1,9 +1,7 @@
 package dev.ferry.invocation;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,17 +39,6 @@ public class InvocationStore {
 
     /** Advisory lock id that serialises promotions across instances ("ferry" in ASCII). */
     private static final long PROMOTION_LOCK = 0x6665727279L;
-
-    private static final String INSERT = """
-            insert into invocations (id, service, handler, object_key, exclusive_key, status, completion,
-                failure_reason, last_failure, input, headers, subscription_id, topic, kafka_partition, kafka_offset,
-                kafka_timestamp, kafka_key, next_attempt_at, created_at, modified_at, completed_at, workflow_key,
-                dead_letter_cluster, dead_letter_topic, idempotency_key)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
-    private static final String INSERT_RECORD = INSERT + " on conflict on constraint invocations_one_per_record do nothing";
-
-    private static final String INSERT_SUBMITTED = INSERT + " on conflict do nothing";
 
     private static final String CLAIM = """
             update invocations i
@@ -123,23 +110,41 @@ public class InvocationStore {
      * the exclusive ones that may run. Returns once the rows are durable.
      */
     public void enqueue(List<NewInvocation> invocations) {
+        enqueue(invocations, null, 0, Duration.ZERO);
+    }
+
+    /**
+     * Stores invocations like {@link #enqueue(List)}, storing up to {@code budget} runnable ones as already
+     * running under {@code owner}'s lease: the caller must call exactly those it gets back, which skips a
+     * claim per invocation. Invocations whose record was stored before are never among them.
+     */
+    public List<ClaimedInvocation> enqueue(List<NewInvocation> invocations, String owner, int budget, Duration lease) {
         if (invocations.isEmpty()) {
-            return;
+            return List.of();
         }
         OffsetDateTime now = timestamp(clock.instant());
-        transactions.executeWithoutResult(status -> {
-            List<NewInvocation> rows = markWorkflowDuplicates(invocations);
-            jdbc.batchUpdate(INSERT_RECORD, rows, rows.size(),
-                    (statement, invocation) -> bindInsert(statement, invocation, now));
-        });
+        RecordBatchInsert.Direct direct = budget > 0 ? new RecordBatchInsert.Direct(owner, budget, lease)
+                : RecordBatchInsert.Direct.NONE;
+        RecordBatchInsert.Result result = transactions.execute(status -> RecordBatchInsert.insert(jdbc,
+                RecordBatchInsert.SAME_RECORD, markWorkflowDuplicates(invocations), now, direct, this::encodeHeaders));
         Set<String> keys = new LinkedHashSet<>();
+        List<ClaimedInvocation> running = new ArrayList<>(result.running().size());
+        Set<String> started = new HashSet<>(result.running());
         for (NewInvocation invocation : invocations) {
             if (invocation.exclusiveKey() != null) {
                 keys.add(invocation.exclusiveKey());
             }
+            if (started.contains(invocation.id())) {
+                running.add(new ClaimedInvocation(invocation.id(), invocation.service(), invocation.handler(),
+                        invocation.objectKey(), false, invocation.input(), invocation.headers() == null ? List.of()
+                                : invocation.headers(), invocation.origin(), 1));
+            }
         }
         promote(keys);
-        events.publishEvent(new InvocationsEnqueued(invocations.size()));
+        if (result.inserted().size() > running.size()) {
+            events.publishEvent(new InvocationsEnqueued(result.inserted().size() - running.size()));
+        }
+        return running;
     }
 
     /**
@@ -168,50 +173,6 @@ public class InvocationStore {
         return rows;
     }
 
-    private void bindInsert(PreparedStatement statement, NewInvocation invocation, OffsetDateTime now)
-            throws SQLException {
-        boolean completed = invocation.status() == InvocationStatus.COMPLETED;
-        KafkaOrigin origin = invocation.origin();
-        statement.setString(1, invocation.id());
-        statement.setString(2, invocation.service());
-        statement.setString(3, invocation.handler());
-        statement.setString(4, invocation.objectKey());
-        statement.setString(5, invocation.exclusiveKey());
-        statement.setString(6, invocation.status().wire());
-        statement.setString(7, completed ? "failure" : null);
-        statement.setString(8, invocation.failureReason() == null ? null : invocation.failureReason().wire());
-        statement.setString(9, invocation.lastFailure());
-        statement.setBytes(10, invocation.input());
-        statement.setString(11, encodeHeaders(invocation.headers()));
-        if (origin != null) {
-            statement.setString(12, origin.subscriptionId());
-            statement.setString(13, origin.topic());
-            statement.setInt(14, origin.partition());
-            statement.setLong(15, origin.offset());
-            statement.setObject(16, origin.timestamp() == null ? null : timestamp(origin.timestamp()));
-            statement.setBytes(17, origin.key());
-        } else {
-            statement.setNull(12, Types.VARCHAR);
-            statement.setNull(13, Types.VARCHAR);
-            statement.setNull(14, Types.INTEGER);
-            statement.setNull(15, Types.BIGINT);
-            statement.setNull(16, Types.TIMESTAMP_WITH_TIMEZONE);
-            statement.setNull(17, Types.BINARY);
-        }
-        statement.setObject(18, switch (invocation.status()) {
-            case READY -> now;
-            case SCHEDULED -> timestamp(invocation.notBefore());
-            default -> null;
-        });
-        statement.setObject(19, now);
-        statement.setObject(20, now);
-        statement.setObject(21, completed ? now : null);
-        statement.setString(22, invocation.workflowKey());
-        statement.setString(23, invocation.deadLetter() == null ? null : invocation.deadLetter().cluster());
-        statement.setString(24, invocation.deadLetter() == null ? null : invocation.deadLetter().topic());
-        statement.setString(25, invocation.idempotencyKey());
-    }
-
     /** What {@link #submit} did: stored a new invocation, or found the one stored under the same idempotency key. */
     public record Submitted(String id, boolean existing) {
     }
@@ -234,8 +195,9 @@ public class InvocationStore {
                     "select id from invocations where workflow_key = ?", String.class, invocation.workflowKey()).isEmpty()) {
                 throw WorkflowAlreadyRan.of(invocation.service(), invocation.objectKey());
             }
-            int inserted = jdbc.update(INSERT_SUBMITTED, statement -> bindInsert(statement, invocation, now));
-            if (inserted == 1) {
+            boolean inserted = !RecordBatchInsert.insert(jdbc, RecordBatchInsert.ANY, List.of(invocation), now,
+                    RecordBatchInsert.Direct.NONE, this::encodeHeaders).inserted().isEmpty();
+            if (inserted) {
                 return new Submitted(invocation.id(), false);
             }
             return findByIdempotencyKey(invocation).map(id -> new Submitted(id, true))

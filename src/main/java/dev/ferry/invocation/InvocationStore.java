@@ -68,11 +68,13 @@ public class InvocationStore {
                                          and a.status in ('ready', 'running', 'backing-off', 'paused')))
             returning exclusive_key""";
 
+    /** Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. */
     private static final String SUCCEED = """
-            update invocations set status = 'completed', completion = 'success', result = ?,
-                   result_content_type = ?, completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null,
-                   next_attempt_at = null
-             where id = ? and status = 'running' and lease_owner = ?""";
+            update invocations i
+               set status = 'completed', completion = 'success', result = u.result, result_content_type = u.type,
+                   completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null, next_attempt_at = null
+              from unnest(?::text[], ?::bytea[], ?::text[]) as u(id, result, type)
+             where i.id = u.id and i.status = 'running' and i.lease_owner = ?""";
 
     private static final String FAIL = """
             update invocations set status = 'completed', completion = 'failure', failure_reason = ?,
@@ -281,8 +283,7 @@ public class InvocationStore {
         List<Object[]> paused = new ArrayList<>();
         for (Outcome outcome : outcomes) {
             switch (outcome) {
-                case Outcome.Succeeded s -> succeeded.add(new Object[] {s.result(), s.contentType(), now, now, s.id(),
-                        owner});
+                case Outcome.Succeeded s -> succeeded.add(new Object[] {s.id(), s.result(), s.contentType()});
                 case Outcome.Failed f -> failed.add(new Object[] {f.reason().wire(), f.failure(), now, now, f.id(), owner});
                 case Outcome.Retrying r -> retrying.add(new Object[] {timestamp(r.nextAttemptAt()), r.failure(), now,
                         r.id(), owner});
@@ -290,7 +291,17 @@ public class InvocationStore {
             }
         }
         transactions.executeWithoutResult(status -> {
-            batch(SUCCEED, succeeded);
+            if (!succeeded.isEmpty()) {
+                String[] ids = new String[succeeded.size()];
+                byte[][] results = new byte[succeeded.size()][];
+                String[] types = new String[succeeded.size()];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = (String) succeeded.get(i)[0];
+                    results[i] = (byte[]) succeeded.get(i)[1];
+                    types[i] = (String) succeeded.get(i)[2];
+                }
+                jdbc.update(SUCCEED, now, now, ids, results, types, owner);
+            }
             batch(FAIL, failed);
             batch(RETRY, retrying);
             batch(PAUSE, paused);

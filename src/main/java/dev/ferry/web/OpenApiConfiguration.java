@@ -1,0 +1,34 @@
+package dev.ferry.web;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * What the OpenAPI document at {@code /v3/api-docs} (and so Swagger UI) says about Ferry as a whole; the
+ * operations themselves are described on the controllers.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    /** Used when the build left no {@code META-INF/build-info.properties}, e.g. when run from an IDE. */
+    private static final String FALLBACK_VERSION = "0.1.0";
+
+    @Bean
+    OpenAPI ferryOpenApi(ObjectProvider<BuildProperties> build) {
+        BuildProperties properties = build.getIfAvailable();
+        String version = properties == null || properties.getVersion() == null ? FALLBACK_VERSION
+                : properties.getVersion();
+        return new OpenAPI().info(new Info()
+                .title("Ferry")
+                .description("""
+                        Ferry pushes Kafka records into HTTP handlers. Register Kafka clusters and the services \
+                        whose handlers should run, subscribe a handler to a topic, then inspect and steer the \
+                        invocations Ferry makes of it, or call handlers directly. Errors are RFC 9457 problem \
+                        details (application/problem+json).""")
+                .version(version));
+    }
+}

@@ -1,7 +1,11 @@
 package dev.ferry.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import org.springdoc.core.providers.ObjectMapperProvider;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
@@ -30,5 +34,18 @@ class OpenApiConfiguration {
                         invocations Ferry makes of it, or call handlers directly. Errors are RFC 9457 problem \
                         details (application/problem+json).""")
                 .version(version));
+    }
+
+    /**
+     * Names schema properties in snake_case, as {@code spring.jackson.property-naming-strategy} names them on
+     * the wire. springdoc reads models with swagger-core's own Jackson 2 mapper, which knows nothing of the
+     * application's Jackson 3 one, so without this the document (and every "Try it out" body) would say
+     * {@code dryRun} where the API reads {@code dry_run}. It replaces springdoc's default resolver.
+     */
+    @Bean
+    ModelResolver snakeCaseModelResolver(ObjectMapperProvider springdocMappers) {
+        ObjectMapper mapper = springdocMappers.jsonMapper().copy()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        return new ModelResolver(mapper).openapi31(springdocMappers.isOpenapi31());
     }
 }

@@ -1,15 +1,21 @@
 package dev.ferry.web;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.providers.ObjectMapperProvider;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.ProblemDetail;
 
 /**
  * What the OpenAPI document at {@code /v3/api-docs} (and so Swagger UI) says about Ferry as a whole; the
@@ -47,5 +53,27 @@ class OpenApiConfiguration {
         ObjectMapper mapper = springdocMappers.jsonMapper().copy()
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         return new ModelResolver(mapper).openapi31(springdocMappers.isOpenapi31());
+    }
+
+    /**
+     * Two corrections springdoc cannot infer. A problem's extra members ({@code subscription_id}, ...) are
+     * written next to {@code type} and {@code detail}, not under the {@code properties} map the class has;
+     * and Swagger UI lists responses in document order, where the advice's error responses came first.
+     */
+    @Bean
+    OpenApiCustomizer problemMembersAndResponseOrder() {
+        return openApi -> {
+            Schema<?> problem = openApi.getComponents().getSchemas().get(ProblemDetail.class.getSimpleName());
+            if (problem != null && problem.getProperties() != null) {
+                problem.getProperties().remove("properties");
+                problem.setAdditionalProperties(true);
+            }
+            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+                ApiResponses sorted = new ApiResponses();
+                operation.getResponses().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                        .forEach(response -> sorted.addApiResponse(response.getKey(), response.getValue()));
+                operation.setResponses(sorted);
+            }));
+        };
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -53,6 +54,7 @@ class KafkaClusterController {
     @PostMapping
     @Operation(summary = "Create a Kafka cluster", description = "Registers a cluster by name with librdkafka-style"
             + " or Java client properties; 'bootstrap.servers' is required.")
+    @ApiResponse(responseCode = "201", description = "Created; Location names the new cluster")
     ResponseEntity<KafkaClusterResponse> create(@RequestBody CreateKafkaClusterRequest request) {
         var saved = registry.create(request.name(), request.properties());
         return ResponseEntity.created(URI.create("/kafka-clusters/" + saved.cluster().name()))
@@ -80,6 +82,7 @@ class KafkaClusterController {
     @DeleteMapping("/{name}")
     @Operation(summary = "Delete a Kafka cluster", description = "Refused with 409 while subscriptions use it,"
             + " unless force=true, which deletes those subscriptions too.")
+    @ApiResponse(responseCode = "202", description = "Deleted; its consumers stop shortly")
     ResponseEntity<Void> delete(@PathVariable String name, @RequestParam(defaultValue = "false") boolean force) {
         registry.delete(name, force);
         return ResponseEntity.accepted().build();

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.ResponseEntity;
@@ -67,6 +70,12 @@ class IngressController {
     @Operation(summary = "Call a handler and wait for its result",
             description = "Runs the handler as an invocation (same retries and per-key exclusivity as records) and"
                     + " answers with the handler's response; the invocation id is in x-ferry-invocation-id.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The handler's input, passed on as it is",
+            content = {@Content(mediaType = "application/json", schema = @Schema(type = "object")),
+                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})
+    @ApiResponse(responseCode = "200", description = "The handler's response, in the content type it answered with",
+            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "202", description = "Still running after five minutes; wait with /invocations/{id}/attach")
     DeferredResult<ResponseEntity<?>> call(@PathVariable String service, @PathVariable(required = false) String key,
             @PathVariable String handler, @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
@@ -83,6 +92,10 @@ class IngressController {
     @PostMapping({"/send/{service}/{handler}", "/send/{service}/{key}/{handler}"})
     @Operation(summary = "Enqueue a handler call", description = "Answers 202 at once with the invocation id;"
             + " ?delay=10s schedules it. A repeated Idempotency-Key answers previously_accepted.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The handler's input, passed on as it is",
+            content = {@Content(mediaType = "application/json", schema = @Schema(type = "object")),
+                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})
+    @ApiResponse(responseCode = "202", description = "Accepted; the invocation id is in the body and x-ferry-invocation-id")
     ResponseEntity<SendResponse> send(@PathVariable String service, @PathVariable(required = false) String key,
             @PathVariable String handler, @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,

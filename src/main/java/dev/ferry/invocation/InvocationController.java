@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -100,6 +103,7 @@ class InvocationController {
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Purge a completed invocation", description = "409 unless it is completed.")
+    @ApiResponse(responseCode = "204", description = "Purged")
     ResponseEntity<Void> purge(@PathVariable String id) {
         commands.apply(id, InvocationAction.PURGE);
         return ResponseEntity.noContent().build();
@@ -117,6 +121,8 @@ class InvocationController {
 
     @GetMapping("/{id}/output")
     @Operation(summary = "The result of a completed invocation", description = "409 while it is not completed.")
+    @ApiResponse(responseCode = "200", description = "The handler's response, in the content type it answered with",
+            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
     ResponseEntity<?> output(@PathVariable String id) {
         InvocationReader.Output output = reader.output(id);
         if (!output.invocation().status().equals("completed")) {
@@ -127,6 +133,9 @@ class InvocationController {
 
     @GetMapping("/{id}/attach")
     @Operation(summary = "Wait for an invocation and return its result", description = "Returns once it completes.")
+    @ApiResponse(responseCode = "200", description = "The handler's response, in the content type it answered with",
+            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "202", description = "Still running after five minutes; attach again")
     DeferredResult<ResponseEntity<?>> attach(@PathVariable String id) {
         reader.get(id);
         DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(ATTACH_TIMEOUT.toMillis());

@@ -3,6 +3,7 @@ package dev.ferry.service;
 import java.net.URI;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -32,6 +33,7 @@ class ServiceController {
     @PostMapping
     @Operation(summary = "Register a service", description = "Ferry calls POST {endpoint}/{service}/{handler},"
             + " or POST {endpoint}/{service}/{key}/{handler} for virtual objects and workflows.")
+    @ApiResponse(responseCode = "201", description = "Registered; Location names the new service")
     ResponseEntity<ServiceView> register(@RequestBody RegisterServiceRequest request) {
         ServiceView view = registry.register(request);
         return ResponseEntity.created(URI.create("/services/" + view.name())).body(view);
@@ -51,6 +53,7 @@ class ServiceController {
 
     @DeleteMapping("/{name}")
     @Operation(summary = "Delete a service", description = "Refused with 409 while a subscription uses it.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
     ResponseEntity<Void> delete(@PathVariable String name) {
         registry.delete(name);
         return ResponseEntity.noContent().build();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -37,6 +38,7 @@ class SubscriptionController {
     @PostMapping
     @Operation(summary = "Create a subscription", description = "source kafka://CLUSTER/TOPIC, sink"
             + " service://SERVICE/HANDLER, options are consumer properties (group.id defaults to the id).")
+    @ApiResponse(responseCode = "201", description = "Created; Location names the new subscription")
     ResponseEntity<SubscriptionView> create(@RequestBody CreateSubscriptionRequest request) {
         SubscriptionView view = registry.create(request.source(), request.sink(), request.options());
         return ResponseEntity.created(URI.create("/subscriptions/" + view.id())).body(view);
@@ -57,6 +59,7 @@ class SubscriptionController {
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete a subscription", description = "Stops its consumer group; invocations already"
             + " enqueued still run.")
+    @ApiResponse(responseCode = "202", description = "Deleted; its consumer group stops shortly")
     ResponseEntity<Void> delete(@PathVariable String id) {
         registry.delete(id);
         return ResponseEntity.accepted().build();

@@ -2,6 +2,9 @@ package dev.ferry.web;
 
 import java.util.stream.Collectors;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -28,6 +31,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(FerryException.class)
+    @ApiResponse(responseCode = "4XX", description = "Refused; the problem's detail says what to change",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<ProblemDetail> on(FerryException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.detail());
         problem.setType(e.type());
@@ -60,6 +65,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
+    @ApiResponse(responseCode = "500", description = "Ferry failed; its log says why",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<ProblemDetail> onUnexpected(Exception e) {
         log.error("Unexpected error while handling a request", e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,

@@ -85,10 +85,12 @@ public class Dispatcher implements SmartLifecycle {
     @Override
     public void start() {
         client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock);
-        recorder = new OutcomeRecorder(store, owner, written -> {
-            permits.release(written);
-            nudge();
-        });
+        recorder = new OutcomeRecorder(store, owner, () -> running ? properties.lease() : null,
+                (written, successors) -> {
+                    permits.release(written - successors.size());
+                    dispatch(successors, successors.size());
+                    nudge();
+                });
         recorder.start();
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ferry-dispatch-timer");

@@ -8,7 +8,9 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+
+import dev.ferry.invocation.ClaimedInvocation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +34,13 @@ class OutcomeRecorder {
 
     private final InvocationStore store;
     private final String owner;
-    private final IntConsumer written;
+    private final Written written;
+    private final Supplier<Duration> lease;
+
+    /** Told after each batch is durable: how many outcomes were written, and the successors to call now. */
+    interface Written {
+        void accept(int outcomes, List<ClaimedInvocation> successors);
+    }
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -41,7 +49,8 @@ class OutcomeRecorder {
     /**
      * @param afterWrite called with the number of outcomes written, after each batch is durable
      */
-    OutcomeRecorder(InvocationStore store, String owner, IntConsumer afterWrite) {
+    OutcomeRecorder(InvocationStore store, String owner, Supplier<Duration> lease, Written afterWrite) {
+        this.lease = lease;
         this.store = store;
         this.owner = owner;
         this.written = afterWrite;
@@ -77,8 +86,8 @@ class OutcomeRecorder {
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
                 }
-                write(batch);
-                written.accept(batch.size());
+                List<ClaimedInvocation> successors = write(batch);
+                written.accept(batch.size(), successors);
                 batch.clear();
                 backoff = Duration.ofMillis(100);
             } catch (InterruptedException e) {
@@ -99,7 +108,7 @@ class OutcomeRecorder {
         }
     }
 
-    private void write(List<Pending> batch) {
+    private List<ClaimedInvocation> write(List<Pending> batch) {
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         Set<String> released = new LinkedHashSet<>();
         for (Pending pending : batch) {
@@ -108,6 +117,6 @@ class OutcomeRecorder {
                 released.add(pending.releasedKey());
             }
         }
-        store.record(owner, outcomes, released);
+        return store.record(owner, outcomes, released, lease.get());
     }
 }

@@ -68,6 +68,23 @@ public class InvocationStore {
                                          and a.status in ('ready', 'running', 'backing-off', 'paused')))
             returning exclusive_key""";
 
+    /** Like {@link #PROMOTE}, but the next invocation of each key starts running at once under a lease. */
+    private static final String PROMOTE_AND_CLAIM = """
+            update invocations i
+               set status = 'running', attempts = i.attempts + 1, lease_owner = ?, lease_until = ?,
+                   first_running_at = coalesce(i.first_running_at, ?), modified_at = ?, next_attempt_at = ?
+             where i.id in (
+                   select (select p.id from invocations p
+                            where p.exclusive_key = k.key and p.status = 'pending'
+                            order by p.seq limit 1)
+                     from unnest(?::text[]) as k(key)
+                    where not exists (select 1 from invocations a
+                                       where a.exclusive_key = k.key
+                                         and a.status in ('ready', 'running', 'backing-off', 'paused')))
+            returning i.id, i.service, i.handler, i.object_key, i.exclusive_key, i.input, i.headers,
+                      i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp, i.kafka_key,
+                      i.attempts""";
+
     /** Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. */
     private static final String SUCCEED = """
             update invocations i
@@ -273,8 +290,18 @@ public class InvocationStore {
      * longer leased by {@code owner} (cancelled meanwhile, or taken over after a lost lease) is ignored.
      */
     public void record(String owner, List<Outcome> outcomes, Set<String> releasedKeys) {
+        record(owner, outcomes, releasedKeys, null);
+    }
+
+    /**
+     * Records outcomes like {@link #record(String, List, Set)}; with a {@code lease}, the next invocation of
+     * each released key is started at once under {@code owner}'s lease, in the same transaction, and
+     * returned for the caller to call: the finished invocation's slot passes straight to its successor.
+     */
+    public List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
+            Duration lease) {
         if (outcomes.isEmpty()) {
-            return;
+            return List.of();
         }
         OffsetDateTime now = timestamp(clock.instant());
         List<Object[]> succeeded = new ArrayList<>();
@@ -290,7 +317,7 @@ public class InvocationStore {
                 case Outcome.Paused p -> paused.add(new Object[] {p.failure(), now, p.id(), owner});
             }
         }
-        transactions.executeWithoutResult(status -> {
+        List<ClaimedInvocation> successors = transactions.execute(status -> {
             if (!succeeded.isEmpty()) {
                 String[] ids = new String[succeeded.size()];
                 byte[][] results = new byte[succeeded.size()][];
@@ -305,8 +332,16 @@ public class InvocationStore {
             batch(FAIL, failed);
             batch(RETRY, retrying);
             batch(PAUSE, paused);
+            if (lease == null || releasedKeys.isEmpty()) {
+                return List.<ClaimedInvocation>of();
+            }
+            jdbc.queryForObject("select pg_advisory_xact_lock(?)", Object.class, PROMOTION_LOCK);
+            return jdbc.query(PROMOTE_AND_CLAIM, this::claimed, owner, now.plus(lease), now, now, now,
+                    releasedKeys.toArray(String[]::new));
         });
-        promote(releasedKeys);
+        if (lease == null) {
+            promote(releasedKeys);
+        }
         List<String> completed = new ArrayList<>(succeeded.size() + failed.size());
         for (Outcome outcome : outcomes) {
             if (outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Failed) {
@@ -316,6 +351,7 @@ public class InvocationStore {
         if (!completed.isEmpty()) {
             events.publishEvent(new InvocationsCompleted(completed));
         }
+        return successors == null ? List.of() : successors;
     }
 
     private void batch(String sql, List<Object[]> arguments) {

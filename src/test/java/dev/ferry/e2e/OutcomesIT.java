@@ -4,12 +4,24 @@ import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +77,7 @@ class OutcomesIT {
     }
 
     @Test
-    void retriesServerErrorsAndTimeoutsUntilTheHandlerSucceeds() {
+    void retriesServerErrorsAndRequestTimeoutsUntilTheHandlerSucceeds() {
         try (HandlerServer handler = HandlerServer.start()) {
             AtomicInteger calls = new AtomicInteger();
             List<Integer> answers = List.of(500, 503, 408);
@@ -120,6 +132,126 @@ class OutcomesIT {
     }
 
     @Test
+    void honoursRetryAfterGivenAsAnHttpDate() {
+        try (HandlerServer handler = HandlerServer.start()) {
+            AtomicInteger calls = new AtomicInteger();
+            handler.respondWith(request -> calls.getAndIncrement() == 0
+                    ? new Response(503, "", Map.of("retry-after", DateTimeFormatter.RFC_1123_DATE_TIME
+                            .format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2))))
+                    : Response.ok("{}"));
+            String subscription = subscribe(handler, "Rates", "{'name':'refresh'}",
+                    ",'retry_policy':{'initial_interval':'10ms','max_interval':'100ms'}");
+            records.send("rates", "r1", "{\"currency\":\"EUR\"}");
+            records.flush();
+
+            assertThat(awaitInvocation(subscription, status("completed")).get("completion").asString())
+                    .isEqualTo("success");
+            List<Received> received = handler.received();
+            assertThat(received).hasSize(2);
+            // the date has whole seconds, so "now + 2 s" means a wait of more than one second
+            assertThat(Duration.between(received.get(0).at(), received.get(1).at()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        }
+    }
+
+    @Test
+    void retriesACallThatTimesOut() {
+        try (HandlerServer handler = HandlerServer.start()) {
+            AtomicInteger calls = new AtomicInteger();
+            handler.respondWith(request -> {
+                if (calls.getAndIncrement() == 0) {
+                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(2));
+                }
+                return Response.ok("{}");
+            });
+            String subscription = subscribe(handler, "Geocoder",
+                    "{'name':'locate','timeout':'300ms','retry_policy':{'initial_interval':'10ms'}}", "");
+            records.send("geocoder", "g1", "{\"address\":\"Pier 1\"}");
+            records.flush();
+
+            JsonNode invocation = awaitInvocation(subscription, status("completed"));
+            assertThat(invocation.get("completion").asString()).isEqualTo("success");
+            assertThat(invocation.get("attempts").asInt()).isEqualTo(2);
+            assertThat(invocation.get("last_failure").asString()).contains("timeout");
+        }
+    }
+
+    @Test
+    void retriesWhenTheHandlerCannotBeReachedUntilTheAttemptsRunOut() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closedPort = socket.getLocalPort();
+        }
+        Api.Reply registered = api.post("/services", json("""
+                {'name':'Offline','type':'SERVICE','endpoint':'http://127.0.0.1:%d',
+                 'handlers':[{'name':'ping','retry_policy':{'initial_interval':'10ms','max_attempts':3,
+                              'on_max_attempts':'kill'}}]}""".formatted(closedPort)));
+        assertThat(registered.status()).as(registered.text()).isEqualTo(201);
+        String subscription = api.post("/subscriptions", json("""
+                {'source':'kafka://local/offline','sink':'service://Offline/ping','options':{'auto.offset.reset':'earliest'}}"""))
+                .body().get("id").asString();
+        records.send("offline", "o1", "{}");
+        records.flush();
+
+        JsonNode invocation = awaitInvocation(subscription, status("completed"));
+        assertThat(invocation.get("failure_reason").asString()).isEqualTo("killed");
+        assertThat(invocation.get("attempts").asInt()).isEqualTo(3);
+        assertThat(invocation.get("last_failure").asString()).contains("I/O error");
+    }
+
+    @Test
+    void releasesAnObjectKeyWhenItsInvocationFailsTerminally() {
+        try (HandlerServer handler = HandlerServer.start()) {
+            handler.respondWith(request -> request.bodyText().contains("\"n\":1")
+                    ? Response.status(400) : Response.ok("{}"));
+            Api.Reply registered = api.post("/services", json("""
+                    {'name':'Wallet','type':'VIRTUAL_OBJECT','endpoint':'%s','handlers':[{'name':'debit'}]}"""
+                    .formatted(handler.endpoint())));
+            assertThat(registered.status()).as(registered.text()).isEqualTo(201);
+            String subscription = api.post("/subscriptions", json("""
+                    {'source':'kafka://local/wallet','sink':'service://Wallet/debit','options':{'auto.offset.reset':'earliest'}}"""))
+                    .body().get("id").asString();
+            records.send(new ProducerRecord<>("wallet", 0, Records.bytes("w"), Records.bytes("{\"n\":1}")));
+            records.send(new ProducerRecord<>("wallet", 0, Records.bytes("w"), Records.bytes("{\"n\":2}")));
+            records.flush();
+
+            List<JsonNode> invocations = await().atMost(Duration.ofSeconds(60)).until(() -> api
+                    .get("/invocations?subscription=" + subscription).body().get("invocations").valueStream()
+                    .sorted(Comparator.comparingLong(i -> i.get("origin").get("offset").asLong())).toList(),
+                    listed -> listed.size() == 2 && listed.stream().allMatch(status("completed")));
+            assertThat(invocations).extracting(i -> i.get("completion").asString()).containsExactly("failure", "success");
+            assertThat(handler.received()).extracting(Received::bodyText).containsExactly("{\"n\":1}", "{\"n\":2}");
+        }
+    }
+
+    @Test
+    void keepsLaterRecordsOfAnObjectKeyWaitingBehindAPausedInvocation() {
+        try (HandlerServer handler = HandlerServer.start()) {
+            handler.respondWith(request -> request.bodyText().contains("\"n\":1")
+                    ? Response.status(503) : Response.ok("{}"));
+            Api.Reply registered = api.post("/services", json("""
+                    {'name':'Locker','type':'VIRTUAL_OBJECT','endpoint':'%s',
+                     'retry_policy':{'initial_interval':'10ms','max_attempts':2,'on_max_attempts':'pause'},
+                     'handlers':[{'name':'open'}]}""".formatted(handler.endpoint())));
+            assertThat(registered.status()).as(registered.text()).isEqualTo(201);
+            String subscription = api.post("/subscriptions", json("""
+                    {'source':'kafka://local/locker','sink':'service://Locker/open','options':{'auto.offset.reset':'earliest'}}"""))
+                    .body().get("id").asString();
+            records.send(new ProducerRecord<>("locker", 0, Records.bytes("l"), Records.bytes("{\"n\":1}")));
+            records.send(new ProducerRecord<>("locker", 0, Records.bytes("l"), Records.bytes("{\"n\":2}")));
+            records.send(new ProducerRecord<>("locker", 0, Records.bytes("other"), Records.bytes("{\"n\":3}")));
+            records.flush();
+
+            // offsets 0 and 1 share key l, offset 2 has a key of its own
+            await().atMost(Duration.ofSeconds(60)).during(Duration.ofSeconds(1))
+                    .until(() -> statusesByOffset(subscription),
+                            statuses -> statuses.equals(Map.of(0L, "paused", 1L, "pending", 2L, "completed")));
+            assertThat(handler.received()).extracting(Received::bodyText)
+                    .containsExactlyInAnyOrder("{\"n\":1}", "{\"n\":1}", "{\"n\":3}");
+        }
+    }
+
+    @Test
     void pausesAnInvocationThatUsedAllItsAttempts() {
         try (HandlerServer handler = HandlerServer.start()) {
             handler.respondWith(request -> Response.status(503));
@@ -168,6 +300,15 @@ class OutcomesIT {
                 .formatted(service.toLowerCase(), service, handlerName)));
         assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
         return subscribed.body().get("id").asString();
+    }
+
+    /** The status of each of the subscription's invocations, by the offset of its record. */
+    private static Map<Long, String> statusesByOffset(String subscription) {
+        Map<Long, String> statuses = new TreeMap<>();
+        for (JsonNode invocation : api.get("/invocations?subscription=" + subscription).body().get("invocations")) {
+            statuses.put(invocation.get("origin").get("offset").asLong(), invocation.get("status").asString());
+        }
+        return statuses;
     }
 
     private static JsonNode awaitInvocation(String subscription, Predicate<JsonNode> condition) {

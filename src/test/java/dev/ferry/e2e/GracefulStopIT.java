@@ -77,7 +77,7 @@ class GracefulStopIT {
             FerryProcess first = start(database);
             setUp(first.api(), handler, brokers);
             await().atMost(Duration.ofSeconds(60)).until(() -> invocations.count("true") == RECORDS
-                    && started.size() >= MAX_IN_FLIGHT);
+                    && !started.isEmpty());
 
             int inFlightAtStop = started.size() - answered.size();
             long stopping = System.nanoTime();

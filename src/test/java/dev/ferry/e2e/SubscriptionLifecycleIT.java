@@ -82,7 +82,7 @@ class SubscriptionLifecycleIT {
             }
             records.flush();
             await().atMost(Duration.ofSeconds(60)).until(() -> invocations.count(of(subscription)) == count
-                    && waiting.get() == 16);
+                    && waiting.get() > 0);
 
             assertThat(api.delete("/subscriptions/" + subscription).status()).isEqualTo(202);
             assertThat(api.get("/subscriptions/" + subscription).status()).isEqualTo(404);

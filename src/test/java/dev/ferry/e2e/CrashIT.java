@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -59,6 +64,8 @@ class CrashIT {
     private static final int PARTITIONS = 4;
     /** The first kill comes with this handler call, the second with twice as many. */
     private static final int KILL_AT_CALL = 400;
+    /** Offset commits per partition that each kill loses on top of the ones it interrupts. */
+    private static final int LOST_COMMITS = 100;
     private static final Path LOG = Path.of("target", "crash-it", "ferry.log");
 
     /** One handler call as the handler saw it, and whether the handler answered 2xx. */
@@ -119,7 +126,7 @@ class CrashIT {
 
             current.set(start(database));
             current.get().awaitReady();
-            setUp(current.get().api(), handler, brokers);
+            String subscription = setUp(current.get().api(), handler, brokers);
 
             // a steady stream that runs on while Ferry is down and restarting; it holds back its second half
             // until the first kill and its last fifth until the second, so that both kills land mid-stream
@@ -149,10 +156,12 @@ class CrashIT {
 
             await("first kill").atMost(Duration.ofMinutes(2)).until(() -> firstKill.getCount() == 0);
             int producedAtFirstKill = sent.size();
+            long rewoundAtFirstKill = loseRecentCommits(subscription, invocations);
             current.set(start(database));
             current.get().awaitReady();
             await("second kill").atMost(Duration.ofMinutes(2)).until(() -> secondKill.getCount() == 0);
             int producedAtSecondKill = sent.size();
+            long rewoundAtSecondKill = loseRecentCommits(subscription, invocations);
             current.set(start(database));
             current.get().awaitReady();
             await("whole stream produced").atMost(Duration.ofMinutes(1))
@@ -171,6 +180,8 @@ class CrashIT {
             current.get().terminate();
             current.get().awaitExit(Duration.ofSeconds(30));
 
+            System.out.printf("CrashIT: records stored but not committed after each kill (polled again on"
+                    + " restart): %d, %d%n", rewoundAtFirstKill, rewoundAtSecondKill);
             report(produced, invocations.all(), List.copyOf(calls), overlaps, producedAtFirstKill,
                     producedAtSecondKill, elapsed);
         } finally {
@@ -260,7 +271,40 @@ class CrashIT {
         return process;
     }
 
-    private static void setUp(Api api, HandlerServer handler, String brokers) {
+    /**
+     * Makes the kill also lose the consumer's most recent offset commits, as a kill between storing a batch
+     * and committing it does (a window too short to hit reliably by chance): once the dead member has left
+     * the group, moves each partition's committed offset back by up to {@link #LOST_COMMITS} records that
+     * are already stored. The next start polls them again, and only enqueue-once keeps them from becoming
+     * second invocations.
+     *
+     * @return how many stored records will be polled again
+     */
+    private static long loseRecentCommits(String groupId, InvocationTable invocations) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfrastructure.kafka().bootstrapServers()))) {
+            await("killed consumer gone from its group").atMost(Duration.ofSeconds(60)).until(() -> admin
+                    .describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId).get().members().isEmpty());
+            Map<Integer, Long> storedUpTo = new TreeMap<>();
+            for (InvocationTable.Row row : invocations.all()) {
+                storedUpTo.merge(row.partition(), row.offset() + 1, Math::max);
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> rewound = new HashMap<>();
+            long again = 0;
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : committed.entrySet()) {
+                long commit = entry.getValue().offset();
+                long rewind = Math.max(0, commit - LOST_COMMITS);
+                rewound.put(entry.getKey(), new OffsetAndMetadata(rewind));
+                again += storedUpTo.getOrDefault(entry.getKey().partition(), 0L) - rewind;
+            }
+            admin.alterConsumerGroupOffsets(groupId, rewound).all().get(30, TimeUnit.SECONDS);
+            return again;
+        }
+    }
+
+    private static String setUp(Api api, HandlerServer handler, String brokers) {
         assertThat(api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}"
                 .formatted(brokers))).status()).isEqualTo(201);
         assertThat(api.post("/services", json("""
@@ -274,6 +318,7 @@ class CrashIT {
                  'options':{'auto.offset.reset':'earliest','session.timeout.ms':'6000','heartbeat.interval.ms':'1000'}}"""
                 .formatted(TOPIC)));
         assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
+        return subscribed.body().get("id").asString();
     }
 
     private static String key(int k) {

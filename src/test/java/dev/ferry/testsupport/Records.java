@@ -3,10 +3,12 @@ package dev.ferry.testsupport;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** A real Kafka producer for tests, writing UTF-8 keys and values. */
@@ -27,8 +29,9 @@ public final class Records implements AutoCloseable {
         send(new ProducerRecord<>(topic, bytes(key), bytes(value)));
     }
 
-    public void send(ProducerRecord<byte[], byte[]> record) {
-        producer.send(record);
+    /** Sends a record; the future tells where it landed (partition and offset). */
+    public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {
+        return producer.send(record);
     }
 
     /** Waits until everything sent so far is acknowledged. */

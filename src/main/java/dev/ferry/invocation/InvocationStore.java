@@ -55,35 +55,31 @@ public class InvocationStore {
                       i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp, i.kafka_key,
                       i.attempts""";
 
+    /** The oldest pending invocation of each key in the array whose key nothing holds. */
+    private static final String KEY_HEADS = """
+            (select (select p.id from invocations p
+                      where p.exclusive_key = k.key and p.status = 'pending'
+                      order by p.seq limit 1)
+               from unnest(?::text[]) as k(key)
+              where not exists (select 1 from invocations a
+                                 where a.exclusive_key = k.key
+                                   and a.status in ('ready', 'running', 'backing-off', 'paused')))""";
+
     private static final String PROMOTE = """
-            update invocations
+            update invocations i
                set status = 'ready', next_attempt_at = ?, modified_at = ?
-             where id in (
-                   select (select p.id from invocations p
-                            where p.exclusive_key = k.key and p.status = 'pending'
-                            order by p.seq limit 1)
-                     from unnest(?::text[]) as k(key)
-                    where not exists (select 1 from invocations a
-                                       where a.exclusive_key = k.key
-                                         and a.status in ('ready', 'running', 'backing-off', 'paused')))
-            returning exclusive_key""";
+             where i.id in %s
+            returning exclusive_key""".formatted(KEY_HEADS);
 
     /** Like {@link #PROMOTE}, but the next invocation of each key starts running at once under a lease. */
     private static final String PROMOTE_AND_CLAIM = """
             update invocations i
                set status = 'running', attempts = i.attempts + 1, lease_owner = ?, lease_until = ?,
                    first_running_at = coalesce(i.first_running_at, ?), modified_at = ?, next_attempt_at = ?
-             where i.id in (
-                   select (select p.id from invocations p
-                            where p.exclusive_key = k.key and p.status = 'pending'
-                            order by p.seq limit 1)
-                     from unnest(?::text[]) as k(key)
-                    where not exists (select 1 from invocations a
-                                       where a.exclusive_key = k.key
-                                         and a.status in ('ready', 'running', 'backing-off', 'paused')))
+             where i.id in %s
             returning i.id, i.service, i.handler, i.object_key, i.exclusive_key, i.input, i.headers,
                       i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp, i.kafka_key,
-                      i.attempts""";
+                      i.attempts""".formatted(KEY_HEADS);
 
     /** Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. */
     private static final String SUCCEED = """

@@ -86,9 +86,13 @@ class ConsumerReconciler {
         nudge();
     }
 
+    /**
+     * Follows a subscription change at once, on the thread that made it: when a pause, resume or delete
+     * answers, this instance's consumer has already stopped or started. Other instances follow on their timer.
+     */
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     void on(SubscriptionChanged event) {
-        nudge();
+        reconcile();
     }
 
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
@@ -116,7 +120,7 @@ class ConsumerReconciler {
         }
     }
 
-    void reconcile() {
+    synchronized void reconcile() {
         if (!registry.isRunning()) {
             return;
         }

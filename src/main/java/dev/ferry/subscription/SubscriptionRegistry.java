@@ -74,7 +74,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
         });
         ClientPropertyTranslator.validateConsumerOptions(options, FERRY_OPTIONS);
         validateFerryOptions(options);
-        String id = Ids.next("sub_", clock.instant());
+        String id = Ids.nextRestateStyle("sub_", clock.instant());
         options.putIfAbsent("group.id", id);
         Subscription subscription = repository.save(new Subscription(id, source, sink, options, clock.instant()));
         events.publishEvent(new SubscriptionChanged(id));

@@ -129,7 +129,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
     public List<ClusterUser> usersOf(String clusterName) {
         return repository.findByClusterNameOrderByCreatedAtAsc(clusterName).stream()
                 .map(subscription -> new ClusterUser(subscription.id(), subscription.source().toString(),
-                        subscription.sink().toString()))
+                        subscription.sink().toString(), Secrets.mask(subscription.options())))
                 .toList();
     }
 

@@ -169,6 +169,8 @@ class KafkaClusterApiIT {
     private static String problem(Reply reply) {
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.body().has("title")).isTrue();
+        // repeated as 'message', which is what Restate's CLI prints
+        assertThat(reply.body().get("message").asString()).isEqualTo(reply.body().get("detail").asString());
         return reply.body().get("detail").asString();
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Mixin;
                 + " REST API.", "",
                 "Environment: FERRY_ADMIN_URL (default " + CliEnvironment.DEFAULT_URL + "), FERRY_TOKEN (sent as a"
                         + " bearer token), EDITOR (for --edit and edit)."},
-        subcommands = KafkaClusterCommands.class)
+        subcommands = {KafkaClusterCommands.class, SubscriptionCommands.class, ServiceCommands.class,
+                InvocationCommands.class})
 public final class FerryCli extends CommandGroup {
 
     private final CliEnvironment environment;

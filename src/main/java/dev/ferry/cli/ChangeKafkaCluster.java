@@ -90,7 +90,7 @@ abstract class ChangeKafkaCluster extends FerryCommand {
         return table;
     }
 
-    @Command(name = "patch", mixinStandardHelpOptions = true,
+    @Command(name = "patch",
             description = {"Change some of a Kafka cluster's properties; the others, secrets included, stay as they are.",
                     "Restarts the cluster's consumers."})
     static final class Patch extends ChangeKafkaCluster {
@@ -127,7 +127,7 @@ abstract class ChangeKafkaCluster extends FerryCommand {
         }
     }
 
-    @Command(name = "edit", mixinStandardHelpOptions = true,
+    @Command(name = "edit",
             description = {"Edit a Kafka cluster's properties in $EDITOR.",
                     "Secret properties are not written to the file and keep their values unless you add them back"
                             + " with a new value. Restarts the cluster's consumers."})

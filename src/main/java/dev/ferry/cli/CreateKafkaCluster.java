@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ferry kafka-clusters create}: from arguments, a properties file, standard input or an editor. */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(name = "create",
         description = {"Register a Kafka cluster.",
                 "Properties use librdkafka names, as Confluent Cloud and similar consoles print them"
                         + " (bootstrap.servers, security.protocol, sasl.mechanisms, sasl.username, sasl.password, ...);"

@@ -7,13 +7,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code ferry} command: a plain picocli program (no Spring) that manages Ferry through its REST API.
  * {@link #main} runs it against the real terminal and exits; {@link #commandLine} builds it for a given
  * environment, which is how tests run it in-process.
  */
-@Command(name = "ferry", mixinStandardHelpOptions = true, versionProvider = FerryCli.Version.class,
+@Command(name = "ferry", versionProvider = FerryCli.Version.class,
         description = {"Manage the Kafka clusters, services, subscriptions and invocations of a Ferry through its"
                 + " REST API.", "",
                 "Environment: FERRY_ADMIN_URL (default " + CliEnvironment.DEFAULT_URL + "), FERRY_TOKEN (sent as a"
@@ -26,6 +27,9 @@ public final class FerryCli extends CommandGroup {
 
     @Mixin
     private CommonOptions common;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
+    boolean version;
 
     FerryCli(CliEnvironment environment) {
         this.environment = environment;

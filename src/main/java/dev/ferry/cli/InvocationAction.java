@@ -123,7 +123,7 @@ abstract class InvocationAction extends FerryCommand {
         return Character.toUpperCase(word.charAt(0)) + word.substring(1);
     }
 
-    @Command(name = "cancel", mixinStandardHelpOptions = true,
+    @Command(name = "cancel",
             description = "Cancel invocations: they complete with failure 'cancelled' and are not run again.")
     static final class Cancel extends InvocationAction {
 
@@ -138,7 +138,7 @@ abstract class InvocationAction extends FerryCommand {
         }
     }
 
-    @Command(name = "kill", mixinStandardHelpOptions = true,
+    @Command(name = "kill",
             description = "Kill invocations at once, even while running: they complete with failure 'killed'.")
     static final class Kill extends InvocationAction {
 
@@ -153,7 +153,7 @@ abstract class InvocationAction extends FerryCommand {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause invocations: no more attempts until resumed.")
+    @Command(name = "pause", description = "Pause invocations: no more attempts until resumed.")
     static final class Pause extends InvocationAction {
 
         @Override
@@ -167,7 +167,7 @@ abstract class InvocationAction extends FerryCommand {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true,
+    @Command(name = "resume",
             description = "Resume paused or backing-off invocations: retry now.")
     static final class Resume extends InvocationAction {
 
@@ -182,7 +182,7 @@ abstract class InvocationAction extends FerryCommand {
         }
     }
 
-    @Command(name = "restart", mixinStandardHelpOptions = true,
+    @Command(name = "restart",
             description = "Restart completed invocations as new ones with the same target and input.")
     static final class Restart extends InvocationAction {
 
@@ -197,7 +197,7 @@ abstract class InvocationAction extends FerryCommand {
         }
     }
 
-    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete completed invocations now.")
+    @Command(name = "purge", description = "Delete completed invocations now.")
     static final class Purge extends InvocationAction {
 
         @Override

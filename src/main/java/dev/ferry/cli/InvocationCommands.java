@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /** {@code ferry invocations} ({@code inv}): list, describe and steer invocations. */
-@Command(name = "invocations", aliases = "inv", mixinStandardHelpOptions = true,
+@Command(name = "invocations", aliases = "inv",
         description = "Inspect and steer invocations: one request to run one handler.",
         subcommands = {InvocationCommands.List.class, InvocationCommands.Describe.class, InvocationAction.Cancel.class,
                 InvocationAction.Kill.class, InvocationAction.Pause.class, InvocationAction.Resume.class,
@@ -78,7 +78,7 @@ final class InvocationCommands extends CommandGroup {
         return table;
     }
 
-    @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List invocations, newest first.")
+    @Command(name = "list", aliases = "ls", description = "List invocations, newest first.")
     static final class List extends ViewCommand {
 
         @Mixin
@@ -103,7 +103,7 @@ final class InvocationCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "describe", aliases = "get", mixinStandardHelpOptions = true,
+    @Command(name = "describe", aliases = "get",
             description = "Show an invocation: target, status, attempts, last failure, origin and times.")
     static final class Describe extends ViewCommand {
 

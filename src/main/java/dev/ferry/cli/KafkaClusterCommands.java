@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /** {@code ferry kafka-clusters} ({@code kc}): the Kafka clusters that subscriptions consume from. */
-@Command(name = "kafka-clusters", aliases = "kc", mixinStandardHelpOptions = true,
+@Command(name = "kafka-clusters", aliases = "kc",
         description = "Manage Kafka clusters: their names and client properties.",
         subcommands = {CreateKafkaCluster.class, KafkaClusterCommands.List.class, KafkaClusterCommands.Describe.class,
                 ChangeKafkaCluster.Edit.class, ChangeKafkaCluster.Patch.class, KafkaClusterCommands.Delete.class})
@@ -37,7 +37,7 @@ final class KafkaClusterCommands extends CommandGroup {
         return table;
     }
 
-    @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List the Kafka clusters.")
+    @Command(name = "list", aliases = "ls", description = "List the Kafka clusters.")
     static final class List extends ViewCommand {
 
         @Override
@@ -60,7 +60,7 @@ final class KafkaClusterCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "describe", aliases = "get", mixinStandardHelpOptions = true,
+    @Command(name = "describe", aliases = "get",
             description = "Show a Kafka cluster: its properties (secrets as ***) and the subscriptions using it.")
     static final class Describe extends ViewCommand {
 
@@ -96,7 +96,7 @@ final class KafkaClusterCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "delete", aliases = "rm", mixinStandardHelpOptions = true,
+    @Command(name = "delete", aliases = "rm",
             description = "Delete a Kafka cluster. Refused while subscriptions use it, unless --force.")
     static final class Delete extends FerryCommand {
 

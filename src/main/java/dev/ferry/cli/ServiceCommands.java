@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** {@code ferry services}: the services whose HTTP handlers Ferry calls. */
-@Command(name = "services", aliases = "svc", mixinStandardHelpOptions = true,
+@Command(name = "services", aliases = "svc",
         description = "Manage services: HTTP endpoints and the handlers Ferry calls on them.",
         subcommands = {ServiceCommands.Register.class, ServiceCommands.List.class, ServiceCommands.Describe.class,
                 ServiceCommands.Delete.class})
@@ -58,7 +58,7 @@ final class ServiceCommands extends CommandGroup {
         return parts.toString();
     }
 
-    @Command(name = "register", mixinStandardHelpOptions = true,
+    @Command(name = "register",
             description = {"Register a service, from flags or from a JSON or YAML file shaped like POST /services:",
                     "{name, type, endpoint, timeout, retry_policy, handlers: [{name, type, input, timeout, retry_policy}]}."})
     static final class Register extends FerryCommand {
@@ -181,7 +181,7 @@ final class ServiceCommands extends CommandGroup {
         return table;
     }
 
-    @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List the services.")
+    @Command(name = "list", aliases = "ls", description = "List the services.")
     static final class List extends ViewCommand {
 
         @Override
@@ -204,7 +204,7 @@ final class ServiceCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "describe", aliases = "get", mixinStandardHelpOptions = true,
+    @Command(name = "describe", aliases = "get",
             description = "Show a service: type, endpoint, timeout, retry policy and handlers.")
     static final class Describe extends ViewCommand {
 
@@ -231,7 +231,7 @@ final class ServiceCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "delete", aliases = "rm", mixinStandardHelpOptions = true,
+    @Command(name = "delete", aliases = "rm",
             description = "Delete a service. Refused while a subscription uses it.")
     static final class Delete extends FerryCommand {
 

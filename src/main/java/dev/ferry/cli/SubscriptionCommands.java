@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code ferry subscriptions} ({@code sub}): handlers subscribed to Kafka topics. */
-@Command(name = "subscriptions", aliases = "sub", mixinStandardHelpOptions = true,
+@Command(name = "subscriptions", aliases = "sub",
         description = "Manage subscriptions: a Kafka topic delivered to a service's handler.",
         subcommands = {SubscriptionCommands.Create.class, SubscriptionCommands.List.class,
                 SubscriptionCommands.Describe.class, SubscriptionCommands.Delete.class, SubscriptionCommands.Pause.class,
@@ -38,7 +38,7 @@ final class SubscriptionCommands extends CommandGroup {
         return table;
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(name = "create",
             description = {"Subscribe a handler to a Kafka topic.",
                     "SOURCE is kafka://CLUSTER/TOPIC, SINK is service://SERVICE/HANDLER; options are Kafka consumer"
                             + " properties (auto.offset.reset=earliest, group.id, ...), dead-letter.topic or"
@@ -140,7 +140,7 @@ final class SubscriptionCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List the subscriptions.")
+    @Command(name = "list", aliases = "ls", description = "List the subscriptions.")
     static final class List extends ViewCommand {
 
         @Option(names = "--source", paramLabel = "SOURCE", description = "Only this source, e.g. kafka://local/orders.")
@@ -172,7 +172,7 @@ final class SubscriptionCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "describe", aliases = "get", mixinStandardHelpOptions = true,
+    @Command(name = "describe", aliases = "get",
             description = "Show a subscription: source, sink, the brokers of its cluster, state and options.")
     static final class Describe extends ViewCommand {
 
@@ -212,7 +212,7 @@ final class SubscriptionCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "delete", aliases = "rm", mixinStandardHelpOptions = true,
+    @Command(name = "delete", aliases = "rm",
             description = "Delete a subscription: its consumer group stops; invocations already enqueued still run.")
     static final class Delete extends FerryCommand {
 
@@ -252,7 +252,7 @@ final class SubscriptionCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true,
+    @Command(name = "pause",
             description = "Stop consuming; the consumer group keeps its offsets.")
     static final class Pause extends StateChange {
 
@@ -262,7 +262,7 @@ final class SubscriptionCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue from the committed offsets.")
+    @Command(name = "resume", description = "Continue from the committed offsets.")
     static final class Resume extends StateChange {
 
         @Override

@@ -30,7 +30,13 @@ abstract class FerryCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        return run();
+        try {
+            return run();
+        } finally {
+            if (client != null) {
+                client.close();
+            }
+        }
     }
 
     /** Does the work; 0 on success. */

@@ -103,7 +103,7 @@ abstract class FerryCommand implements Callable<Integer> {
     }
 
     void print(PrintWriter out, Fields fields) {
-        fields.print(out, env().width(), env().ellipsis());
+        fields.print(out);
     }
 
     /** Prints the API's warnings (accepted but ignored properties, ...) on stderr. */

@@ -4,7 +4,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Labelled values, one per line, with the values aligned; used by the {@code describe} commands. */
+/**
+ * Labelled values, one per line, with the values aligned; used by the {@code describe} commands. Unlike table
+ * cells, values are printed whole (a last failure or an origin is read in full), on one line each.
+ */
 final class Fields {
 
     private record Field(String label, String value) {
@@ -20,11 +23,10 @@ final class Fields {
         return this;
     }
 
-    void print(PrintWriter out, int width, String ellipsis) {
+    void print(PrintWriter out) {
         int labels = fields.stream().mapToInt(field -> field.label().length()).max().orElse(0) + 2;
         for (Field field : fields) {
-            String value = Table.cut(field.value(), Math.max(10, width - labels), ellipsis);
-            out.println(field.label() + " ".repeat(labels - field.label().length()) + value);
+            out.println(field.label() + " ".repeat(labels - field.label().length()) + field.value());
         }
         out.flush();
     }

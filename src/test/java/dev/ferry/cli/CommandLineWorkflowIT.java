@@ -68,16 +68,17 @@ class CommandLineWorkflowIT {
             handler.respondWith(request -> HandlerServer.Response.ok("{\"greeting\":\"hi\"}"));
             assertThat(run("services", "register", "--name", "Greeter", "--endpoint", handler.endpoint(), "--handler", "greet")
                     .out()).endsWith("Service Greeter registered\n");
-            records.send("greetings", "ada", "{\"name\":\"Ada\"}");
+            // a topic of its own: the broker is shared with the other tests in this JVM
+            records.send("cli-greetings", "ada", "{\"name\":\"Ada\"}");
             records.flush();
 
-            Result created = run("sub", "create", "kafka://local/greetings", "service://Greeter/greet",
+            Result created = run("sub", "create", "kafka://local/cli-greetings", "service://Greeter/greet",
                     "auto.offset.reset=earliest");
             Matcher id = Pattern.compile("Subscription (sub_\\w+) created").matcher(created.out());
             assertThat(id.find()).isTrue();
             String subscription = id.group(1);
             assertThat(cli().env("COLUMNS", "100").run("sub", "list").out())
-                    .containsPattern(subscription + " +kafka://local/greetings +service://Greeter/greet +2 +RUNNING");
+                    .containsPattern(subscription + " +kafka://local/cli-greetings +service://Greeter/greet +2 +RUNNING");
             assertThat(run("sub", "describe", subscription).out()).containsPattern("Brokers: +" + brokers)
                     .containsPattern("auto\\.offset\\.reset +earliest");
 
@@ -88,7 +89,7 @@ class CommandLineWorkflowIT {
                     .containsPattern("inv_\\w+ +Greeter/greet +completed: success +1");
             String invocation = invocations.out().lines().skip(1).findFirst().orElseThrow().split(" ")[0];
             assertThat(run("inv", "describe", invocation).out()).containsPattern("Target: +Greeter/greet")
-                    .containsPattern("Origin: +" + subscription + ", greetings partition 0 offset 0");
+                    .containsPattern("Origin: +" + subscription + ", cli-greetings partition 0 offset 0");
 
             Result cancel = cli().run("inv", "cancel", invocation);
             assertThat(cancel.status()).isEqualTo(1);

@@ -107,7 +107,7 @@ class RestateCliIT {
         assertThat(ferry.bean(KafkaClusterRegistry.class).findDetails("restate-made").orElseThrow().clientProperties()
                 .get("sasl.jaas.config").toString()).contains("n3w-" + SECRET);
 
-        Run subscribed = restate("--yes", "subscriptions", "create", "kafka://restate-made/greetings",
+        Run subscribed = restate("--yes", "subscriptions", "create", "kafka://restate-made/restate-greetings",
                 "service://Greeter/greet", "auto.offset.reset=earliest");
         assertThat(subscribed.status()).as(subscribed.output()).isZero();
         Matcher id = Pattern.compile("Subscription (sub_\\w+) created").matcher(subscribed.output());
@@ -115,7 +115,7 @@ class RestateCliIT {
         String subscription = id.group(1);
 
         assertThat(restate("sub", "list").output())
-                .containsPattern(subscription + " +kafka://restate-made/greetings +service://Greeter/greet +2");
+                .containsPattern(subscription + " +kafka://restate-made/restate-greetings +service://Greeter/greet +2");
         Run subscriptionDescribed = restate("sub", "describe", subscription);
         assertThat(subscriptionDescribed.output()).containsPattern("Kafka brokers: +" + brokers)
                 .containsPattern("auto\\.offset\\.reset +earliest").containsPattern("group\\.id +" + subscription);

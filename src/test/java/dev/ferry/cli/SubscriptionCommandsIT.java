@@ -49,17 +49,17 @@ class SubscriptionCommandsIT {
 
     @Test
     void createsListsDescribesPausesAndDeletesASubscription() {
-        Result created = cli().run("sub", "create", "kafka://local/orders", "service://Orders/process",
+        Result created = cli().run("sub", "create", "kafka://local/cli-orders", "service://Orders/process",
                 "auto.offset.reset=earliest", "max-in-flight=4");
 
         assertThat(created.status()).as(created.err()).isZero();
-        assertThat(created.out()).containsPattern("Source: +kafka://local/orders").containsPattern("Sink: +service://Orders/process")
+        assertThat(created.out()).containsPattern("Source: +kafka://local/cli-orders").containsPattern("Sink: +service://Orders/process")
                 .containsPattern("auto\\.offset\\.reset +earliest");
         String id = id(created);
 
         Result listed = cli().env("COLUMNS", "120").run("subscriptions", "list");
         assertThat(listed.out()).containsPattern("ID +SOURCE +SINK +OPTIONS +STATE")
-                .containsPattern(id + " +kafka://local/orders +service://Orders/process +3 +RUNNING");
+                .containsPattern(id + " +kafka://local/cli-orders +service://Orders/process +3 +RUNNING");
         Result narrow = cli().run("subscriptions", "list");
         assertThat(narrow.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         assertThat(narrow.out()).containsPattern(id + " +kafka://local/\\S*… +service://\\S*… +3 +RUNNING");
@@ -85,21 +85,21 @@ class SubscriptionCommandsIT {
 
     @Test
     void filtersTheListBySourceAndSink() {
-        String audit = id(cli().run("sub", "create", "kafka://local/audit", "service://Orders/audit"));
-        String other = id(cli().run("sub", "create", "kafka://local/other", "service://Orders/process"));
+        String audit = id(cli().run("sub", "create", "kafka://local/cli-audit", "service://Orders/audit"));
+        String other = id(cli().run("sub", "create", "kafka://local/cli-other", "service://Orders/process"));
 
         Result bySink = cli().run("sub", "list", "--sink", "service://Orders/audit");
         assertThat(bySink.out()).contains(audit).doesNotContain(other);
-        Result bySource = cli().run("sub", "list", "--source", "kafka://local/other", "--json");
+        Result bySource = cli().run("sub", "list", "--source", "kafka://local/cli-other", "--json");
         assertThat(bySource.out()).contains(other).doesNotContain(audit);
-        assertThat(cli().run("sub", "list", "--source", "kafka://local/none").out()).isEqualTo("No subscriptions match.\n");
+        assertThat(cli().run("sub", "list", "--source", "kafka://local/cli-none").out()).isEqualTo("No subscriptions match.\n");
     }
 
     @Test
     void createsASubscriptionFromAFileAndInTheEditor() throws IOException {
         Path file = dir.resolve("subscription.properties");
         Files.writeString(file, """
-                source=kafka://local/from-file
+                source=kafka://local/cli-from-file
                 sink=service://Orders/process
                 auto.offset.reset=earliest
                 """);
@@ -114,7 +114,7 @@ class SubscriptionCommandsIT {
                 sed -i -e 's|^# sink=.*|sink=service://Orders/audit|' -e 's|^# auto.offset.reset=earliest|auto.offset.reset=latest|' "$1"
                 """);
         assertThat(editor.toFile().setExecutable(true)).isTrue();
-        Result edited = cli().env("EDITOR", editor.toString()).run("sub", "create", "kafka://local/edited", "--edit");
+        Result edited = cli().env("EDITOR", editor.toString()).run("sub", "create", "kafka://local/cli-edited", "--edit");
         assertThat(edited.status()).as(edited.err()).isZero();
         String id = id(edited);
         assertThat(api.get("/subscriptions/" + id).body().get("sink").asString()).isEqualTo("service://Orders/audit");
@@ -123,11 +123,11 @@ class SubscriptionCommandsIT {
 
     @Test
     void explainsMistakesInOneLine() {
-        Result noSink = cli().run("sub", "create", "kafka://local/x");
+        Result noSink = cli().run("sub", "create", "kafka://local/cli-x");
         assertThat(noSink.status()).isEqualTo(2);
         assertThat(noSink.err()).contains("Give SOURCE and SINK").hasLineCount(1);
 
-        Result malformed = cli().run("sub", "create", "kafka://local/x", "service://Orders/process", "earliest");
+        Result malformed = cli().run("sub", "create", "kafka://local/cli-x", "service://Orders/process", "earliest");
         assertThat(malformed.status()).isEqualTo(2);
         assertThat(malformed.err()).startsWith("error: 'earliest' is not KEY=VALUE").hasLineCount(1);
 
@@ -136,7 +136,7 @@ class SubscriptionCommandsIT {
         assertThat(noCluster.err()).isEqualTo("error: Kafka cluster 'nowhere' does not exist. Create it with POST"
                 + " /kafka-clusters, or pick one from GET /kafka-clusters.\n");
 
-        Result noHandler = cli().run("sub", "create", "kafka://local/x", "service://Orders/missing");
+        Result noHandler = cli().run("sub", "create", "kafka://local/cli-x", "service://Orders/missing");
         assertThat(noHandler.status()).isEqualTo(1);
         assertThat(noHandler.err()).startsWith("error: Service 'Orders' has no handler 'missing'.").hasLineCount(1);
     }

@@ -19,6 +19,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.ferry.web.InvalidRequest;
+
 /** The {@code /kafka-clusters} resource, shaped like Restate's admin API. */
 @RestController
 @RequestMapping({"/kafka-clusters", "/v4/kafka-clusters"})
@@ -34,7 +36,8 @@ class KafkaClusterController {
     record CreateKafkaClusterRequest(String name, Map<String, String> properties) {
     }
 
-    record UpdateKafkaClusterRequest(Map<String, String> properties) {
+    /** {@code unset} is only read with {@code merge=true}: names of properties to remove. */
+    record UpdateKafkaClusterRequest(Map<String, String> properties, List<String> unset) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -53,9 +56,14 @@ class KafkaClusterController {
 
     @PostMapping
     @Operation(summary = "Create a Kafka cluster", description = "Registers a cluster by name with librdkafka-style"
-            + " or Java client properties; 'bootstrap.servers' is required.")
+            + " or Java client properties; 'bootstrap.servers' is required. With validate=true the cluster is only"
+            + " checked (200, nothing saved).")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new cluster")
-    ResponseEntity<KafkaClusterResponse> create(@RequestBody CreateKafkaClusterRequest request) {
+    ResponseEntity<KafkaClusterResponse> create(@RequestBody CreateKafkaClusterRequest request,
+            @RequestParam(defaultValue = "false") boolean validate) {
+        if (validate) {
+            return ResponseEntity.ok(KafkaClusterResponse.of(registry.validate(request.name(), request.properties())));
+        }
         var saved = registry.create(request.name(), request.properties());
         return ResponseEntity.created(URI.create("/kafka-clusters/" + saved.cluster().name()))
                 .body(KafkaClusterResponse.of(saved));
@@ -74,8 +82,19 @@ class KafkaClusterController {
     }
 
     @PatchMapping("/{name}")
-    @Operation(summary = "Replace a Kafka cluster's properties", description = "Restarts the cluster's consumers.")
-    KafkaClusterResponse update(@PathVariable String name, @RequestBody UpdateKafkaClusterRequest request) {
+    @Operation(summary = "Replace or change a Kafka cluster's properties", description = "Replaces the whole map;"
+            + " with merge=true, sets the given properties, removes those named in 'unset' and keeps the rest"
+            + " (so secrets need not be resent). Restarts the cluster's consumers.")
+    KafkaClusterResponse update(@PathVariable String name, @RequestBody UpdateKafkaClusterRequest request,
+            @RequestParam(defaultValue = "false") boolean merge) {
+        if (merge) {
+            return KafkaClusterResponse.of(registry.mergeProperties(name,
+                    request.properties() == null ? Map.of() : request.properties(), request.unset()));
+        }
+        if (request.unset() != null && !request.unset().isEmpty()) {
+            throw InvalidRequest.of("unset", "'unset' only applies to a partial update: add ?merge=true, or leave"
+                    + " the properties out of the full map.");
+        }
         return KafkaClusterResponse.of(registry.replaceProperties(name, request.properties()));
     }
 

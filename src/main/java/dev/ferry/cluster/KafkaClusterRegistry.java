@@ -1,9 +1,14 @@
 package dev.ferry.cluster;
 
 import java.time.Clock;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -15,7 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
-/** Creates, reads, replaces and deletes Kafka clusters. */
+/** Creates, reads, changes and deletes Kafka clusters. */
 @Service
 public class KafkaClusterRegistry {
 
@@ -42,6 +47,24 @@ public class KafkaClusterRegistry {
 
     @Transactional
     public Saved create(String name, Map<String, String> properties) {
+        List<String> warnings = checkNew(name, properties);
+        KafkaCluster cluster = repository.save(new KafkaCluster(name, properties, clock.instant()));
+        log.info("Kafka cluster {} created with {} properties", name, properties.size());
+        return new Saved(view(cluster, false), warnings);
+    }
+
+    /**
+     * Checks a cluster as {@link #create} would, without saving it: the answer to a dry run.
+     *
+     * @return the cluster as it would be created (no creation time) and any warnings
+     */
+    @Transactional(readOnly = true)
+    public Saved validate(String name, Map<String, String> properties) {
+        List<String> warnings = checkNew(name, properties);
+        return new Saved(new KafkaClusterView(name, Secrets.mask(new TreeMap<>(properties)), null, null), warnings);
+    }
+
+    private List<String> checkNew(String name, Map<String, String> properties) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw InvalidRequest.of("name", "Cluster name '%s' is not valid: use letters, digits, '-' and '.',"
                     .formatted(name) + " starting and ending with a letter or digit, at most 63 characters.");
@@ -53,24 +76,45 @@ public class KafkaClusterRegistry {
                             .formatted(name, name),
                     Map.of("cluster", name));
         }
-        KafkaCluster cluster = repository.save(new KafkaCluster(name, properties, clock.instant()));
-        log.info("Kafka cluster {} created with {} properties", name, properties.size());
-        return new Saved(view(cluster, false), warnings);
+        return warnings;
     }
 
     @Transactional
     public Saved replaceProperties(String name, Map<String, String> properties) {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        return update(cluster, properties);
+    }
+
+    /**
+     * Changes some properties and keeps the rest: {@code set} adds or replaces values, {@code unset} removes
+     * names (names that are not set are ignored). Unlike {@link #replaceProperties}, a caller never has to
+     * resend secrets it cannot read back, which every response masks.
+     */
+    @Transactional
+    public Saved mergeProperties(String name, Map<String, String> set, Collection<String> unset) {
+        KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        Map<String, String> changes = nonNull(set);
+        Set<String> removed = new LinkedHashSet<>(unset == null ? List.of() : unset);
+        changes.keySet().stream().filter(removed::contains).findFirst().ifPresent(both -> {
+            throw InvalidRequest.of("unset", "Property '%s' is both set and unset; do one or the other.".formatted(both));
+        });
+        Map<String, String> merged = new LinkedHashMap<>(cluster.properties());
+        merged.keySet().removeAll(removed);
+        merged.putAll(changes);
+        return update(cluster, merged);
+    }
+
+    private Saved update(KafkaCluster cluster, Map<String, String> properties) {
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
         properties.forEach((key, value) -> {
             if (Secrets.MASK.equals(value)) {
                 throw InvalidRequest.of("properties", ("Property '%s' has the masked value '***'. Send the real value,"
-                        + " or leave the property out of a partial update.").formatted(key));
+                        + " or leave the property out of a partial update (PATCH with ?merge=true).").formatted(key));
             }
         });
         cluster.replaceProperties(properties, clock.instant());
-        events.publishEvent(new KafkaClusterChanged(name));
-        log.info("Kafka cluster {} updated; its consumers will restart", name);
+        events.publishEvent(new KafkaClusterChanged(cluster.name()));
+        log.info("Kafka cluster {} updated; its consumers will restart", cluster.name());
         return new Saved(view(cluster, true), warnings);
     }
 

@@ -74,7 +74,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
         });
         ClientPropertyTranslator.validateConsumerOptions(options, FERRY_OPTIONS);
         validateFerryOptions(options, source);
-        String id = Ids.next("sub_", clock.instant());
+        String id = Ids.nextRestateStyle("sub_", clock.instant());
         options.putIfAbsent("group.id", id);
         Subscription subscription = repository.save(new Subscription(id, source, sink, options, clock.instant()));
         events.publishEvent(new SubscriptionChanged(id));
@@ -129,7 +129,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
     public List<ClusterUser> usersOf(String clusterName) {
         return repository.findByClusterNameOrderByCreatedAtAsc(clusterName).stream()
                 .map(subscription -> new ClusterUser(subscription.id(), subscription.source().toString(),
-                        subscription.sink().toString()))
+                        subscription.sink().toString(), Secrets.mask(subscription.options())))
                 .toList();
     }
 

@@ -23,7 +23,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Turns every error into an RFC 9457 problem. Domain exceptions carry their own type, title and
  * detail; framework errors (unreadable JSON, failed validation) are rewritten so the detail says what
- * to fix without echoing payloads or stack traces.
+ * to fix without echoing payloads or stack traces. Every problem also repeats its detail as
+ * {@code message}, the one field Restate's CLI reads from an error, so its users see what to fix too.
  */
 @RestControllerAdvice
 class ProblemHandler extends ResponseEntityExceptionHandler {
@@ -38,7 +39,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         problem.setType(e.type());
         problem.setTitle(e.title());
         e.fields().forEach(problem::setProperty);
-        return ResponseEntity.status(e.status()).body(problem);
+        return ResponseEntity.status(e.status()).body(withMessage(problem));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -73,14 +74,29 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "Ferry could not complete the request because of an internal error; nothing was changed"
                         + " unless the response said so. See Ferry's log for details.");
         problem.setTitle("Internal error");
-        return ResponseEntity.internalServerError().body(problem);
+        return ResponseEntity.internalServerError().body(withMessage(problem));
+    }
+
+    /** Problems Spring MVC makes itself (unknown path, wrong method, ...) get a {@code message} too. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+            WebRequest request) {
+        return super.createResponseEntity(body instanceof ProblemDetail problem ? withMessage(problem) : body, headers,
+                statusCode, request);
+    }
+
+    private static ProblemDetail withMessage(ProblemDetail problem) {
+        if (problem.getDetail() != null) {
+            problem.setProperty("message", problem.getDetail());
+        }
+        return problem;
     }
 
     private static ResponseEntity<Object> problem(HttpStatus status, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle("Invalid request");
         problem.setType(java.net.URI.create("https://ferry.dev/problems/invalid-request"));
-        return ResponseEntity.status(status).body(problem);
+        return ResponseEntity.status(status).body(withMessage(problem));
     }
 
     /** The first line of the parser's complaint, without the payload it quotes. */

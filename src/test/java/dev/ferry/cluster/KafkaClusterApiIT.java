@@ -100,6 +100,51 @@ class KafkaClusterApiIT {
     }
 
     @Test
+    void changesSomePropertiesAndKeepsTheSecretsItIsNotSentWithMerge() {
+        api.post("/kafka-clusters", json("""
+                {'name':'merged','properties':{'bootstrap.servers':'%s','security.protocol':'SASL_PLAINTEXT',
+                 'sasl.mechanisms':'PLAIN','sasl.username':'alice','sasl.password':'s3cret','client.id':'a'}}"""
+                .formatted(brokers)));
+
+        Reply merged = api.patch("/kafka-clusters/merged?merge=true",
+                json("{'properties':{'client.id':'b','socket.connection.setup.timeout.ms':'5000'},'unset':['sasl.username','not.set']}"));
+
+        assertThat(merged.status()).isEqualTo(200);
+        assertThat(merged.text()).doesNotContain("s3cret");
+        assertThat(merged.body().get("properties").get("client.id").asString()).isEqualTo("b");
+        assertThat(merged.body().get("properties").get("socket.connection.setup.timeout.ms").asString()).isEqualTo("5000");
+        assertThat(merged.body().get("properties").get("sasl.password").asString()).isEqualTo("***");
+        assertThat(merged.body().get("properties").has("sasl.username")).isFalse();
+        assertThat(ferry.bean(KafkaClusterRegistry.class).findDetails("merged").orElseThrow().clientProperties()
+                .get("sasl.jaas.config").toString()).contains("s3cret");
+
+        assertThat(problem(api.patch("/kafka-clusters/merged?merge=true", json("{'properties':{'sasl.password':'***'}}"))))
+                .contains("masked value");
+        assertThat(problem(api.patch("/kafka-clusters/merged?merge=true", json("{'unset':['bootstrap.servers']}"))))
+                .contains("'bootstrap.servers' is required");
+        assertThat(problem(api.patch("/kafka-clusters/merged?merge=true",
+                json("{'properties':{'client.id':'c'},'unset':['client.id']}")))).contains("both set and unset");
+        assertThat(problem(api.patch("/kafka-clusters/merged", json("{'properties':{'bootstrap.servers':'b:1'},'unset':['client.id']}"))))
+                .contains("?merge=true");
+        assertThat(api.patch("/kafka-clusters/missing?merge=true", json("{'properties':{}}")).status()).isEqualTo(404);
+        assertThat(api.get("/kafka-clusters/merged").body().get("properties").get("client.id").asString()).isEqualTo("b");
+    }
+
+    @Test
+    void checksAClusterWithoutCreatingItWhenAskedToValidate() {
+        Reply checked = api.post("/kafka-clusters?validate=true", json(
+                "{'name':'dry','properties':{'bootstrap.servers':'%s','sasl.password':'s3cret'}}".formatted(brokers)));
+
+        assertThat(checked.status()).isEqualTo(200);
+        assertThat(checked.body().get("name").asString()).isEqualTo("dry");
+        assertThat(checked.body().get("properties").get("sasl.password").asString()).isEqualTo("***");
+        assertThat(checked.text()).doesNotContain("s3cret");
+        assertThat(api.get("/kafka-clusters/dry").status()).isEqualTo(404);
+        assertThat(problem(api.post("/kafka-clusters?validate=true", json("{'name':'dry','properties':{'client.id':'x'}}"))))
+                .contains("'bootstrap.servers' is required");
+    }
+
+    @Test
     void refusesToDeleteAClusterInUseUnlessForced() {
         try (var handler = dev.ferry.testsupport.HandlerServer.start()) {
             api.post("/kafka-clusters", json("{'name':'busy','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
@@ -124,6 +169,8 @@ class KafkaClusterApiIT {
     private static String problem(Reply reply) {
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.body().has("title")).isTrue();
+        // repeated as 'message', which is what Restate's CLI prints
+        assertThat(reply.body().get("message").asString()).isEqualTo(reply.body().get("detail").asString());
         return reply.body().get("detail").asString();
     }
 }

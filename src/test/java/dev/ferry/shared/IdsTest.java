@@ -2,6 +2,7 @@ package dev.ferry.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
@@ -13,6 +14,22 @@ class IdsTest {
     @Test
     void idsHaveThePrefixAnd26Base32Characters() {
         assertThat(Ids.next("sub_", Instant.now())).matches("sub_[0-9a-hjkmnp-tv-z]{26}");
+    }
+
+    @Test
+    void restateStyleIdsHaveThePrefixTheEncodingVersionAnd22Base62Digits() {
+        String id = Ids.nextRestateStyle("sub_", Instant.parse("2026-01-01T00:00:00Z"));
+
+        assertThat(id).matches("sub_1[0-9a-zA-Z]{22}");
+        // the 22 digits hold the 128-bit ULID: the first 48 bits are the milliseconds
+        BigInteger value = BigInteger.ZERO;
+        for (char digit : id.substring(5).toCharArray()) {
+            value = value.multiply(BigInteger.valueOf(62)).add(BigInteger.valueOf(
+                    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".indexOf(digit)));
+        }
+        assertThat(value.bitLength()).isLessThanOrEqualTo(128);
+        assertThat(value.shiftRight(80).longValue()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
+        assertThat(Ids.nextRestateStyle("sub_", Instant.EPOCH)).startsWith("sub_10000");
     }
 
     @Test

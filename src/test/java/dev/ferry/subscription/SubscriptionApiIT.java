@@ -42,7 +42,7 @@ class SubscriptionApiIT {
 
         assertThat(created.status()).isEqualTo(201);
         String id = created.body().get("id").asString();
-        assertThat(id).matches("sub_[0-9a-z]{26}");
+        assertThat(id).matches("sub_1[0-9a-zA-Z]{22}");
         assertThat(created.location()).endsWith("/subscriptions/" + id);
         assertThat(created.body().get("source").asString()).isEqualTo("kafka://local/orders");
         assertThat(created.body().get("sink").asString()).isEqualTo("service://Account/deposit");

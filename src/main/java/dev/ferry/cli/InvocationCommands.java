@@ -1,0 +1,143 @@
+package dev.ferry.cli;
+
+import static dev.ferry.cli.AdminClient.segment;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+
+/** {@code ferry invocations} ({@code inv}): list, describe and steer invocations. */
+@Command(name = "invocations", aliases = "inv",
+        description = "Inspect and steer invocations: one request to run one handler.",
+        subcommands = {InvocationCommands.List.class, InvocationCommands.Describe.class, InvocationAction.Cancel.class,
+                InvocationAction.Kill.class, InvocationAction.Pause.class, InvocationAction.Resume.class,
+                InvocationAction.Restart.class, InvocationAction.Purge.class})
+final class InvocationCommands extends CommandGroup {
+
+    static final String PATH = "/invocations";
+
+    static String path(String id) {
+        return PATH + "/" + segment(id);
+    }
+
+    /** The API's filters for listing invocations. */
+    static final class Filters {
+
+        @Option(names = "--subscription", paramLabel = "ID", description = "Only invocations from this subscription.")
+        String subscription;
+
+        @Option(names = "--service", paramLabel = "NAME", description = "Only invocations of this service.")
+        String service;
+
+        @Option(names = "--handler", paramLabel = "NAME", description = "Only invocations of this handler.")
+        String handler;
+
+        @Option(names = "--key", paramLabel = "KEY", description = "Only invocations with this object key.")
+        String key;
+
+        @Option(names = "--status", paramLabel = "STATUS", description = "Only this status: pending, scheduled, ready,"
+                + " running, backing-off, paused or completed.")
+        String status;
+
+        boolean any() {
+            return subscription != null || service != null || handler != null || key != null || status != null;
+        }
+
+        String query(int limit) {
+            Map<String, Object> parameters = new LinkedHashMap<>();
+            parameters.put("subscription", subscription);
+            parameters.put("service", service);
+            parameters.put("handler", handler);
+            parameters.put("key", key);
+            parameters.put("status", status);
+            parameters.put("limit", limit);
+            return AdminClient.withQuery(PATH, parameters);
+        }
+    }
+
+    /** The status in one cell, e.g. {@code completed: failure (invalid-key)}. */
+    static String status(JsonNode invocation) {
+        String status = Json.text(invocation, "status");
+        String completion = Json.text(invocation, "completion");
+        String reason = Json.text(invocation, "failure_reason");
+        return status + (completion == null ? "" : ": " + completion) + (reason == null ? "" : " (" + reason + ")");
+    }
+
+    static Table table(JsonNode invocations) {
+        Table table = new Table("ID", "TARGET", "STATUS", "ATTEMPTS").keep(0);
+        for (JsonNode invocation : invocations) {
+            table.row(Json.text(invocation, "id"), Json.text(invocation, "target"), status(invocation),
+                    invocation.path("attempts").asInt());
+        }
+        return table;
+    }
+
+    @Command(name = "list", aliases = "ls", description = "List invocations, newest first.")
+    static final class List extends ViewCommand {
+
+        @Mixin
+        Filters filters;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most N (default 50, up to 1000).")
+        int limit;
+
+        @Override
+        void show(PrintWriter out) {
+            JsonNode invocations = client().get(filters.query(limit));
+            if (json()) {
+                printJson(out, invocations);
+                return;
+            }
+            Table table = table(invocations.path("invocations"));
+            if (table.isEmpty()) {
+                out.println(filters.any() ? "No invocations match." : "No invocations.");
+            } else {
+                print(out, table);
+            }
+        }
+    }
+
+    @Command(name = "describe", aliases = "get",
+            description = "Show an invocation: target, status, attempts, last failure, origin and times.")
+    static final class Describe extends ViewCommand {
+
+        @Parameters(paramLabel = "ID", description = "The invocation's id (inv_...).")
+        String id;
+
+        @Override
+        void show(PrintWriter out) {
+            JsonNode invocation = client().get(path(id));
+            if (json()) {
+                printJson(out, invocation);
+                return;
+            }
+            print(out, new Fields()
+                    .add("ID", Json.text(invocation, "id"))
+                    .add("Target", Json.text(invocation, "target"))
+                    .add("Status", status(invocation))
+                    .add("Attempts", invocation.path("attempts").asInt())
+                    .add("Next attempt", Times.shown(Json.text(invocation, "next_attempt_at")))
+                    .add("Last failure", Json.text(invocation, "last_failure"))
+                    .add("Origin", origin(invocation.path("origin")))
+                    .add("Created at", Times.shown(Json.text(invocation, "created_at")))
+                    .add("Modified at", Times.shown(Json.text(invocation, "modified_at")))
+                    .add("First running at", Times.shown(Json.text(invocation, "first_running_at")))
+                    .add("Completed at", Times.shown(Json.text(invocation, "completed_at"))));
+        }
+
+        private static String origin(JsonNode origin) {
+            String subscription = Json.text(origin, "subscription_id");
+            if (subscription == null) {
+                return Json.text(origin, "type");
+            }
+            return "%s, %s partition %s offset %s".formatted(subscription, Json.text(origin, "topic"),
+                    Json.text(origin, "partition"), Json.text(origin, "offset"));
+        }
+    }
+}

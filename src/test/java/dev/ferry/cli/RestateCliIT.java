@@ -1,0 +1,162 @@
+package dev.ferry.cli;
+
+import static dev.ferry.testsupport.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.ferry.cluster.KafkaClusterRegistry;
+import dev.ferry.testsupport.Api;
+import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.TestInfrastructure;
+
+/**
+ * Restate's own CLI ({@code @restatedev/restate} 1.7 from npm) against Ferry: its {@code kafka-clusters} and
+ * {@code subscriptions} commands work unchanged, through {@code GET /version} and the {@code /v4/...} paths.
+ * Skipped when npm is not installed or cannot fetch the package.
+ */
+class RestateCliIT {
+
+    private static final Path PREFIX = Path.of("target/restate-cli").toAbsolutePath();
+    private static final Path RESTATE = PREFIX.resolve("node_modules/.bin/restate");
+    private static final Pattern ANSI = Pattern.compile("\u001B\\[[;\\d]*[A-Za-z]");
+    private static final String SECRET = "rs-s3cret";
+
+    private static FerryInstance ferry;
+    private static Api api;
+    private static String brokers;
+
+    @TempDir
+    static Path home;
+
+    record Run(int status, String output) {
+    }
+
+    @BeforeAll
+    static void installRestateCli() throws Exception {
+        if (!Files.isExecutable(RESTATE)) {
+            Run npm;
+            try {
+                npm = exec(List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", PREFIX.toString(),
+                        "@restatedev/restate@1.7"), Map.of(), 300);
+            } catch (IOException e) {
+                npm = null;
+            }
+            assumeTrue(npm != null, "npm is not installed: skipping the compatibility test with Restate's CLI");
+            assumeTrue(npm.status() == 0 && Files.isExecutable(RESTATE),
+                    "npm could not install @restatedev/restate@1.7: " + npm.output().lines().reduce("", (a, b) -> b));
+        }
+        brokers = TestInfrastructure.kafka().bootstrapServers();
+        ferry = FerryInstance.start("restate_cli", Map.of());
+        api = ferry.api();
+        api.post("/services", json("{'name':'Greeter','type':'SERVICE','endpoint':'http://127.0.0.1:9080',"
+                + "'handlers':[{'name':'greet'}]}"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (ferry != null) {
+            ferry.close();
+        }
+    }
+
+    @Test
+    void managesKafkaClustersAndSubscriptionsWithRestatesCli() throws Exception {
+        assertThat(restate("--version").output()).startsWith("restate-cli 1.7.");
+
+        Run created = restate("--yes", "kafka-clusters", "create", "restate-made", "bootstrap.servers=" + brokers,
+                "security.protocol=SASL_PLAINTEXT", "sasl.mechanisms=PLAIN", "sasl.username=user",
+                "sasl.password=" + SECRET);
+        assertThat(created.status()).as(created.output()).isZero();
+        assertThat(created.output()).contains("Kafka cluster restate-made created");
+
+        Run listed = restate("kc", "list");
+        assertThat(listed.output()).containsPattern("restate-made +" + brokers + " +5");
+
+        Run described = restate("kc", "describe", "restate-made");
+        assertThat(described.status()).as(described.output()).isZero();
+        assertThat(described.output()).containsPattern("Brokers: +" + brokers).containsPattern("sasl\\.password +\\*\\*\\*")
+                .doesNotContain(SECRET);
+
+        // Restate's patch resends the whole map, so the masked secrets must be given again
+        Run refused = restate("--yes", "kc", "patch", "restate-made", "--set", "client.id=restate");
+        assertThat(refused.status()).isNotZero();
+        assertThat(refused.output()).contains("redacted (***) values");
+        Run patched = restate("--yes", "kc", "patch", "restate-made", "--set", "client.id=restate", "--set",
+                "sasl.username=user", "--set", "sasl.password=n3w-" + SECRET);
+        assertThat(patched.status()).as(patched.output()).isZero();
+        assertThat(patched.output()).contains("Kafka cluster restate-made updated");
+        assertThat(api.get("/kafka-clusters/restate-made").body().get("properties").get("client.id").asString())
+                .isEqualTo("restate");
+        assertThat(ferry.bean(KafkaClusterRegistry.class).findDetails("restate-made").orElseThrow().clientProperties()
+                .get("sasl.jaas.config").toString()).contains("n3w-" + SECRET);
+
+        Run subscribed = restate("--yes", "subscriptions", "create", "kafka://restate-made/restate-greetings",
+                "service://Greeter/greet", "auto.offset.reset=earliest");
+        assertThat(subscribed.status()).as(subscribed.output()).isZero();
+        Matcher id = Pattern.compile("Subscription (sub_\\w+) created").matcher(subscribed.output());
+        assertThat(id.find()).as(subscribed.output()).isTrue();
+        String subscription = id.group(1);
+
+        assertThat(restate("sub", "list").output())
+                .containsPattern(subscription + " +kafka://restate-made/restate-greetings +service://Greeter/greet +2");
+        Run subscriptionDescribed = restate("sub", "describe", subscription);
+        assertThat(subscriptionDescribed.output()).containsPattern("Kafka brokers: +" + brokers)
+                .containsPattern("auto\\.offset\\.reset +earliest").containsPattern("group\\.id +" + subscription);
+        assertThat(restate("kc", "describe", "restate-made").output()).containsPattern("Subscriptions: +1")
+                .contains(subscription);
+
+        Run deletedSubscription = restate("--yes", "sub", "delete", subscription);
+        assertThat(deletedSubscription.status()).as(deletedSubscription.output()).isZero();
+        assertThat(api.get("/subscriptions/" + subscription).status()).isEqualTo(404);
+        Run deletedCluster = restate("--yes", "kc", "delete", "restate-made");
+        assertThat(deletedCluster.status()).as(deletedCluster.output()).isZero();
+        assertThat(api.get("/kafka-clusters/restate-made").status()).isEqualTo(404);
+
+        Run missing = restate("kc", "describe", "nowhere");
+        assertThat(missing.status()).isNotZero();
+        assertThat(missing.output()).contains("No Kafka cluster is named 'nowhere'.");
+    }
+
+    private static Run restate(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(RESTATE.toString()));
+        command.addAll(List.of(args));
+        return exec(command, Map.of("RESTATE_ADMIN_URL", ferry.baseUrl(), "RESTATE_CLI_CONFIG_HOME", home.toString(),
+                "NO_COLOR", "1", "HOME", home.toString()), 60);
+    }
+
+    private static Run exec(List<String> command, Map<String, String> environment, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path output = Files.createTempFile("restate-cli-", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Run(-1, "timed out: " + command);
+            }
+            String text = ANSI.matcher(Files.readString(output, StandardCharsets.UTF_8)).replaceAll("");
+            return new Run(process.exitValue(), text);
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+}

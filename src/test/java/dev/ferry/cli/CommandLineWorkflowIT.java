@@ -93,16 +93,17 @@ class CommandLineWorkflowIT {
 
             Result cancel = cli().run("inv", "cancel", invocation);
             assertThat(cancel.status()).isEqualTo(1);
-            assertThat(cancel.err()).isEqualTo(("error: Ferry at %s does not support 'cancel' for invocations yet:"
-                    + " POST /invocations/%s/cancel answered 404.\n").formatted(ferry.baseUrl(), invocation));
-            Result purge = cli().run("inv", "purge", invocation, "-y");
-            assertThat(purge.status()).isEqualTo(1);
-            assertThat(purge.err()).startsWith("error: Ferry at %s does not support 'purge'".formatted(ferry.baseUrl()))
-                    .contains("DELETE /invocations/" + invocation).hasLineCount(1);
-            Result bulk = cli().run("inv", "kill", "--service", "Greeter");
+            assertThat(cancel.err()).isEqualTo(("error: Invocation %s is completed; cancel is possible only when it is"
+                    + " not yet completed.\n").formatted(invocation));
+            Result bulk = cli().run("inv", "kill", "--service", "Greeter", "-y");
             assertThat(bulk.status()).isEqualTo(1);
-            assertThat(bulk.err()).startsWith("error: Killed 0 of 1 invocation(s), then %s: Ferry at".formatted(invocation))
-                    .hasLineCount(1);
+            assertThat(bulk.err()).startsWith("error: Killed 0 of 1 invocation(s), then %s: Invocation %s is completed"
+                    .formatted(invocation, invocation)).hasLineCount(1);
+            Result purge = cli().run("inv", "purge", invocation, "-y");
+            assertThat(purge.status()).as(purge.err()).isEqualTo(0);
+            Result gone = cli().run("inv", "describe", invocation);
+            assertThat(gone.status()).isEqualTo(1);
+            assertThat(gone.err()).contains("No invocation has id '%s'".formatted(invocation)).hasLineCount(1);
             Result neither = cli().run("inv", "pause");
             assertThat(neither.status()).isEqualTo(2);
             assertThat(neither.err()).contains("Give an invocation ID, or filters").hasLineCount(1);

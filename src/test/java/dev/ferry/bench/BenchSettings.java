@@ -22,8 +22,8 @@ import java.util.Map;
  * @param valueBytes      size of every record value ({@code BENCH_VALUE_BYTES})
  * @param timeoutSeconds  how long a scenario may take to complete its records ({@code BENCH_TIMEOUT_SECONDS})
  * @param plainMaxInFlight calls in flight of the plain consumer ({@code BENCH_PLAIN_MAX_IN_FLIGHT}), as Ferry's default
- * @param handlerCheckSeconds how long the handler is loaded on its own before the scenarios, which also warms it up
- *                        ({@code BENCH_HANDLER_CHECK_SECONDS}; 0 skips it)
+ * @param handlerCheckSeconds how long the handler's rate is measured on its own before the scenarios, after a
+ *                        warm-up half as long ({@code BENCH_HANDLER_CHECK_SECONDS}; 0 skips both)
  * @param ferryJvmOptions JVM options of Ferry ({@code BENCH_FERRY_JVM_OPTS})
  * @param ferryArguments  extra Spring arguments of Ferry ({@code BENCH_FERRY_ARGS},
  *                        e.g. {@code --ferry.dispatch.max-in-flight=512})

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs Ferry's benchmark; started by {@code bench/run}, which builds Ferry, starts PostgreSQL and passes
@@ -28,9 +29,19 @@ public final class Benchmark {
         Path out = environment.outputDir();
         Files.createDirectories(out);
         Children children = new Children(out.resolve("logs"), out.resolve("pids"));
-        Runtime.getRuntime().addShutdownHook(new Thread(children::close, "stop-children"));
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            children.close();
+        }, "stop-children"));
         try {
             run(settings, children);
+        } catch (RuntimeException e) {
+            if (!stopping.get()) {
+                throw e;
+            }
+            // the processes were stopped under a running scenario: what failed then is no news
+            System.err.println("Benchmark stopped before it finished");
         } finally {
             children.close();
         }
@@ -87,14 +98,15 @@ public final class Benchmark {
     }
 
     /**
-     * Loads the handler on its own for a few seconds: it warms its JIT up before the first scenario, and shows
-     * that the handler takes far more calls than any scenario sends it.
+     * Loads the handler on its own, first to warm its JIT up so that the first scenario does not pay for it, then
+     * to measure: the rate shows the handler takes far more calls than any scenario sends it.
      */
     private static double checkHandler(int port, int seconds) {
         if (seconds <= 0) {
             return -1;
         }
         try {
+            HandlerLoad.run(port, 32, Math.max(1, seconds / 2));
             HandlerLoad.Result result = HandlerLoad.run(port, 32, seconds);
             System.out.printf("Handler on its own: %,.0f calls/s over 32 connections for %d s (load generator on the "
                     + "same machine)%n", result.callsPerSecond(), seconds);

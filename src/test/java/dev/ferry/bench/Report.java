@@ -62,7 +62,8 @@ final class Report {
                         .append("heap used start / peak / end %s / %s / %s MiB, live data after GC %s / %s / %s MiB, "
                                 .formatted(mib(m.heapStartMib()), mib(m.heapPeakMib()), mib(m.heapEndMib()),
                                         mib(m.liveStartMib()), mib(m.livePeakMib()), mib(m.liveEndMib())))
-                        .append("peak RSS %s MiB.\n".formatted(mib(m.peakRssMib())));
+                        .append("peak RSS %s MiB.".formatted(mib(m.peakRssMib())))
+                        .append(trend(r.samples())).append('\n');
             }
             if (r.ordering() != null && (r.ordering().overlaps() > 0 || r.ordering().repeated() > 0)) {
                 text.append("\nScenario %d: %,d overlapping calls of one key, %,d records seen twice in a row.\n"
@@ -114,6 +115,25 @@ final class Report {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write results to " + directory, e);
         }
+    }
+
+    /**
+     * For each quarter of the window: the lowest heap in use (close to what survives collections), the live data
+     * after the last old-generation collection, and the records ingested by its end. Does memory follow the backlog?
+     */
+    private static String trend(List<Sampler.Sample> samples) {
+        if (samples == null || samples.size() < 4) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder(" By quarter of the window:");
+        for (int quarter = 0; quarter < 4; quarter++) {
+            List<Sampler.Sample> part = samples.subList(quarter * samples.size() / 4, (quarter + 1) * samples.size() / 4);
+            double floor = part.stream().mapToDouble(Sampler.Sample::heapMib).min().orElse(-1);
+            Sampler.Sample last = part.getLast();
+            text.append(quarter == 0 ? " " : "; ").append("to %.0f s lowest heap %s MiB, live %s MiB, %,d ingested"
+                    .formatted(last.seconds(), mib(floor), mib(last.liveMib()), last.ingested()));
+        }
+        return text.append('.').toString();
     }
 
     private static String mib(double value) {

@@ -1,5 +1,7 @@
 package dev.ferry.bench;
 
+import java.util.List;
+
 /**
  * What one scenario measured. CPU is in seconds over the measured window and in milliseconds per completed
  * record; memory in MiB. The application ({@code app}) is Ferry, or the plain consumer in the ceiling scenario.
@@ -20,10 +22,12 @@ package dev.ferry.bench;
  * @param lag             the backlog scenario's progress
  * @param handler         what the handler counted
  * @param loadAverage     the machine's 1-minute load average before and after (other work skews results)
+ * @param samples         the application sampled once a second over the window
  */
 record ScenarioResult(int scenario, String name, String app, long records, long completed, boolean complete,
         double wallSeconds, double recordsPerSecond, Cpu cpuSeconds, Cpu cpuMillisPerRecord, Memory memory,
-        Latency latency, Ordering ordering, Lag lag, HandlerCounts handler, LoadAverage loadAverage) {
+        Latency latency, Ordering ordering, Lag lag, HandlerCounts handler, LoadAverage loadAverage,
+        List<Sampler.Sample> samples) {
 
     /** CPU by process. */
     record Cpu(double app, double postgres, double broker, double handler, double orchestrator) {

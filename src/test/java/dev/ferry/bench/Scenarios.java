@@ -202,10 +202,10 @@ final class Scenarios {
         ScenarioResult.Ordering ordering = spec.keyed() ? new ScenarioResult.Ordering(counts.path("order_violations")
                 .asLong(), counts.path("overlaps").asLong(), counts.path("repeated_sequences").asLong()) : null;
         return new ScenarioResult(spec.number(), spec.name(), spec.app(), spec.records(), completed, complete, wall,
-                completed / wall, closed.cpu(), closed.cpu().perRecordMillis(completed), closed.memory(), latency,
-                ordering, lag, new ScenarioResult.HandlerCounts(counts.path("requests").asLong(),
+                completed / wall, closed.cpu(), closed.cpu().perRecordMillis(completed), closed.sampled().memory(),
+                latency, ordering, lag, new ScenarioResult.HandlerCounts(counts.path("requests").asLong(),
                         counts.path("distinct").asLong(), counts.path("peak_in_flight").asLong()),
-                new ScenarioResult.LoadAverage(closed.loadBefore(), closed.loadAfter()));
+                new ScenarioResult.LoadAverage(closed.loadBefore(), closed.loadAfter()), closed.sampled().series());
     }
 
     private static ScenarioResult.Latency latency(Window.Closed closed) {
@@ -217,7 +217,7 @@ final class Scenarios {
     /** The measured window: CPU of every process and the load average at both ends, memory sampled throughout. */
     private final class Window {
 
-        record Closed(ScenarioResult.Cpu cpu, ScenarioResult.Memory memory, JsonNode handlerStats, double loadBefore,
+        record Closed(ScenarioResult.Cpu cpu, Sampler.Sampled sampled, JsonNode handlerStats, double loadBefore,
                 double loadAfter) {
         }
 

@@ -1,0 +1,101 @@
+package dev.ferry.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Ferry started from its jar as a process of its own, on a fresh database, with the benchmark's Kafka cluster
+ * registered. Talks to it through its REST API only, as a user does.
+ */
+final class FerryProcess implements AutoCloseable {
+
+    static final String CLUSTER = "bench";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
+
+    private final Children children;
+    private final Children.Child child;
+    private final JsonHttp api;
+
+    private FerryProcess(Children children, Children.Child child, JsonHttp api) {
+        this.children = children;
+        this.child = child;
+        this.api = api;
+    }
+
+    /** Recreates Ferry's database, starts Ferry and waits until it is ready, then registers the cluster. */
+    static FerryProcess start(String name, BenchSettings settings, Children children, Database database,
+            String bootstrapServers) {
+        database.recreateFerryDatabase();
+        int port = Ports.free();
+        List<String> command = new ArrayList<>();
+        command.add(settings.environment().java());
+        command.addAll(settings.ferryJvmOptions());
+        command.add("-jar");
+        command.add(settings.environment().ferryJar().toString());
+        command.add("--spring.datasource.url=" + database.ferryUrl());
+        command.add("--spring.datasource.username=" + Database.FERRY_USER);
+        command.add("--spring.datasource.password=" + Database.FERRY_PASSWORD);
+        command.add("--server.address=127.0.0.1");
+        command.add("--server.port=" + port);
+        command.add("--spring.main.banner-mode=off");
+        command.addAll(settings.ferryArguments());
+        Children.Child child = children.start(name, command);
+        FerryProcess ferry = new FerryProcess(children, child, new JsonHttp("http://127.0.0.1:" + port));
+        try {
+            ferry.awaitReady();
+            ferry.api.post("/kafka-clusters", """
+                    {"name":"%s","properties":{"bootstrap.servers":"%s"}}""".formatted(CLUSTER, bootstrapServers));
+            return ferry;
+        } catch (RuntimeException e) {
+            ferry.close();
+            throw e;
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!api.answers("/actuator/health/readiness")) {
+            Children.requireAlive(child);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Ferry was not ready within " + START_TIMEOUT + "; see " + child.log());
+            }
+            Kafka.sleep(250);
+        }
+    }
+
+    long pid() {
+        return child.pid();
+    }
+
+    Children.Child child() {
+        return child;
+    }
+
+    JsonHttp api() {
+        return api;
+    }
+
+    /** Registers the benchmark's service at the handler: a plain service, or a virtual object with an exclusive handler. */
+    void registerService(String service, boolean keyed, String handlerEndpoint) {
+        api.post("/services", """
+                {"name":"%s","type":"%s","endpoint":"%s","handlers":[{"name":"run"%s}]}""".formatted(service,
+                keyed ? "VIRTUAL_OBJECT" : "SERVICE", handlerEndpoint, keyed ? ",\"type\":\"EXCLUSIVE\"" : ""));
+    }
+
+    /** Subscribes the service's handler to a topic from its earliest record; returns the subscription id. */
+    String subscribe(String topic, String service) {
+        JsonNode subscription = api.post("/subscriptions", """
+                {"source":"kafka://%s/%s","sink":"service://%s/run","options":{"auto.offset.reset":"earliest"}}"""
+                .formatted(CLUSTER, topic, service));
+        return subscription.path("id").asString();
+    }
+
+    @Override
+    public void close() {
+        children.stop(child, STOP_GRACE);
+    }
+}

@@ -1,0 +1,282 @@
+package dev.ferry.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The six scenarios. Each Ferry scenario starts Ferry afresh on an empty database and uses a topic of its own,
+ * so nothing of one scenario is left to slow down the next; the broker, handler and PostgreSQL run throughout.
+ */
+final class Scenarios {
+
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
+    private static final long POLL_MILLIS = 200;
+
+    private final BenchSettings settings;
+    private final Children children;
+    private final Database database;
+    private final Kafka kafka;
+    private final Children.Child broker;
+    private final Children.Child handlerProcess;
+    private final JsonHttp handler;
+    private final ProcStats stats;
+    private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+
+    Scenarios(BenchSettings settings, Children children, Database database, Kafka kafka, Children.Child broker,
+            Children.Child handlerProcess, JsonHttp handler) {
+        this.settings = settings;
+        this.children = children;
+        this.database = database;
+        this.kafka = kafka;
+        this.broker = broker;
+        this.handlerProcess = handlerProcess;
+        this.handler = handler;
+        this.stats = new ProcStats(settings.environment().ticksPerSecond());
+    }
+
+    ScenarioResult run(int scenario) {
+        int records = settings.records();
+        return switch (scenario) {
+            case 1 -> throughput(1, "SERVICE handler", records, 0);
+            case 2 -> throughput(2, "VIRTUAL_OBJECT EXCLUSIVE, %,d keys".formatted(settings.manyKeys()), records,
+                    settings.manyKeys());
+            case 3 -> throughput(3, "VIRTUAL_OBJECT EXCLUSIVE, %,d keys".formatted(settings.fewKeys()), records,
+                    settings.fewKeys());
+            case 4 -> latency();
+            case 5 -> lag();
+            case 6 -> ceiling();
+            default -> throw new IllegalArgumentException("There is no scenario " + scenario + "; there are 1 to 6");
+        };
+    }
+
+    /** Records produced as fast as possible to a subscription that already runs; measured until all completed. */
+    private ScenarioResult throughput(int number, String name, int records, int keys) {
+        boolean keyed = keys > 0;
+        int producedKeys = keyed ? keys : settings.manyKeys();
+        try (FerryProcess ferry = startFerry(number)) {
+            String topic = topic(number);
+            String service = prepare(ferry, topic, records, keys, 0, keyed);
+            String subscription = ferry.subscribe(topic, service);
+            kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
+            try (Kafka.Producer producer = kafka.producer(true)) {
+                return drain(new Spec(number, name, "ferry", records, keyed), ferry.child(), ferry.api(), subscription,
+                        () -> producer.sendAll(topic, 0, records, producedKeys, settings.valueBytes()));
+            }
+        }
+    }
+
+    /** A steady rate of records, each sent at once; latency from the record's timestamp to the handler. */
+    private ScenarioResult latency() {
+        int records = settings.latencyRate() * settings.latencySeconds();
+        String name = "latency, %,d records/s for %d s".formatted(settings.latencyRate(), settings.latencySeconds());
+        try (FerryProcess ferry = startFerry(4)) {
+            String topic = topic(4);
+            String service = prepare(ferry, topic, records, 0, 0, false);
+            String subscription = ferry.subscribe(topic, service);
+            kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
+            try (Kafka.Producer producer = kafka.producer(false)) {
+                return drain(new Spec(4, name, "ferry", records, false), ferry.child(), ferry.api(), subscription,
+                        () -> producer.sendPaced(topic, settings.latencyRate(), settings.latencySeconds(),
+                                settings.manyKeys(), settings.valueBytes()));
+            }
+        }
+    }
+
+    /**
+     * A backlog waits in Kafka before the subscription exists; a slow handler then bounds how fast it drains.
+     * Watched for a fixed time: does Ferry's heap stay flat while the backlog moves into PostgreSQL?
+     */
+    private ScenarioResult lag() {
+        int backlog = settings.lagRecords();
+        int seconds = settings.lagSeconds();
+        String name = "lag: %,d waiting, handler %d ms, %d s".formatted(backlog, settings.lagDelayMillis(), seconds);
+        try (FerryProcess ferry = startFerry(5)) {
+            String topic = topic(5);
+            String service = prepare(ferry, topic, backlog, 0, settings.lagDelayMillis(), false);
+            try (Kafka.Producer producer = kafka.producer(true)) {
+                producer.sendAll(topic, 0, backlog, settings.manyKeys(), settings.valueBytes());
+            }
+            Window window = new Window(ferry.child(), ferry.api());
+            String subscription = ferry.subscribe(topic, service);
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                Children.requireAlive(ferry.child());
+                Kafka.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)));
+            }
+            Window.Closed closed = window.close();
+            long stored;
+            long completed;
+            try (Database.Progress progress = database.progress()) {
+                stored = progress.stored(subscription);
+                completed = progress.completed(subscription);
+            }
+            JsonNode counts = closed.handlerStats();
+            return result(new Spec(5, name, "ferry", backlog, false), completed, false, seconds, closed, null,
+                    new ScenarioResult.Lag(backlog, settings.lagDelayMillis(), seconds, stored, completed), counts);
+        }
+    }
+
+    /** The same records as scenario 1, consumed by a plain consumer that calls the handler: no database at all. */
+    private ScenarioResult ceiling() {
+        int records = settings.records();
+        String topic = topic(6);
+        kafka.createTopic(topic, settings.partitions());
+        reset(records, 0, 0);
+        String group = "plain-" + topic;
+        Children.Child consumer = children.start("plain-consumer", helper(PlainConsumer.class, "-Xmx1g",
+                kafka.bootstrapServers(), topic, group, handlerEndpoint() + "/Bench/run",
+                Integer.toString(settings.plainMaxInFlight())));
+        try {
+            kafka.awaitAssigned(group, settings.partitions(), JOIN_TIMEOUT);
+            try (Kafka.Producer producer = kafka.producer(true)) {
+                return drain(new Spec(6, "ceiling: plain consumer, no database", "plain-consumer", records, false),
+                        consumer, null, null,
+                        () -> producer.sendAll(topic, 0, records, settings.manyKeys(), settings.valueBytes()));
+            }
+        } finally {
+            children.stop(consumer, Duration.ofSeconds(30));
+        }
+    }
+
+    private record Spec(int number, String name, String app, long records, boolean keyed) {
+    }
+
+    /**
+     * Produces, then waits until every record completed: in the database for Ferry (last {@code completed_at}),
+     * at the handler for the plain consumer (last new record seen). Gives up at the scenario's time limit.
+     */
+    private ScenarioResult drain(Spec spec, Children.Child app, JsonHttp actuator, String subscription,
+            Runnable produce) {
+        Window window = new Window(app, actuator);
+        long firstProduce = System.currentTimeMillis();
+        long deadline = firstProduce + settings.timeoutSeconds() * 1000L;
+        produce.run();
+        boolean complete = awaitHandler(spec.records(), deadline, app);
+        long completed;
+        long lastCompletion;
+        try (Database.Progress progress = subscription == null ? null : database.progress()) {
+            if (progress != null) {
+                completed = progress.completed(subscription);
+                while (complete && completed < spec.records() && System.currentTimeMillis() < deadline) {
+                    Kafka.sleep(POLL_MILLIS);
+                    completed = progress.completed(subscription);
+                }
+            } else {
+                completed = handlerStats().path("distinct").asLong();
+            }
+            complete = completed >= spec.records();
+            Window.Closed closed = window.close();
+            if (progress != null) {
+                lastCompletion = progress.lastCompletedAtMillis(subscription);
+                long failed = progress.failed(subscription);
+                if (failed > 0) {
+                    System.err.printf("Scenario %d: %d invocation(s) completed with failure%n", spec.number(), failed);
+                }
+            } else {
+                lastCompletion = closed.handlerStats().path("last_distinct_at").asLong();
+            }
+            long end = complete ? lastCompletion : System.currentTimeMillis();
+            double wall = Math.max(0.001, (end - firstProduce) / 1000.0);
+            return result(spec, completed, complete, wall, closed, spec.number() == 4 ? latency(closed) : null, null,
+                    closed.handlerStats());
+        }
+    }
+
+    /** Waits until the handler has seen every record once; false if the deadline came first. */
+    private boolean awaitHandler(long records, long deadline, Children.Child app) {
+        while (System.currentTimeMillis() < deadline) {
+            Children.requireAlive(app);
+            Children.requireAlive(handlerProcess);
+            if (handlerStats().path("distinct").asLong() >= records) {
+                return true;
+            }
+            Kafka.sleep(POLL_MILLIS);
+        }
+        return false;
+    }
+
+    private ScenarioResult result(Spec spec, long completed, boolean complete, double wall, Window.Closed closed,
+            ScenarioResult.Latency latency, ScenarioResult.Lag lag, JsonNode counts) {
+        ScenarioResult.Ordering ordering = spec.keyed() ? new ScenarioResult.Ordering(counts.path("order_violations")
+                .asLong(), counts.path("overlaps").asLong(), counts.path("repeated_sequences").asLong()) : null;
+        return new ScenarioResult(spec.number(), spec.name(), spec.app(), spec.records(), completed, complete, wall,
+                completed / wall, closed.cpu(), closed.cpu().perRecordMillis(completed), closed.sampled().memory(),
+                latency, ordering, lag, new ScenarioResult.HandlerCounts(counts.path("requests").asLong(),
+                        counts.path("distinct").asLong(), counts.path("peak_in_flight").asLong()),
+                new ScenarioResult.LoadAverage(closed.loadBefore(), closed.loadAfter()), closed.sampled().series());
+    }
+
+    private static ScenarioResult.Latency latency(Window.Closed closed) {
+        JsonNode latency = closed.handlerStats().path("latency_ms");
+        return new ScenarioResult.Latency(latency.path("count").asLong(), latency.path("p50").asLong(),
+                latency.path("p99").asLong(), latency.path("max").asLong());
+    }
+
+    /** The measured window: CPU of every process and the load average at both ends, memory sampled throughout. */
+    private final class Window {
+
+        record Closed(ScenarioResult.Cpu cpu, Sampler.Sampled sampled, JsonNode handlerStats, double loadBefore,
+                double loadAfter) {
+        }
+
+        private final Children.Child app;
+        private final Sampler sampler;
+        private final ScenarioResult.Cpu before;
+        private final double loadBefore;
+
+        Window(Children.Child app, JsonHttp actuator) {
+            this.app = app;
+            this.loadBefore = Machine.currentLoadAverage();
+            this.sampler = new Sampler(app.pid(), actuator);
+            this.before = cpu();
+        }
+
+        private ScenarioResult.Cpu cpu() {
+            return new ScenarioResult.Cpu(stats.cpuSeconds(app.pid()),
+                    stats.treeCpuSeconds(settings.environment().postgresPid()), stats.cpuSeconds(broker.pid()),
+                    stats.cpuSeconds(handlerProcess.pid()), stats.cpuSeconds(ProcessHandle.current().pid()));
+        }
+
+        Closed close() {
+            ScenarioResult.Cpu used = cpu().minus(before);
+            JsonNode counts = handler.get("/stats?latency");
+            return new Closed(used, sampler.stop(), counts, loadBefore, Machine.currentLoadAverage());
+        }
+    }
+
+    private FerryProcess startFerry(int scenario) {
+        return FerryProcess.start("ferry-s" + scenario, settings, children, database, kafka.bootstrapServers());
+    }
+
+    /** Creates the topic, resets the handler's counters and registers the service; returns the service's name. */
+    private String prepare(FerryProcess ferry, String topic, int records, int keys, int delayMillis, boolean keyed) {
+        kafka.createTopic(topic, settings.partitions());
+        reset(records, keys, delayMillis);
+        String service = keyed ? "BenchObject" : "Bench";
+        ferry.registerService(service, keyed, handlerEndpoint());
+        return service;
+    }
+
+    private void reset(int records, int keys, int delayMillis) {
+        handler.post("/reset?records=%d&keys=%d&delay-ms=%d".formatted(records, keys, delayMillis), "{}");
+    }
+
+    private JsonNode handlerStats() {
+        return handler.get("/stats");
+    }
+
+    private String handlerEndpoint() {
+        return handler.baseUrl();
+    }
+
+    private String topic(int scenario) {
+        return "bench-" + runId + "-s" + scenario;
+    }
+
+    /** The command that runs one of the benchmark's own programs in a JVM of its own. */
+    List<String> helper(Class<?> main, String heap, String... arguments) {
+        return Benchmark.helperCommand(settings, main, heap, arguments);
+    }
+}

@@ -87,8 +87,10 @@ public class Dispatcher implements SmartLifecycle {
         client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock);
         recorder = new OutcomeRecorder(store, owner, () -> running ? properties.lease() : null,
                 (written, successors) -> {
-                    permits.release(written - successors.size());
-                    dispatch(successors, successors.size());
+                    int reserved = reserve(successors.size());
+                    dispatch(successors.subList(0, reserved), reserved);
+                    store.unclaim(owner, successors.subList(reserved, successors.size()).stream()
+                            .map(ClaimedInvocation::id).toList());
                     nudge();
                 });
         recorder.start();
@@ -150,7 +152,7 @@ public class Dispatcher implements SmartLifecycle {
      * running; what {@link #dispatch} does not use goes back.
      */
     public int reserve(int wanted) {
-        if (!running || wanted <= 0) {
+        if (!running || wanted <= 0 || recorder.backlog() >= properties.maxInFlight()) {
             return 0;
         }
         int granted = Math.min(wanted, permits.availablePermits());
@@ -234,7 +236,7 @@ public class Dispatcher implements SmartLifecycle {
     private void claimLoop() {
         while (running) {
             try {
-                int free = permits.availablePermits();
+                int free = recorder.backlog() >= properties.maxInFlight() ? 0 : permits.availablePermits();
                 if (free == 0) {
                     awaitNudge(properties.pollInterval());
                     continue;
@@ -353,10 +355,14 @@ public class Dispatcher implements SmartLifecycle {
         nudge();
     }
 
-    /** Hands an attempt's outcome to the recorder; the call's permit returns once it is written. */
+    /**
+     * Hands an attempt's outcome to the recorder and frees the call's permit at once, so that new calls can
+     * start while outcomes are written; claims pause while more outcomes than calls in flight wait.
+     */
     private void finish(ClaimedInvocation invocation, Outcome outcome, String releasedKey) {
         limits.release(invocation);
         recorder.add(outcome, releasedKey);
+        permits.release();
     }
 
     private void maintain() {

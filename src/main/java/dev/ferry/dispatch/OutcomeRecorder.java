@@ -66,6 +66,11 @@ class OutcomeRecorder {
         queue.add(new Pending(outcome, releasedKey));
     }
 
+    /** Outcomes waiting to be written. */
+    int backlog() {
+        return queue.size();
+    }
+
     /** Writes what is queued, then stops; waits at most {@code timeout}. */
     void stop(Duration timeout) throws InterruptedException {
         stopping = true;

@@ -300,8 +300,17 @@ public final class ClientPropertyTranslator {
     }
 
     private static void composeSsl(Map<String, String> in, Map<String, Object> out) {
-        if ("false".equalsIgnoreCase(in.get("enable.ssl.certificate.verification"))) {
-            out.put("ssl.endpoint.identification.algorithm", "");
+        String verification = in.get("enable.ssl.certificate.verification");
+        if (verification != null && !verification.equalsIgnoreCase("true")) {
+            if (!verification.equalsIgnoreCase("false")) {
+                throw InvalidClusterProperties.badValue("enable.ssl.certificate.verification", verification, "use true");
+            }
+            throw InvalidClusterProperties.untranslatable("enable.ssl.certificate.verification",
+                    "Ferry does not turn off TLS certificate verification, because then anyone on the network path"
+                            + " could pose as the brokers and read the records and the SASL credentials. If the"
+                            + " brokers' certificates come from a private or self-signed CA, give that CA's certificate"
+                            + " with 'ssl.ca.location' (a PEM file); if they do not name the host Ferry connects to,"
+                            + " add 'ssl.endpoint.identification.algorithm': 'none'");
         }
         if (in.containsKey("ssl.ca.location") && in.containsKey("ssl.ca.pem")) {
             throw InvalidClusterProperties.untranslatable("ssl.ca.pem", "give either ssl.ca.location or ssl.ca.pem");

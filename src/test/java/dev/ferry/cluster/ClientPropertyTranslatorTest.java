@@ -155,6 +155,16 @@ class ClientPropertyTranslatorTest {
     }
 
     @Test
+    void refusesToTurnOffCertificateVerificationAndSaysWhatToUseInstead() {
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "security.protocol", "SSL", "enable.ssl.certificate.verification", "false")))
+                .hasMessageContaining("does not turn off TLS certificate verification")
+                .hasMessageContaining("ssl.ca.location");
+        assertThat(ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
+                "enable.ssl.certificate.verification", "true"))).containsOnlyKeys("bootstrap.servers");
+    }
+
+    @Test
     void explainsLibrdkafkaSettingsTheJavaClientCannotHonour() {
         assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "sasl.kerberos.keytab", "/etc/krb5.keytab")))

@@ -38,12 +38,22 @@ class KafkaClusterController {
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     record KafkaClusterResponse(String name, Map<String, String> properties, java.time.Instant createdAt,
-            List<ClusterUsage.ClusterUser> subscriptions, List<String> warnings) {
+            List<ClusterUsage.ClusterUser> subscriptions, ClusterConnection connection, List<String> warnings) {
 
         static KafkaClusterResponse of(KafkaClusterRegistry.Saved saved) {
             KafkaClusterView view = saved.cluster();
             return new KafkaClusterResponse(view.name(), view.properties(), view.createdAt(), view.subscriptions(),
-                    saved.warnings());
+                    view.connection(), saved.warnings());
+        }
+    }
+
+    /** The answer to {@code POST /kafka-clusters?validate=true}: nothing was stored. */
+    record ValidationResponse(String name, Map<String, String> properties, ClusterConnection connection,
+            List<String> warnings) {
+
+        static ValidationResponse of(KafkaClusterRegistry.Validation validation) {
+            return new ValidationResponse(validation.name(), validation.properties(), validation.connection(),
+                    validation.warnings());
         }
     }
 
@@ -52,8 +62,13 @@ class KafkaClusterController {
 
     @PostMapping
     @Operation(summary = "Create a Kafka cluster", description = "Registers a cluster by name with librdkafka-style"
-            + " or Java client properties; 'bootstrap.servers' is required.")
-    ResponseEntity<KafkaClusterResponse> create(@RequestBody CreateKafkaClusterRequest request) {
+            + " or Java client properties; 'bootstrap.servers' is required. With validate=true, checks the properties"
+            + " and connects once (reporting connection.state and error) without storing anything.")
+    ResponseEntity<?> create(@RequestBody CreateKafkaClusterRequest request,
+            @RequestParam(defaultValue = "false") boolean validate) {
+        if (validate) {
+            return ResponseEntity.ok(ValidationResponse.of(registry.validate(request.name(), request.properties())));
+        }
         var saved = registry.create(request.name(), request.properties());
         return ResponseEntity.created(URI.create("/kafka-clusters/" + saved.cluster().name()))
                 .body(KafkaClusterResponse.of(saved));
@@ -66,7 +81,8 @@ class KafkaClusterController {
     }
 
     @GetMapping("/{name}")
-    @Operation(summary = "Describe a Kafka cluster", description = "Includes the subscriptions that use it.")
+    @Operation(summary = "Describe a Kafka cluster", description = "Includes the subscriptions that use it and the"
+            + " last connection state this instance saw.")
     KafkaClusterView get(@PathVariable String name) {
         return registry.get(name);
     }

@@ -1,9 +1,12 @@
 package dev.ferry.cluster;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -15,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
-/** Creates, reads, replaces and deletes Kafka clusters. */
+/** Creates, reads, replaces and deletes Kafka clusters, and connects to them to report their state. */
 @Service
 public class KafkaClusterRegistry {
 
@@ -27,25 +30,31 @@ public class KafkaClusterRegistry {
     private final ClusterUsage usage;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final ClusterConnections connections;
+    private final ClusterProbe probe;
 
     KafkaClusterRegistry(KafkaClusterRepository repository, ClusterUsage usage, ApplicationEventPublisher events,
-            Clock clock) {
+            Clock clock, ClusterConnections connections, ClusterProbe probe) {
         this.repository = repository;
         this.usage = usage;
         this.events = events;
         this.clock = clock;
+        this.connections = connections;
+        this.probe = probe;
     }
 
     /** The outcome of a create or replace: the cluster and any warnings about ignored properties. */
     public record Saved(KafkaClusterView cluster, List<String> warnings) {
     }
 
+    /** The outcome of {@link #validate}: what would be stored, and whether Ferry could connect with it. */
+    public record Validation(String name, Map<String, String> properties, ClusterConnection connection,
+            List<String> warnings) {
+    }
+
     @Transactional
     public Saved create(String name, Map<String, String> properties) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw InvalidRequest.of("name", "Cluster name '%s' is not valid: use letters, digits, '-' and '.',"
-                    .formatted(name) + " starting and ending with a letter or digit, at most 63 characters.");
-        }
+        validName(name);
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
         if (repository.existsById(name)) {
             throw new Conflict("kafka-cluster-exists", "Kafka cluster already exists",
@@ -54,20 +63,31 @@ public class KafkaClusterRegistry {
                     Map.of("cluster", name));
         }
         KafkaCluster cluster = repository.save(new KafkaCluster(name, properties, clock.instant()));
+        events.publishEvent(new KafkaClusterCreated(name));
         log.info("Kafka cluster {} created with {} properties", name, properties.size());
         return new Saved(view(cluster, false), warnings);
     }
 
+    /**
+     * Checks properties and connects once with them, without storing anything.
+     *
+     * @throws InvalidClusterProperties when the properties cannot be used at all
+     */
+    public Validation validate(String name, Map<String, String> properties) {
+        validName(name);
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
+        Map<String, Object> client = ClientPropertyTranslator.toJavaClient(properties);
+        ClusterConnection connection = probe.check(name, client, redactable(properties));
+        log.info("Kafka cluster {} validated: {}", name, connection.state());
+        return new Validation(name, Secrets.mask(properties), connection, warnings);
+    }
+
+    /** Replaces every property; secrets left out are removed. */
     @Transactional
     public Saved replaceProperties(String name, Map<String, String> properties) {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
-        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
-        properties.forEach((key, value) -> {
-            if (Secrets.MASK.equals(value)) {
-                throw InvalidRequest.of("properties", ("Property '%s' has the masked value '***'. Send the real value,"
-                        + " or leave the property out of a partial update.").formatted(key));
-            }
-        });
+        refuseMasked(nonNull(properties));
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(properties);
         cluster.replaceProperties(properties, clock.instant());
         events.publishEvent(new KafkaClusterChanged(name));
         log.info("Kafka cluster {} updated; its consumers will restart", name);
@@ -90,11 +110,40 @@ public class KafkaClusterRegistry {
         return repository.existsById(name);
     }
 
-    /** The cluster's settings for the Java client, secrets included. */
+    /** The names of all clusters, sorted. */
+    @Transactional(readOnly = true)
+    public List<String> names() {
+        return repository.findAllNames();
+    }
+
+    /**
+     * The cluster's settings for the Java client, secrets included.
+     *
+     * @throws InvalidClusterProperties when a file the properties name cannot be read
+     */
     @Transactional(readOnly = true)
     public Optional<ClusterDetails> findDetails(String name) {
-        return repository.findById(name).map(cluster -> new ClusterDetails(cluster.name(),
-                ClientPropertyTranslator.toJavaClient(cluster.properties()), cluster.updatedAt()));
+        return repository.findById(name).map(cluster -> {
+            Map<String, Object> client = ClientPropertyTranslator.toJavaClient(cluster.properties());
+            return new ClusterDetails(cluster.name(), client, cluster.updatedAt());
+        });
+    }
+
+    /** Connects to a stored cluster once; a file that cannot be read is reported as the failure. */
+    ClusterConnection checkConnection(String name) {
+        Optional<KafkaCluster> found = repository.findById(name);
+        if (found.isEmpty()) {
+            return ClusterConnection.unknown();
+        }
+        Map<String, String> properties;
+        Map<String, Object> client;
+        try {
+            properties = found.get().properties();
+            client = ClientPropertyTranslator.toJavaClient(properties);
+        } catch (InvalidClusterProperties e) {
+            return ClusterConnection.failed(clock.instant(), e.detail());
+        }
+        return probe.check(name, client, redactable(properties));
     }
 
     @Transactional
@@ -119,7 +168,33 @@ public class KafkaClusterRegistry {
 
     private KafkaClusterView view(KafkaCluster cluster, boolean withSubscriptions) {
         return new KafkaClusterView(cluster.name(), Secrets.mask(cluster.properties()), cluster.createdAt(),
-                withSubscriptions ? usage.usersOf(cluster.name()) : null);
+                withSubscriptions ? usage.usersOf(cluster.name()) : null, connections.of(cluster.name()));
+    }
+
+    /** Every form in which a secret could appear in a client's message: as given, and as quoted in JAAS. */
+    private static List<String> redactable(Map<String, String> properties) {
+        List<String> values = new ArrayList<>();
+        for (String value : Secrets.secretValues(properties)) {
+            values.add(value);
+            values.add(value.replace("\\", "\\\\").replace("\"", "\\\""));
+        }
+        return values;
+    }
+
+    private static void validName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw InvalidRequest.of("name", "Cluster name '%s' is not valid: use letters, digits, '-' and '.',"
+                    .formatted(name) + " starting and ending with a letter or digit, at most 63 characters.");
+        }
+    }
+
+    private static void refuseMasked(Map<String, String> properties) {
+        properties.forEach((key, value) -> {
+            if (Secrets.MASK.equals(value)) {
+                throw InvalidRequest.of("properties", ("Property '%s' has the masked value '***'. Send the real value,"
+                        + " or leave the property out of a partial update.").formatted(key));
+            }
+        });
     }
 
     private static Map<String, String> nonNull(Map<String, String> properties) {

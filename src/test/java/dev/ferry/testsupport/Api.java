@@ -22,7 +22,7 @@ public final class Api {
         this.baseUrl = baseUrl;
     }
 
-    /** A response: its status, headers and body parsed as JSON (a missing node when empty). */
+    /** A response: its status, headers and body parsed as JSON (a missing node when empty or not JSON). */
     public record Reply(int status, java.net.http.HttpHeaders headers, JsonNode body, String text) {
 
         public String location() {
@@ -57,7 +57,8 @@ public final class Api {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String text = response.body();
-            JsonNode body = text == null || text.isBlank() ? JSON.missingNode() : JSON.readTree(text);
+            boolean isJson = response.headers().firstValue("content-type").map(type -> type.contains("json")).orElse(true);
+            JsonNode body = text == null || text.isBlank() || !isJson ? JSON.missingNode() : JSON.readTree(text);
             return new Reply(response.statusCode(), response.headers(), body, text);
         } catch (IOException e) {
             throw new IllegalStateException("Request to Ferry failed", e);

@@ -77,6 +77,7 @@ public class KafkaClusterRegistry {
         validName(name);
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
         Map<String, Object> client = ClientPropertyTranslator.toJavaClient(properties);
+        OAuthEndpoints.allow(client);
         ClusterConnection connection = probe.check(name, client, redactable(properties));
         log.info("Kafka cluster {} validated: {}", name, connection.state());
         return new Validation(name, Secrets.mask(properties), connection, warnings);
@@ -125,6 +126,7 @@ public class KafkaClusterRegistry {
     public Optional<ClusterDetails> findDetails(String name) {
         return repository.findById(name).map(cluster -> {
             Map<String, Object> client = ClientPropertyTranslator.toJavaClient(cluster.properties());
+            OAuthEndpoints.allow(client);
             return new ClusterDetails(cluster.name(), client, cluster.updatedAt());
         });
     }
@@ -143,6 +145,7 @@ public class KafkaClusterRegistry {
         } catch (InvalidClusterProperties e) {
             return ClusterConnection.failed(clock.instant(), e.detail());
         }
+        OAuthEndpoints.allow(client);
         return probe.check(name, client, redactable(properties));
     }
 

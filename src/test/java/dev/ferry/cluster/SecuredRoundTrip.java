@@ -55,7 +55,9 @@ final class SecuredRoundTrip {
             assertThat(api.post("/subscriptions", json("{'source':'kafka://%s/%s','sink':'service://%s/handle','options':{'auto.offset.reset':'earliest'}}"
                     .formatted(cluster, topic, service))).status()).isEqualTo(201);
 
-            try (Records records = new Records(ClientPropertyTranslator.toJavaClient(properties))) {
+            Map<String, Object> producer = ClientPropertyTranslator.toJavaClient(properties);
+            OAuthEndpoints.allow(producer);
+            try (Records records = new Records(producer)) {
                 records.sendAndWait(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
                         Records.bytes("k"), Records.bytes("{\"via\":\"" + cluster + "\"}")));
             }

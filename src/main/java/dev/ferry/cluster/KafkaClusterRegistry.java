@@ -15,10 +15,16 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.ferry.security.EncryptionKeyMissing;
+import dev.ferry.security.SecretCipher;
+import dev.ferry.security.SecretUnreadable;
 import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
-/** Creates, reads, replaces and deletes Kafka clusters, and connects to them to report their state. */
+/**
+ * Creates, reads, replaces and deletes Kafka clusters. Secret properties ({@link Secrets#isSecret}) are
+ * encrypted with {@link SecretCipher} before they are stored, and decrypted only to build a client's settings.
+ */
 @Service
 public class KafkaClusterRegistry {
 
@@ -30,15 +36,17 @@ public class KafkaClusterRegistry {
     private final ClusterUsage usage;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final SecretCipher cipher;
     private final ClusterConnections connections;
     private final ClusterProbe probe;
 
     KafkaClusterRegistry(KafkaClusterRepository repository, ClusterUsage usage, ApplicationEventPublisher events,
-            Clock clock, ClusterConnections connections, ClusterProbe probe) {
+            Clock clock, SecretCipher cipher, ClusterConnections connections, ClusterProbe probe) {
         this.repository = repository;
         this.usage = usage;
         this.events = events;
         this.clock = clock;
+        this.cipher = cipher;
         this.connections = connections;
         this.probe = probe;
     }
@@ -62,7 +70,7 @@ public class KafkaClusterRegistry {
                             .formatted(name, name),
                     Map.of("cluster", name));
         }
-        KafkaCluster cluster = repository.save(new KafkaCluster(name, properties, clock.instant()));
+        KafkaCluster cluster = repository.save(new KafkaCluster(name, seal(name, properties), clock.instant()));
         events.publishEvent(new KafkaClusterCreated(name));
         log.info("Kafka cluster {} created with {} properties", name, properties.size());
         return new Saved(view(cluster, false), warnings);
@@ -89,7 +97,7 @@ public class KafkaClusterRegistry {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
         refuseMasked(nonNull(properties));
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(properties);
-        cluster.replaceProperties(properties, clock.instant());
+        cluster.replaceProperties(seal(name, properties), clock.instant());
         events.publishEvent(new KafkaClusterChanged(name));
         log.info("Kafka cluster {} updated; its consumers will restart", name);
         return new Saved(view(cluster, true), warnings);
@@ -118,20 +126,21 @@ public class KafkaClusterRegistry {
     }
 
     /**
-     * The cluster's settings for the Java client, secrets included.
+     * The cluster's settings for the Java client, secrets included (decrypted).
      *
+     * @throws SecretUnreadable when a secret cannot be decrypted with the configured keys
      * @throws InvalidClusterProperties when a file the properties name cannot be read
      */
     @Transactional(readOnly = true)
     public Optional<ClusterDetails> findDetails(String name) {
         return repository.findById(name).map(cluster -> {
-            Map<String, Object> client = ClientPropertyTranslator.toJavaClient(cluster.properties());
+            Map<String, Object> client = ClientPropertyTranslator.toJavaClient(open(cluster));
             OAuthEndpoints.allow(client);
             return new ClusterDetails(cluster.name(), client, cluster.updatedAt());
         });
     }
 
-    /** Connects to a stored cluster once; a file that cannot be read is reported as the failure. */
+    /** Connects to a stored cluster once; a secret or file that cannot be read is reported as the failure. */
     ClusterConnection checkConnection(String name) {
         Optional<KafkaCluster> found = repository.findById(name);
         if (found.isEmpty()) {
@@ -140,8 +149,10 @@ public class KafkaClusterRegistry {
         Map<String, String> properties;
         Map<String, Object> client;
         try {
-            properties = found.get().properties();
+            properties = open(found.get());
             client = ClientPropertyTranslator.toJavaClient(properties);
+        } catch (SecretUnreadable e) {
+            return ClusterConnection.failed(clock.instant(), e.getMessage());
         } catch (InvalidClusterProperties e) {
             return ClusterConnection.failed(clock.instant(), e.detail());
         }
@@ -169,9 +180,82 @@ public class KafkaClusterRegistry {
         log.info("Kafka cluster {} deleted", name);
     }
 
+    /**
+     * Seals again every secret stored in clear (from before a key was configured) or under an older key, so
+     * that an old key can be retired. Does not count as a change: consumers keep running.
+     *
+     * @return how many values were sealed again
+     */
+    @Transactional
+    public int reencryptSecrets() {
+        int resealed = 0;
+        int unreadable = 0;
+        int clear = 0;
+        for (KafkaCluster cluster : repository.findAll()) {
+            Map<String, String> stored = new TreeMap<>(cluster.properties());
+            boolean changed = false;
+            for (var entry : stored.entrySet()) {
+                if (!Secrets.isSecret(entry.getKey()) || !cipher.needsReencryption(entry.getValue())) {
+                    clear += Secrets.isSecret(entry.getKey()) && !SecretCipher.isEncrypted(entry.getValue()) ? 1 : 0;
+                    continue;
+                }
+                String context = context(cluster.name(), entry.getKey());
+                try {
+                    entry.setValue(cipher.encrypt(cipher.decrypt(entry.getValue(), context), context));
+                    changed = true;
+                    resealed++;
+                } catch (SecretUnreadable e) {
+                    unreadable++;
+                    log.warn("Kafka cluster {}: {}", cluster.name(), e.getMessage());
+                }
+            }
+            if (changed) {
+                cluster.resealProperties(stored);
+            }
+        }
+        if (clear > 0 && !cipher.canEncrypt()) {
+            log.warn("{} secret propert{} stored in clear; set ferry.security.encryption-key to encrypt them", clear,
+                    clear == 1 ? "y is" : "ies are");
+        }
+        if (resealed > 0 || unreadable > 0) {
+            log.info("Re-encrypted {} secret value(s) with key {}; {} could not be read", resealed,
+                    cipher.currentKeyId().orElse("-"), unreadable);
+        }
+        return resealed;
+    }
+
     private KafkaClusterView view(KafkaCluster cluster, boolean withSubscriptions) {
         return new KafkaClusterView(cluster.name(), Secrets.mask(cluster.properties()), cluster.createdAt(),
                 withSubscriptions ? usage.usersOf(cluster.name()) : null, connections.of(cluster.name()));
+    }
+
+    /** The properties as stored: secret values encrypted. Refused without a key, before anything is written. */
+    private Map<String, String> seal(String cluster, Map<String, String> properties) {
+        boolean hasSecrets = properties.keySet().stream().anyMatch(Secrets::isSecret);
+        if (hasSecrets && !cipher.canEncrypt()) {
+            throw EncryptionKeyMissing.of();
+        }
+        Map<String, String> sealed = new LinkedHashMap<>();
+        properties.forEach((name, value) -> sealed.put(name,
+                Secrets.isSecret(name) ? cipher.encrypt(value, context(cluster, name)) : value));
+        return sealed;
+    }
+
+    /** The properties with their secrets decrypted. */
+    private Map<String, String> open(KafkaCluster cluster) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        cluster.properties().forEach((name, value) -> properties.put(name,
+                Secrets.isSecret(name) ? decrypt(cluster.name(), name, value) : value));
+        return properties;
+    }
+
+    private String decrypt(String cluster, String property, String value) {
+        return cipher.decrypt(value, context(cluster, property));
+    }
+
+    /** Binds a stored secret to its cluster and property: a value copied elsewhere no longer decrypts. */
+    private static String context(String cluster, String property) {
+        return "kafka-cluster/" + cluster + "/" + property;
     }
 
     /** Every form in which a secret could appear in a client's message: as given, and as quoted in JAAS. */

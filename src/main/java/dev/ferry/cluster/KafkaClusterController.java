@@ -18,6 +18,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.ferry.web.InvalidRequest;
+
 /** The {@code /kafka-clusters} resource, shaped like Restate's admin API. */
 @RestController
 @RequestMapping({"/kafka-clusters", "/v4/kafka-clusters"})
@@ -33,7 +35,8 @@ class KafkaClusterController {
     record CreateKafkaClusterRequest(String name, Map<String, String> properties) {
     }
 
-    record UpdateKafkaClusterRequest(Map<String, String> properties) {
+    /** {@code unset} (names to remove) only with {@code ?merge=true}. */
+    record UpdateKafkaClusterRequest(Map<String, String> properties, List<String> unset) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -88,8 +91,18 @@ class KafkaClusterController {
     }
 
     @PatchMapping("/{name}")
-    @Operation(summary = "Replace a Kafka cluster's properties", description = "Restarts the cluster's consumers.")
-    KafkaClusterResponse update(@PathVariable String name, @RequestBody UpdateKafkaClusterRequest request) {
+    @Operation(summary = "Change a Kafka cluster's properties", description = "Replaces all properties, or with"
+            + " merge=true sets the given 'properties' and removes those named in 'unset', keeping the others"
+            + " (secrets included). Restarts the cluster's consumers.")
+    KafkaClusterResponse update(@PathVariable String name, @RequestBody UpdateKafkaClusterRequest request,
+            @RequestParam(defaultValue = "false") boolean merge) {
+        if (merge) {
+            return KafkaClusterResponse.of(registry.mergeProperties(name, request.properties(), request.unset()));
+        }
+        if (request.unset() != null && !request.unset().isEmpty()) {
+            throw InvalidRequest.of("unset", "'unset' only works with PATCH /kafka-clusters/%s?merge=true; without it"
+                    .formatted(name) + " the properties you send replace all others.");
+        }
         return KafkaClusterResponse.of(registry.replaceProperties(name, request.properties()));
     }
 

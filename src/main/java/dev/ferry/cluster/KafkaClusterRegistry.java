@@ -22,7 +22,7 @@ import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
 /**
- * Creates, reads, replaces and deletes Kafka clusters. Secret properties ({@link Secrets#isSecret}) are
+ * Creates, reads, changes and deletes Kafka clusters. Secret properties ({@link Secrets#isSecret}) are
  * encrypted with {@link SecretCipher} before they are stored, and decrypted only to build a client's settings.
  */
 @Service
@@ -51,7 +51,7 @@ public class KafkaClusterRegistry {
         this.probe = probe;
     }
 
-    /** The outcome of a create or replace: the cluster and any warnings about ignored properties. */
+    /** The outcome of a create or change: the cluster and any warnings about ignored properties. */
     public record Saved(KafkaClusterView cluster, List<String> warnings) {
     }
 
@@ -100,6 +100,42 @@ public class KafkaClusterRegistry {
         cluster.replaceProperties(seal(name, properties), clock.instant());
         events.publishEvent(new KafkaClusterChanged(name));
         log.info("Kafka cluster {} updated; its consumers will restart", name);
+        return new Saved(view(cluster, true), warnings);
+    }
+
+    /**
+     * Sets some properties and removes others, keeping the rest (secrets included, still encrypted as they were).
+     */
+    @Transactional
+    public Saved mergeProperties(String name, Map<String, String> set, List<String> unset) {
+        KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        Map<String, String> changes = set == null ? Map.of() : set;
+        List<String> removals = unset == null ? List.of() : unset;
+        refuseMasked(nonNull(changes));
+        if (changes.isEmpty() && removals.isEmpty()) {
+            throw InvalidRequest.of("properties", "Nothing to change: give 'properties' to set and/or 'unset' with"
+                    + " the names of properties to remove.");
+        }
+        removals.stream().filter(changes::containsKey).findFirst().ifPresent(both -> {
+            throw InvalidRequest.of("unset", "Property '%s' is both set and unset; do one.".formatted(both));
+        });
+        Map<String, String> merged;
+        try {
+            merged = new LinkedHashMap<>(open(cluster));
+        } catch (SecretUnreadable e) {
+            throw new Conflict("kafka-cluster-secret-unreadable", "Stored secret unreadable", e.getMessage()
+                    + " Or replace all properties with PATCH without ?merge=true.", Map.of("cluster", name));
+        }
+        merged.putAll(changes);
+        removals.forEach(merged::remove);
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(merged);
+        Map<String, String> stored = new TreeMap<>(cluster.properties());
+        stored.putAll(seal(name, changes));
+        removals.forEach(stored::remove);
+        cluster.replaceProperties(stored, clock.instant());
+        events.publishEvent(new KafkaClusterChanged(name));
+        log.info("Kafka cluster {} updated ({} set, {} unset); its consumers will restart", name, changes.size(),
+                removals.size());
         return new Saved(view(cluster, true), warnings);
     }
 
@@ -279,7 +315,8 @@ public class KafkaClusterRegistry {
         properties.forEach((key, value) -> {
             if (Secrets.MASK.equals(value)) {
                 throw InvalidRequest.of("properties", ("Property '%s' has the masked value '***'. Send the real value,"
-                        + " or leave the property out of a partial update.").formatted(key));
+                        + " or leave it out and use PATCH ?merge=true, which keeps the properties you do not send.")
+                        .formatted(key));
             }
         });
     }

@@ -33,10 +33,23 @@ class KafkaClusterController {
     }
 
     record CreateKafkaClusterRequest(String name, Map<String, String> properties) {
+
+        /** Spring MVC logs request bodies at DEBUG: never with their secrets. */
+        @Override
+        public String toString() {
+            return "CreateKafkaClusterRequest[name=" + name + ", properties="
+                    + (properties == null ? null : Secrets.mask(properties)) + "]";
+        }
     }
 
     /** {@code unset} (names to remove) only with {@code ?merge=true}. */
     record UpdateKafkaClusterRequest(Map<String, String> properties, List<String> unset) {
+
+        @Override
+        public String toString() {
+            return "UpdateKafkaClusterRequest[properties=" + (properties == null ? null : Secrets.mask(properties))
+                    + ", unset=" + unset + "]";
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -25,6 +25,7 @@ import dev.ferry.invocation.FailureReason;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.InvocationsEnqueued;
 import dev.ferry.invocation.Outcome;
+import dev.ferry.security.RequestSigner;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.RetrySettings.OnMaxAttempts;
 import dev.ferry.service.ServiceRegistry;
@@ -59,7 +60,11 @@ public class Dispatcher implements SmartLifecycle {
     private ScheduledExecutorService timer;
     private Thread claimer;
 
-    Dispatcher(InvocationStore store, ServiceRegistry services, DispatchProperties properties, Clock clock) {
+    private final RequestSigner signer;
+
+    Dispatcher(InvocationStore store, ServiceRegistry services, DispatchProperties properties, Clock clock,
+            RequestSigner signer) {
+        this.signer = signer;
         this.store = store;
         this.services = services;
         this.properties = properties;
@@ -70,7 +75,7 @@ public class Dispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
-        client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock);
+        client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock, signer);
         recorder = new OutcomeRecorder(store, owner, written -> {
             permits.release(written);
             nudge();

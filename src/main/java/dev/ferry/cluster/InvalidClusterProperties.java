@@ -8,7 +8,7 @@ import org.springframework.http.HttpStatus;
 
 import dev.ferry.web.FerryException;
 
-/** A cluster property or subscription option that Ferry cannot use; the detail names it. */
+/** A cluster property or subscription option that Ferry cannot use; the detail names it, never a secret value. */
 public class InvalidClusterProperties extends FerryException {
 
     private InvalidClusterProperties(String detail, String property) {
@@ -18,7 +18,9 @@ public class InvalidClusterProperties extends FerryException {
 
     private static Map<String, Object> fields(String property) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("property", property);
+        if (property != null) {
+            fields.put("property", property);
+        }
         return fields;
     }
 
@@ -38,6 +40,11 @@ public class InvalidClusterProperties extends FerryException {
                 "Property '%s' is managed by Ferry and cannot be set here: %s.".formatted(property, reason), property);
     }
 
+    static InvalidClusterProperties clusterOnly(String property) {
+        return new InvalidClusterProperties(("Property '%s' is a connection or security setting: set it on the Kafka"
+                + " cluster (PATCH /kafka-clusters/{name}), not on a subscription.").formatted(property), property);
+    }
+
     static InvalidClusterProperties badValue(String property, String value, String hint) {
         String shown = Secrets.isSecret(property) ? Secrets.MASK : value;
         return new InvalidClusterProperties(
@@ -46,5 +53,10 @@ public class InvalidClusterProperties extends FerryException {
 
     static InvalidClusterProperties untranslatable(String property, String reason) {
         return new InvalidClusterProperties("Property '%s' cannot be used: %s.".formatted(property, reason), property);
+    }
+
+    /** The Java client refused the translated settings; {@code reason} is its message with secrets redacted. */
+    static InvalidClusterProperties rejected(String reason) {
+        return new InvalidClusterProperties("The Kafka client refused these properties: %s".formatted(reason), null);
     }
 }

@@ -16,7 +16,10 @@ import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
-/** A registered Kafka cluster: its name and the client properties as the user wrote them. */
+/**
+ * A registered Kafka cluster: its name and the client properties as the user wrote them, secret values
+ * encrypted ({@code enc:v1:...}).
+ */
 @Entity
 @Table(name = "kafka_clusters")
 class KafkaCluster {
@@ -60,6 +63,12 @@ class KafkaCluster {
         properties.clear();
         properties.putAll(replacement);
         updatedAt = now;
+    }
+
+    /** Replaces stored values without counting as a change (re-encryption): consumers keep running. */
+    void resealProperties(Map<String, String> resealed) {
+        properties.clear();
+        properties.putAll(resealed);
     }
 
     Instant createdAt() {

@@ -34,35 +34,63 @@ class KafkaClusterController {
     }
 
     record CreateKafkaClusterRequest(String name, Map<String, String> properties) {
+
+        /**
+         * Spring MVC logs request bodies at DEBUG and TRACE: property names only, because a misspelled secret
+         * ("sasl.pasword") is not recognisable as one.
+         */
+        @Override
+        public String toString() {
+            return "CreateKafkaClusterRequest[name=" + name + ", properties=" + names(properties) + "]";
+        }
     }
 
-    /** {@code unset} is only read with {@code merge=true}: names of properties to remove. */
+    /** {@code unset} (names to remove) only with {@code ?merge=true}. */
     record UpdateKafkaClusterRequest(Map<String, String> properties, List<String> unset) {
+
+        @Override
+        public String toString() {
+            return "UpdateKafkaClusterRequest[properties=" + names(properties) + ", unset=" + unset + "]";
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     record KafkaClusterResponse(String name, Map<String, String> properties, java.time.Instant createdAt,
-            List<ClusterUsage.ClusterUser> subscriptions, List<String> warnings) {
+            List<ClusterUsage.ClusterUser> subscriptions, ClusterConnection connection, List<String> warnings) {
 
         static KafkaClusterResponse of(KafkaClusterRegistry.Saved saved) {
             KafkaClusterView view = saved.cluster();
             return new KafkaClusterResponse(view.name(), view.properties(), view.createdAt(), view.subscriptions(),
-                    saved.warnings());
+                    view.connection(), saved.warnings());
+        }
+    }
+
+    /** The answer to {@code POST /kafka-clusters?validate=true}: nothing was stored. */
+    record ValidationResponse(String name, Map<String, String> properties, ClusterConnection connection,
+            List<String> warnings) {
+
+        static ValidationResponse of(KafkaClusterRegistry.Validation validation) {
+            return new ValidationResponse(validation.name(), validation.properties(), validation.connection(),
+                    validation.warnings());
         }
     }
 
     record KafkaClusterList(List<KafkaClusterView> clusters) {
     }
 
+    private static String names(Map<String, String> properties) {
+        return properties == null ? "null" : properties.keySet() + " (values not shown)";
+    }
+
     @PostMapping
     @Operation(summary = "Create a Kafka cluster", description = "Registers a cluster by name with librdkafka-style"
-            + " or Java client properties; 'bootstrap.servers' is required. With validate=true the cluster is only"
-            + " checked (200, nothing saved).")
+            + " or Java client properties; 'bootstrap.servers' is required. With validate=true, checks the properties"
+            + " and connects once (reporting connection.state and error) without storing anything.")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new cluster")
-    ResponseEntity<KafkaClusterResponse> create(@RequestBody CreateKafkaClusterRequest request,
+    ResponseEntity<?> create(@RequestBody CreateKafkaClusterRequest request,
             @RequestParam(defaultValue = "false") boolean validate) {
         if (validate) {
-            return ResponseEntity.ok(KafkaClusterResponse.of(registry.validate(request.name(), request.properties())));
+            return ResponseEntity.ok(ValidationResponse.of(registry.validate(request.name(), request.properties())));
         }
         var saved = registry.create(request.name(), request.properties());
         return ResponseEntity.created(URI.create("/kafka-clusters/" + saved.cluster().name()))
@@ -76,24 +104,24 @@ class KafkaClusterController {
     }
 
     @GetMapping("/{name}")
-    @Operation(summary = "Describe a Kafka cluster", description = "Includes the subscriptions that use it.")
+    @Operation(summary = "Describe a Kafka cluster", description = "Includes the subscriptions that use it and the"
+            + " last connection state this instance saw.")
     KafkaClusterView get(@PathVariable String name) {
         return registry.get(name);
     }
 
     @PatchMapping("/{name}")
-    @Operation(summary = "Replace or change a Kafka cluster's properties", description = "Replaces the whole map;"
-            + " with merge=true, sets the given properties, removes those named in 'unset' and keeps the rest"
-            + " (so secrets need not be resent). Restarts the cluster's consumers.")
+    @Operation(summary = "Change a Kafka cluster's properties", description = "Replaces all properties, or with"
+            + " merge=true sets the given 'properties' and removes those named in 'unset', keeping the others"
+            + " (secrets included). Restarts the cluster's consumers.")
     KafkaClusterResponse update(@PathVariable String name, @RequestBody UpdateKafkaClusterRequest request,
             @RequestParam(defaultValue = "false") boolean merge) {
         if (merge) {
-            return KafkaClusterResponse.of(registry.mergeProperties(name,
-                    request.properties() == null ? Map.of() : request.properties(), request.unset()));
+            return KafkaClusterResponse.of(registry.mergeProperties(name, request.properties(), request.unset()));
         }
         if (request.unset() != null && !request.unset().isEmpty()) {
-            throw InvalidRequest.of("unset", "'unset' only applies to a partial update: add ?merge=true, or leave"
-                    + " the properties out of the full map.");
+            throw InvalidRequest.of("unset", "'unset' only works with PATCH /kafka-clusters/%s?merge=true; without it"
+                    .formatted(name) + " the properties you send replace all others.");
         }
         return KafkaClusterResponse.of(registry.replaceProperties(name, request.properties()));
     }

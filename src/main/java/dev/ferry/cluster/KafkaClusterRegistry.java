@@ -1,13 +1,11 @@
 package dev.ferry.cluster;
 
 import java.time.Clock;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -17,10 +15,16 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.ferry.security.EncryptionKeyMissing;
+import dev.ferry.security.SecretCipher;
+import dev.ferry.security.SecretUnreadable;
 import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
-/** Creates, reads, changes and deletes Kafka clusters. */
+/**
+ * Creates, reads, changes and deletes Kafka clusters. Secret properties ({@link Secrets#isSecret}) are
+ * encrypted with {@link SecretCipher} before they are stored, and decrypted only to build a client's settings.
+ */
 @Service
 public class KafkaClusterRegistry {
 
@@ -32,43 +36,33 @@ public class KafkaClusterRegistry {
     private final ClusterUsage usage;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final SecretCipher cipher;
+    private final ClusterConnections connections;
+    private final ClusterProbe probe;
 
     KafkaClusterRegistry(KafkaClusterRepository repository, ClusterUsage usage, ApplicationEventPublisher events,
-            Clock clock) {
+            Clock clock, SecretCipher cipher, ClusterConnections connections, ClusterProbe probe) {
         this.repository = repository;
         this.usage = usage;
         this.events = events;
         this.clock = clock;
+        this.cipher = cipher;
+        this.connections = connections;
+        this.probe = probe;
     }
 
-    /** The outcome of a create or replace: the cluster and any warnings about ignored properties. */
+    /** The outcome of a create or change: the cluster and any warnings about ignored properties. */
     public record Saved(KafkaClusterView cluster, List<String> warnings) {
+    }
+
+    /** The outcome of {@link #validate}: what would be stored, and whether Ferry could connect with it. */
+    public record Validation(String name, Map<String, String> properties, ClusterConnection connection,
+            List<String> warnings) {
     }
 
     @Transactional
     public Saved create(String name, Map<String, String> properties) {
-        List<String> warnings = checkNew(name, properties);
-        KafkaCluster cluster = repository.save(new KafkaCluster(name, properties, clock.instant()));
-        log.info("Kafka cluster {} created with {} properties", name, properties.size());
-        return new Saved(view(cluster, false), warnings);
-    }
-
-    /**
-     * Checks a cluster as {@link #create} would, without saving it: the answer to a dry run.
-     *
-     * @return the cluster as it would be created (no creation time) and any warnings
-     */
-    @Transactional(readOnly = true)
-    public Saved validate(String name, Map<String, String> properties) {
-        List<String> warnings = checkNew(name, properties);
-        return new Saved(new KafkaClusterView(name, Secrets.mask(new TreeMap<>(properties)), null, null), warnings);
-    }
-
-    private List<String> checkNew(String name, Map<String, String> properties) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw InvalidRequest.of("name", "Cluster name '%s' is not valid: use letters, digits, '-' and '.',"
-                    .formatted(name) + " starting and ending with a letter or digit, at most 63 characters.");
-        }
+        validName(name);
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
         if (repository.existsById(name)) {
             throw new Conflict("kafka-cluster-exists", "Kafka cluster already exists",
@@ -76,45 +70,72 @@ public class KafkaClusterRegistry {
                             .formatted(name, name),
                     Map.of("cluster", name));
         }
-        return warnings;
-    }
-
-    @Transactional
-    public Saved replaceProperties(String name, Map<String, String> properties) {
-        KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
-        return update(cluster, properties);
+        KafkaCluster cluster = repository.save(new KafkaCluster(name, seal(name, properties), clock.instant()));
+        events.publishEvent(new KafkaClusterCreated(name));
+        log.info("Kafka cluster {} created with {} properties", name, properties.size());
+        return new Saved(view(cluster, false), warnings);
     }
 
     /**
-     * Changes some properties and keeps the rest: {@code set} adds or replaces values, {@code unset} removes
-     * names (names that are not set are ignored). Unlike {@link #replaceProperties}, a caller never has to
-     * resend secrets it cannot read back, which every response masks.
+     * Checks properties and connects once with them, without storing anything.
+     *
+     * @throws InvalidClusterProperties when the properties cannot be used at all
      */
-    @Transactional
-    public Saved mergeProperties(String name, Map<String, String> set, Collection<String> unset) {
-        KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
-        Map<String, String> changes = nonNull(set);
-        Set<String> removed = new LinkedHashSet<>(unset == null ? List.of() : unset);
-        changes.keySet().stream().filter(removed::contains).findFirst().ifPresent(both -> {
-            throw InvalidRequest.of("unset", "Property '%s' is both set and unset; do one or the other.".formatted(both));
-        });
-        Map<String, String> merged = new LinkedHashMap<>(cluster.properties());
-        merged.keySet().removeAll(removed);
-        merged.putAll(changes);
-        return update(cluster, merged);
+    public Validation validate(String name, Map<String, String> properties) {
+        validName(name);
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
+        Map<String, Object> client = ClientPropertyTranslator.toJavaClient(properties);
+        OAuthEndpoints.allow(client);
+        ClusterConnection connection = probe.check(name, client, redactable(properties));
+        log.info("Kafka cluster {} validated: {}", name, connection.state());
+        return new Validation(name, Secrets.mask(properties), connection, warnings);
     }
 
-    private Saved update(KafkaCluster cluster, Map<String, String> properties) {
-        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
-        properties.forEach((key, value) -> {
-            if (Secrets.MASK.equals(value)) {
-                throw InvalidRequest.of("properties", ("Property '%s' has the masked value '***'. Send the real value,"
-                        + " or leave the property out of a partial update (PATCH with ?merge=true).").formatted(key));
-            }
+    /** Replaces every property; secrets left out are removed. */
+    @Transactional
+    public Saved replaceProperties(String name, Map<String, String> properties) {
+        KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        refuseMasked(nonNull(properties));
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(properties);
+        cluster.replaceProperties(seal(name, properties), clock.instant());
+        events.publishEvent(new KafkaClusterChanged(name));
+        log.info("Kafka cluster {} updated; its consumers will restart", name);
+        return new Saved(view(cluster, true), warnings);
+    }
+
+    /**
+     * Sets some properties and removes others, keeping the rest (secrets included, still encrypted as they were).
+     */
+    @Transactional
+    public Saved mergeProperties(String name, Map<String, String> set, List<String> unset) {
+        KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        Map<String, String> changes = set == null ? Map.of() : set;
+        List<String> removals = unset == null ? List.of() : unset;
+        refuseMasked(nonNull(changes));
+        if (changes.isEmpty() && removals.isEmpty()) {
+            throw InvalidRequest.of("properties", "Nothing to change: give 'properties' to set and/or 'unset' with"
+                    + " the names of properties to remove.");
+        }
+        removals.stream().filter(changes::containsKey).findFirst().ifPresent(both -> {
+            throw InvalidRequest.of("unset", "Property '%s' is both set and unset; do one.".formatted(both));
         });
-        cluster.replaceProperties(properties, clock.instant());
-        events.publishEvent(new KafkaClusterChanged(cluster.name()));
-        log.info("Kafka cluster {} updated; its consumers will restart", cluster.name());
+        Map<String, String> merged;
+        try {
+            merged = new LinkedHashMap<>(open(cluster));
+        } catch (SecretUnreadable e) {
+            throw new Conflict("kafka-cluster-secret-unreadable", "Stored secret unreadable", e.getMessage()
+                    + " Or replace all properties with PATCH without ?merge=true.", Map.of("cluster", name));
+        }
+        merged.putAll(changes);
+        removals.forEach(merged::remove);
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(merged);
+        Map<String, String> stored = new TreeMap<>(cluster.properties());
+        stored.putAll(seal(name, changes));
+        removals.forEach(stored::remove);
+        cluster.replaceProperties(stored, clock.instant());
+        events.publishEvent(new KafkaClusterChanged(name));
+        log.info("Kafka cluster {} updated ({} set, {} unset); its consumers will restart", name, changes.size(),
+                removals.size());
         return new Saved(view(cluster, true), warnings);
     }
 
@@ -134,11 +155,45 @@ public class KafkaClusterRegistry {
         return repository.existsById(name);
     }
 
-    /** The cluster's settings for the Java client, secrets included. */
+    /** The names of all clusters, sorted. */
+    @Transactional(readOnly = true)
+    public List<String> names() {
+        return repository.findAllNames();
+    }
+
+    /**
+     * The cluster's settings for the Java client, secrets included (decrypted).
+     *
+     * @throws SecretUnreadable when a secret cannot be decrypted with the configured keys
+     * @throws InvalidClusterProperties when a file the properties name cannot be read
+     */
     @Transactional(readOnly = true)
     public Optional<ClusterDetails> findDetails(String name) {
-        return repository.findById(name).map(cluster -> new ClusterDetails(cluster.name(),
-                ClientPropertyTranslator.toJavaClient(cluster.properties()), cluster.updatedAt()));
+        return repository.findById(name).map(cluster -> {
+            Map<String, Object> client = ClientPropertyTranslator.toJavaClient(open(cluster));
+            OAuthEndpoints.allow(client);
+            return new ClusterDetails(cluster.name(), client, cluster.updatedAt());
+        });
+    }
+
+    /** Connects to a stored cluster once; a secret or file that cannot be read is reported as the failure. */
+    ClusterConnection checkConnection(String name) {
+        Optional<KafkaCluster> found = repository.findById(name);
+        if (found.isEmpty()) {
+            return ClusterConnection.unknown();
+        }
+        Map<String, String> properties;
+        Map<String, Object> client;
+        try {
+            properties = open(found.get());
+            client = ClientPropertyTranslator.toJavaClient(properties);
+        } catch (SecretUnreadable e) {
+            return ClusterConnection.failed(clock.instant(), e.getMessage());
+        } catch (InvalidClusterProperties e) {
+            return ClusterConnection.failed(clock.instant(), e.detail());
+        }
+        OAuthEndpoints.allow(client);
+        return probe.check(name, client, redactable(properties));
     }
 
     @Transactional
@@ -161,9 +216,109 @@ public class KafkaClusterRegistry {
         log.info("Kafka cluster {} deleted", name);
     }
 
+    /**
+     * Seals again every secret stored in clear (from before a key was configured) or under an older key, so
+     * that an old key can be retired. Does not count as a change: consumers keep running.
+     *
+     * @return how many values were sealed again
+     */
+    @Transactional
+    public int reencryptSecrets() {
+        int resealed = 0;
+        int unreadable = 0;
+        int clear = 0;
+        for (KafkaCluster cluster : repository.findAll()) {
+            Map<String, String> stored = new TreeMap<>(cluster.properties());
+            boolean changed = false;
+            for (var entry : stored.entrySet()) {
+                if (!Secrets.isSecret(entry.getKey()) || !cipher.needsReencryption(entry.getValue())) {
+                    clear += Secrets.isSecret(entry.getKey()) && !SecretCipher.isEncrypted(entry.getValue()) ? 1 : 0;
+                    continue;
+                }
+                String context = context(cluster.name(), entry.getKey());
+                try {
+                    entry.setValue(cipher.encrypt(cipher.decrypt(entry.getValue(), context), context));
+                    changed = true;
+                    resealed++;
+                } catch (SecretUnreadable e) {
+                    unreadable++;
+                    log.warn("Kafka cluster {}: {}", cluster.name(), e.getMessage());
+                }
+            }
+            if (changed) {
+                cluster.resealProperties(stored);
+            }
+        }
+        if (clear > 0 && !cipher.canEncrypt()) {
+            log.warn("{} secret propert{} stored in clear; set ferry.security.encryption-key to encrypt them", clear,
+                    clear == 1 ? "y is" : "ies are");
+        }
+        if (resealed > 0 || unreadable > 0) {
+            log.info("Re-encrypted {} secret value(s) with key {}; {} could not be read", resealed,
+                    cipher.currentKeyId().orElse("-"), unreadable);
+        }
+        return resealed;
+    }
+
     private KafkaClusterView view(KafkaCluster cluster, boolean withSubscriptions) {
         return new KafkaClusterView(cluster.name(), Secrets.mask(cluster.properties()), cluster.createdAt(),
-                withSubscriptions ? usage.usersOf(cluster.name()) : null);
+                withSubscriptions ? usage.usersOf(cluster.name()) : null, connections.of(cluster.name()));
+    }
+
+    /** The properties as stored: secret values encrypted. Refused without a key, before anything is written. */
+    private Map<String, String> seal(String cluster, Map<String, String> properties) {
+        boolean hasSecrets = properties.keySet().stream().anyMatch(Secrets::isSecret);
+        if (hasSecrets && !cipher.canEncrypt()) {
+            throw EncryptionKeyMissing.of();
+        }
+        Map<String, String> sealed = new LinkedHashMap<>();
+        properties.forEach((name, value) -> sealed.put(name,
+                Secrets.isSecret(name) ? cipher.encrypt(value, context(cluster, name)) : value));
+        return sealed;
+    }
+
+    /** The properties with their secrets decrypted. */
+    private Map<String, String> open(KafkaCluster cluster) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        cluster.properties().forEach((name, value) -> properties.put(name,
+                Secrets.isSecret(name) ? decrypt(cluster.name(), name, value) : value));
+        return properties;
+    }
+
+    private String decrypt(String cluster, String property, String value) {
+        return cipher.decrypt(value, context(cluster, property));
+    }
+
+    /** Binds a stored secret to its cluster and property: a value copied elsewhere no longer decrypts. */
+    private static String context(String cluster, String property) {
+        return "kafka-cluster/" + cluster + "/" + property;
+    }
+
+    /** Every form in which a secret could appear in a client's message: as given, and as quoted in JAAS. */
+    private static List<String> redactable(Map<String, String> properties) {
+        List<String> values = new ArrayList<>();
+        for (String value : Secrets.secretValues(properties)) {
+            values.add(value);
+            values.add(value.replace("\\", "\\\\").replace("\"", "\\\""));
+        }
+        return values;
+    }
+
+    private static void validName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw InvalidRequest.of("name", "Cluster name '%s' is not valid: use letters, digits, '-' and '.',"
+                    .formatted(name) + " starting and ending with a letter or digit, at most 63 characters.");
+        }
+    }
+
+    private static void refuseMasked(Map<String, String> properties) {
+        properties.forEach((key, value) -> {
+            if (Secrets.MASK.equals(value)) {
+                throw InvalidRequest.of("properties", ("Property '%s' has the masked value '***'. Send the real value,"
+                        + " or leave it out and use PATCH ?merge=true, which keeps the properties you do not send.")
+                        .formatted(key));
+            }
+        });
     }
 
     private static Map<String, String> nonNull(Map<String, String> properties) {

@@ -6,8 +6,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** A cluster on the wire; secret properties are masked. */
+/** A cluster on the wire; secret properties are masked. {@code connection} is what this instance last saw. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record KafkaClusterView(String name, Map<String, String> properties, Instant createdAt,
-        List<ClusterUsage.ClusterUser> subscriptions) {
+        List<ClusterUsage.ClusterUser> subscriptions, ClusterConnection connection) {
 }

@@ -125,12 +125,22 @@ class ConsumerReconciler {
             return;
         }
         Map<String, Desired> desired = new LinkedHashMap<>();
+        // a cluster whose settings cannot be built now (unreadable secret or PEM file): its consumers stay as they are
+        java.util.Set<String> unresolved = new java.util.HashSet<>();
         try {
             for (SubscriptionDetails subscription : subscriptions.desiredState()) {
                 if (subscription.state() != SubscriptionState.RUNNING) {
                     continue;
                 }
-                Optional<ClusterDetails> cluster = clusters.findDetails(subscription.source().cluster());
+                Optional<ClusterDetails> cluster;
+                try {
+                    cluster = clusters.findDetails(subscription.source().cluster());
+                } catch (dev.ferry.security.SecretUnreadable | dev.ferry.web.FerryException e) {
+                    log.error("Consumer subscription-{} cannot use Kafka cluster {}: {}", subscription.id(),
+                            subscription.source().cluster(), e.getMessage());
+                    unresolved.add(subscription.id());
+                    continue;
+                }
                 cluster.ifPresent(details -> desired.put(subscription.id(), new Desired(subscription, details)));
             }
         } catch (RuntimeException e) {
@@ -140,6 +150,9 @@ class ConsumerReconciler {
         Map<String, String> running = registry.running();
         running.forEach((id, fingerprint) -> {
             Desired wanted = desired.get(id);
+            if (unresolved.contains(id)) {
+                return;
+            }
             if (wanted == null || !wanted.fingerprint().equals(fingerprint)) {
                 registry.unregister(id);
             }
@@ -202,6 +215,8 @@ class ConsumerReconciler {
         containerProperties.setGroupId(subscription.groupId());
         containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
         containerProperties.setPollTimeout(properties.pollTimeout().toMillis());
+        // an authentication failure (wrong password, identity provider down) is retried, not a reason to stop for good
+        containerProperties.setAuthExceptionRetryInterval(java.time.Duration.ofSeconds(10));
         if (!config.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
             containerProperties.setClientId("ferry-" + subscription.id());
         }

@@ -30,6 +30,7 @@ import dev.ferry.invocation.InvocationAborted;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.InvocationsEnqueued;
 import dev.ferry.invocation.Outcome;
+import dev.ferry.security.RequestSigner;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.RetrySettings.OnMaxAttempts;
 import dev.ferry.service.ServiceRegistry;
@@ -69,8 +70,11 @@ public class Dispatcher implements SmartLifecycle {
     private ScheduledExecutorService timer;
     private Thread claimer;
 
+    private final RequestSigner signer;
+
     Dispatcher(InvocationStore store, ServiceRegistry services, SubscriptionRegistry subscriptions,
-            DispatchProperties properties, DispatchMetrics metrics, Clock clock) {
+            DispatchProperties properties, DispatchMetrics metrics, Clock clock, RequestSigner signer) {
+        this.signer = signer;
         this.metrics = metrics;
         this.store = store;
         this.services = services;
@@ -84,7 +88,7 @@ public class Dispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
-        client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock);
+        client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock, signer);
         recorder = new OutcomeRecorder(store, owner, () -> running ? properties.lease() : null,
                 (written, successors) -> {
                     int reserved = reserve(successors.size());

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import dev.ferry.invocation.ClaimedInvocation;
 import dev.ferry.invocation.KafkaOrigin;
 import dev.ferry.invocation.RecordHeader;
+import dev.ferry.security.RequestSigner;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.InputFormat;
 
@@ -43,8 +44,14 @@ class HandlerClient implements AutoCloseable {
     private final ExecutorService executor;
     private final long resultLimit;
     private final Clock clock;
+    private final RequestSigner signer;
 
     HandlerClient(Duration connectTimeout, long resultLimit, Clock clock) {
+        this(connectTimeout, resultLimit, clock, null);
+    }
+
+    /** @param signer signs every request (see {@link RequestSigner}); null for none */
+    HandlerClient(Duration connectTimeout, long resultLimit, Clock clock, RequestSigner signer) {
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "ferry-http-" + threads.incrementAndGet());
@@ -59,6 +66,7 @@ class HandlerClient implements AutoCloseable {
                 .build();
         this.resultLimit = resultLimit;
         this.clock = clock;
+        this.signer = signer;
     }
 
     CompletableFuture<CallResult> call(HandlerTarget target, ClaimedInvocation invocation, Duration timeout) {
@@ -84,7 +92,8 @@ class HandlerClient implements AutoCloseable {
 
     private HttpRequest request(HandlerTarget target, ClaimedInvocation invocation, Duration timeout) {
         byte[] input = invocation.input();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(target, invocation.objectKey()))
+        URI uri = uri(target, invocation.objectKey());
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("idempotency-key", invocation.id())
                 .header("x-ferry-invocation-id", invocation.id())
@@ -111,6 +120,9 @@ class HandlerClient implements AutoCloseable {
             for (RecordHeader header : invocation.headers()) {
                 forward(builder, header);
             }
+        }
+        if (signer != null) {
+            signer.sign("POST", uri, input).forEach(builder::setHeader);
         }
         return builder.build();
     }

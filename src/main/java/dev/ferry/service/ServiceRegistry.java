@@ -219,8 +219,13 @@ public class ServiceRegistry {
                 throw InvalidRequest.of("endpoint", "Endpoint '%s' must be an absolute http:// or https:// URL with a host."
                         .formatted(endpoint));
             }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                throw InvalidRequest.of("endpoint", "Endpoint '%s' must not carry credentials, a query or a fragment."
+            if (uri.getRawUserInfo() != null) {
+                // the endpoint is not echoed: it holds a password
+                throw InvalidRequest.of("endpoint", "The endpoint must not carry credentials (user:password@);"
+                        + " give the plain http(s) URL of the service.");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw InvalidRequest.of("endpoint", "Endpoint '%s' must not carry a query or a fragment."
                         .formatted(endpoint));
             }
         } catch (URISyntaxException e) {

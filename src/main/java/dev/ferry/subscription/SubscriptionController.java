@@ -30,6 +30,13 @@ class SubscriptionController {
     }
 
     record CreateSubscriptionRequest(String source, String sink, Map<String, String> options) {
+
+        /** Spring MVC logs request bodies at DEBUG and TRACE: option names only, an option may hold a secret. */
+        @Override
+        public String toString() {
+            return "CreateSubscriptionRequest[source=" + source + ", sink=" + sink + ", options="
+                    + (options == null ? "null" : options.keySet() + " (values not shown)") + "]";
+        }
     }
 
     record SubscriptionList(List<SubscriptionView> subscriptions) {

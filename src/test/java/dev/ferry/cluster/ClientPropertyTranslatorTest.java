@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.stream.Collectors;
 
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.JaasContext;
 import org.junit.jupiter.api.Test;
 
 class ClientPropertyTranslatorTest {
@@ -77,5 +80,142 @@ class ClientPropertyTranslatorTest {
                 "bootstrap.servers", "b:9092")))
                 .containsEntry("sasl.password", "***").containsEntry("sasl.username", "***")
                 .containsEntry("ssl.key.password", "***").containsEntry("bootstrap.servers", "b:9092");
+    }
+
+    @Test
+    void quotesCredentialsSoThatKafkaParsesThemBack() {
+        String password = "pa\"ss\\word; x=\"1\" 'q' \\n ü";
+        Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
+                "sasl.mechanisms", "SCRAM-SHA-256", "sasl.username", "us\"er", "sasl.password", password));
+
+        var options = jaasOptions(java);
+        assertThat(options.get("username")).isEqualTo("us\"er");
+        assertThat(options.get("password")).isEqualTo(password);
+    }
+
+    @Test
+    void refusesAPasswordThatAJaasConfigurationCannotHoldWithoutShowingIt() {
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "security.protocol", "SASL_SSL", "sasl.mechanisms", "PLAIN", "sasl.username", "u",
+                "sasl.password", "zzqq\nwwxx")))
+                .hasMessageContaining("'sasl.password'").hasMessageContaining("control character")
+                .hasMessageNotContaining("zzqq");
+    }
+
+    @Test
+    void normalisesProtocolAndMechanismAndRefusesUnknownOnes() {
+        Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
+                "security.protocol", "sasl_ssl", "sasl.mechanisms", "scram-sha-512", "sasl.username", "u",
+                "sasl.password", "p"));
+        assertThat(java).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "sasl.mechanisms", "SCRAM-SHA-1")))
+                .hasMessageContaining("'sasl.mechanisms'").hasMessageContaining("SCRAM-SHA-512");
+    }
+
+    @Test
+    void translatesOidcClientCredentialsToTheOauthBearerLoginHandler() {
+        Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
+                "security.protocol", "SASL_SSL", "sasl.mechanisms", "OAUTHBEARER", "sasl.oauthbearer.method", "oidc",
+                "sasl.oauthbearer.client.id", "ferry", "sasl.oauthbearer.client.secret", "s3cr3t",
+                "sasl.oauthbearer.scope", "kafka:read", "sasl.oauthbearer.extensions", "logicalCluster=lkc-1,identityPoolId=pool-2",
+                "sasl.oauthbearer.token.endpoint.url", "https://idp.example/oauth2/token"));
+
+        assertThat(java).containsEntry("sasl.login.callback.handler.class",
+                        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler")
+                .containsEntry("sasl.oauthbearer.token.endpoint.url", "https://idp.example/oauth2/token")
+                .containsEntry("sasl.mechanism", "OAUTHBEARER")
+                .containsEntry("sasl.oauthbearer.client.credentials.client.id", "ferry")
+                .containsEntry("sasl.oauthbearer.client.credentials.client.secret", "s3cr3t")
+                .containsEntry("sasl.oauthbearer.scope", "kafka:read")
+                .doesNotContainKeys("sasl.oauthbearer.method", "sasl.oauthbearer.client.secret");
+        var options = jaasOptions(java);
+        assertThat(options).containsEntry("extension_logicalCluster", "lkc-1")
+                .containsEntry("extension_identityPoolId", "pool-2").doesNotContainKey("clientSecret");
+    }
+
+    @Test
+    void oidcNeedsAnHttpTokenEndpointAndClientCredentials() {
+        Map<String, String> oidc = Map.of("bootstrap.servers", "b:9092", "security.protocol", "SASL_SSL",
+                "sasl.oauthbearer.method", "oidc", "sasl.oauthbearer.client.id", "ferry",
+                "sasl.oauthbearer.client.secret", "s3cr3t");
+
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(oidc))
+                .hasMessageContaining("'sasl.oauthbearer.token.endpoint.url' is required");
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(with(oidc,
+                "sasl.oauthbearer.token.endpoint.url", "file:///etc/passwd")))
+                .hasMessageContaining("http:// or https://");
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(with(oidc,
+                "sasl.oauthbearer.method", "default")))
+                .hasMessageContaining("only 'oidc' is supported");
+        assertThat(ClientPropertyTranslator.validateClusterProperties(with(oidc,
+                "sasl.oauthbearer.token.endpoint.url", "http://idp.example/token")))
+                .anySatisfy(warning -> assertThat(warning).contains("plain http"));
+    }
+
+    @Test
+    void refusesToTurnOffCertificateVerificationAndSaysWhatToUseInstead() {
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "security.protocol", "SSL", "enable.ssl.certificate.verification", "false")))
+                .hasMessageContaining("does not turn off TLS certificate verification")
+                .hasMessageContaining("ssl.ca.location");
+        assertThat(ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
+                "enable.ssl.certificate.verification", "true"))).containsOnlyKeys("bootstrap.servers");
+    }
+
+    @Test
+    void explainsLibrdkafkaSettingsTheJavaClientCannotHonour() {
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "sasl.kerberos.keytab", "/etc/krb5.keytab")))
+                .hasMessageContaining("'sasl.kerberos.keytab' cannot be used").hasMessageContaining("sasl.jaas.config");
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "ssl.ca.locaton", "/ca.pem")))
+                .hasMessageContaining("Did you mean 'ssl.ca.location'?");
+    }
+
+    @Test
+    void warnsWhenSecuritySettingsCannotTakeEffect() {
+        assertThat(ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "sasl.mechanisms", "PLAIN", "sasl.username", "u", "sasl.password", "p")))
+                .anySatisfy(warning -> assertThat(warning).contains("security.protocol"));
+    }
+
+    @Test
+    void reportsWhatTheJavaClientRefusesWithoutSecrets() {
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "request.timeout.ms", "soon")))
+                .hasMessageContaining("request.timeout.ms");
+    }
+
+    @Test
+    void keepsSecurityAndSecretsOutOfSubscriptionOptions() {
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateConsumerOptions(
+                Map.of("sasl.password", "p"), java.util.Set.of()))
+                .hasMessageContaining("set it on the Kafka cluster");
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateConsumerOptions(
+                Map.of("security.protocol", "PLAINTEXT"), java.util.Set.of()))
+                .hasMessageContaining("set it on the Kafka cluster");
+        assertThat(ClientPropertyTranslator.validateConsumerOptions(Map.of("auto.offset.reset", "beginning",
+                "client.id", "orders"), java.util.Set.of())).isEmpty();
+    }
+
+    @Test
+    void redactsSecretValuesFromMessages() {
+        assertThat(Secrets.redact("login as alice-123 with hunter2-xyz failed", java.util.List.of("alice-123", "hunter2-xyz")))
+                .isEqualTo("login as *** with *** failed");
+    }
+
+    /** The login module options as the Kafka client parses them. */
+    private static Map<String, Object> jaasOptions(Map<String, Object> settings) {
+        return JaasContext.loadClientContext(Map.of("sasl.jaas.config", new Password((String) settings.get("sasl.jaas.config"))))
+                .configurationEntries().getFirst().getOptions().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(base);
+        copy.put(key, value);
+        return copy;
     }
 }

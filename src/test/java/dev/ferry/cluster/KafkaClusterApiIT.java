@@ -23,7 +23,7 @@ class KafkaClusterApiIT {
     @BeforeAll
     static void start() {
         brokers = TestInfrastructure.kafka().bootstrapServers();
-        ferry = FerryInstance.start("cluster_api", Map.of());
+        ferry = FerryInstance.start("cluster_api", Map.of("ferry.cluster.connection-check-timeout", "3s"));
         api = ferry.api();
     }
 
@@ -164,6 +164,24 @@ class KafkaClusterApiIT {
             assertThat(api.get("/subscriptions/" + subscription).status()).isEqualTo(404);
         }
         assertThat(api.delete("/kafka-clusters/never-existed").status()).isEqualTo(404);
+    }
+
+    @Test
+    void showsWhetherFerryCanConnectToEachCluster() {
+        api.post("/kafka-clusters", json("{'name':'reachable','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters", json("{'name':'nowhere','properties':{'bootstrap.servers':'127.0.0.1:1'}}"));
+
+        assertThat(SecuredRoundTrip.awaitConnection(api, "reachable", "connected").path("checked_at").asString())
+                .isNotEmpty();
+        assertThat(SecuredRoundTrip.awaitConnection(api, "nowhere", "failed").path("error").asString())
+                .contains("No broker answered").contains("bootstrap.servers");
+        assertThat(api.get("/kafka-clusters").body().get("clusters").findValuesAsString("state"))
+                .contains("connected", "failed");
+        var health = SecuredRoundTrip.clustersHealth(api);
+        assertThat(health.path("status").asString()).isEqualTo("DEGRADED");
+        assertThat(health.path("details").path("clusters").path("reachable").path("state").asString())
+                .isEqualTo("connected");
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
     }
 
     private static String problem(Reply reply) {

@@ -68,6 +68,21 @@ class ServiceApiIT {
     }
 
     @Test
+    void acceptsOnlyPlainHttpEndpointsAndNeverEchoesCredentials() {
+        for (String endpoint : new String[] {"file:///etc/passwd", "javascript:alert(1)", "gopher://h:70/x",
+                "http:///no-host", "//h:1/no-scheme"}) {
+            assertThat(problem(json("{'name':'E','type':'SERVICE','endpoint':'%s','handlers':[{'name':'h'}]}"
+                    .formatted(endpoint)))).contains("http:// or https://");
+        }
+        Api.Reply withCredentials = api.post("/services", json(
+                "{'name':'E','type':'SERVICE','endpoint':'http://ferry:pw-In-Url-5r@h:1','handlers':[{'name':'h'}]}"));
+        assertThat(withCredentials.status()).isEqualTo(400);
+        assertThat(withCredentials.body().get("detail").asString()).contains("must not carry credentials");
+        assertThat(withCredentials.text()).doesNotContain("pw-In-Url-5r");
+        assertThat(api.get("/services/E").status()).isEqualTo(404);
+    }
+
+    @Test
     void refusesADuplicateAndDeletesAServiceNotInUse() {
         String body = json("{'name':'Greeter','type':'SERVICE','endpoint':'http://127.0.0.1:9080','handlers':[{'name':'greet'}]}");
         assertThat(api.post("/services", body).status()).isEqualTo(201);

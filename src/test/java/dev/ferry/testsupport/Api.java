@@ -16,13 +16,24 @@ public final class Api {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String baseUrl;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public Api(String baseUrl) {
-        this.baseUrl = baseUrl;
+        this(baseUrl, null);
     }
 
-    /** A response: its status, headers and body parsed as JSON (a missing node when empty). */
+    private Api(String baseUrl, String authorization) {
+        this.baseUrl = baseUrl;
+        this.authorization = authorization;
+    }
+
+    /** The same API, sending {@code Authorization: Bearer <token>} with every request. */
+    public Api withBearerToken(String token) {
+        return new Api(baseUrl, "Bearer " + token);
+    }
+
+    /** A response: its status, headers and body parsed as JSON (a missing node when empty or not JSON). */
     public record Reply(int status, java.net.http.HttpHeaders headers, JsonNode body, String text) {
 
         public String location() {
@@ -59,6 +70,9 @@ public final class Api {
     }
 
     private Reply send(HttpRequest.Builder request) {
+        if (authorization != null) {
+            request.header("authorization", authorization);
+        }
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -15,6 +15,9 @@ import dev.ferry.FerryApplication;
  */
 public final class FerryInstance implements AutoCloseable {
 
+    /** One random key per test JVM, so that every Ferry the tests start can store (and read back) secrets. */
+    public static final String ENCRYPTION_KEY = randomKey();
+
     private final ConfigurableApplicationContext context;
     private final String databaseUrl;
 
@@ -40,12 +43,19 @@ public final class FerryInstance implements AutoCloseable {
         all.put("ferry.dispatch.poll-interval", "200ms");
         all.put("ferry.consumer.reconcile-interval", "2s");
         all.put("spring.main.banner-mode", "off");
+        all.put("ferry.security.encryption-key", ENCRYPTION_KEY);
         all.putAll(properties);
         // as command-line arguments, so they win over application.yml
         String[] arguments = all.entrySet().stream().map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
                 .toArray(String[]::new);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(FerryApplication.class).run(arguments);
         return new FerryInstance(context, databaseUrl);
+    }
+
+    private static String randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     public String baseUrl() {

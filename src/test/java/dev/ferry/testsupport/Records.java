@@ -17,12 +17,18 @@ public final class Records implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public Records(String bootstrapServers) {
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** A producer with these client settings (bootstrap servers, security) on top of the defaults. */
+    public Records(Map<String, Object> settings) {
+        Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        config.putAll(settings);
+        producer = new KafkaProducer<>(config);
     }
 
     public void send(String topic, String key, String value) {

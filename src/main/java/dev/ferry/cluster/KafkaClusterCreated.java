@@ -1,0 +1,5 @@
+package dev.ferry.cluster;
+
+/** A cluster was registered. */
+public record KafkaClusterCreated(String name) {
+}

@@ -1,0 +1,36 @@
+package dev.ferry.security;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Declares the admin token in the OpenAPI description when one is configured, so Swagger UI offers an
+ * "Authorize" button that sends it with every request it makes.
+ */
+@Component
+class ApiDocsSecurity implements OpenApiCustomizer {
+
+    private static final String SCHEME = "admin-token";
+
+    private final boolean tokenRequired;
+
+    ApiDocsSecurity(SecurityProperties properties) {
+        this.tokenRequired = properties.adminToken() != null;
+    }
+
+    @Override
+    public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
+        if (!tokenRequired) {
+            return;
+        }
+        if (openApi.getComponents() == null) {
+            openApi.setComponents(new Components());
+        }
+        openApi.getComponents().addSecuritySchemes(SCHEME, new SecurityScheme().type(SecurityScheme.Type.HTTP)
+                .scheme("bearer").description("The value of ferry.security.admin-token"));
+        openApi.addSecurityItem(new SecurityRequirement().addList(SCHEME));
+    }
+}

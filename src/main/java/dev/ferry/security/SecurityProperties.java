@@ -1,0 +1,44 @@
+package dev.ferry.security;
+
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Ferry's security settings. Every value here is a secret: {@link #toString()} never shows them.
+ *
+ * @param adminToken             the bearer token the admin and RPC API require; none: the API is open
+ * @param encryptionKey          the key that encrypts secret cluster properties at rest: 32 random bytes, base64
+ * @param previousEncryptionKeys keys used before the current one, still accepted for reading (rotation)
+ * @param signingKey             the shared secret that signs every call to a handler; none: calls are not signed
+ */
+@ConfigurationProperties("ferry.security")
+public record SecurityProperties(
+        String adminToken,
+        String encryptionKey,
+        @DefaultValue List<String> previousEncryptionKeys,
+        String signingKey) {
+
+    public SecurityProperties {
+        adminToken = blankToNull(adminToken);
+        encryptionKey = blankToNull(encryptionKey);
+        signingKey = blankToNull(signingKey);
+        previousEncryptionKeys = previousEncryptionKeys == null ? List.of()
+                : previousEncryptionKeys.stream().filter(key -> key != null && !key.isBlank()).map(String::strip).toList();
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    @Override
+    public String toString() {
+        return "SecurityProperties[adminToken=" + shown(adminToken) + ", encryptionKey=" + shown(encryptionKey)
+                + ", previousEncryptionKeys=" + previousEncryptionKeys.size() + ", signingKey=" + shown(signingKey) + "]";
+    }
+
+    private static String shown(String value) {
+        return value == null ? "none" : "***";
+    }
+}

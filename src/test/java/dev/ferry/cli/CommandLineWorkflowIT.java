@@ -52,16 +52,16 @@ class CommandLineWorkflowIT {
     void runsTheDocumentedWorkflow() throws IOException {
         assertThat(run("kc", "create", "local", "bootstrap.servers=" + brokers).out()).endsWith("Kafka cluster local created\n");
         Path file = dir.resolve("cloud.properties");
-        Files.writeString(file, "bootstrap.servers=%s\nclient.id=from-file\nsasl.password=%s\n".formatted(brokers, SECRET));
+        Files.writeString(file, "bootstrap.servers=%s\nclient.id=from-file\nssl.truststore.password=%s\n".formatted(brokers, SECRET));
         assertThat(run("kc", "create", "from-file", "-f", file.toString()).out()).endsWith("Kafka cluster from-file created\n");
         assertThat(cli().stdin("bootstrap.servers=" + brokers + "\n").run("kc", "create", "from-stdin", "-f", "-").out())
                 .endsWith("Kafka cluster from-stdin created\n");
 
         assertThat(run("kc", "list").out()).containsPattern("from-file +" + brokers + " +3")
                 .containsPattern("from-stdin +" + brokers + " +1").containsPattern("local +" + brokers + " +1");
-        assertThat(run("kc", "describe", "from-file").out()).containsPattern("sasl\\.password +\\*\\*\\*");
-        assertThat(run("kc", "patch", "from-file", "--set", "client.id=patched", "--unset", "sasl.password").out())
-                .containsPattern("client\\.id +from-file +patched").containsPattern("sasl\\.password +\\*\\*\\* +\\(removed\\)");
+        assertThat(run("kc", "describe", "from-file").out()).containsPattern("ssl\\.truststore\\.password +\\*\\*\\*");
+        assertThat(run("kc", "patch", "from-file", "--set", "client.id=patched", "--unset", "ssl.truststore.password").out())
+                .containsPattern("client\\.id +from-file +patched").containsPattern("ssl\\.truststore\\.password +\\*\\*\\* +\\(removed\\)");
         assertThat(run("kc", "delete", "from-file").out()).isEqualTo("Kafka cluster from-file deleted\n");
 
         try (HandlerServer handler = HandlerServer.start(); Records records = new Records(brokers)) {

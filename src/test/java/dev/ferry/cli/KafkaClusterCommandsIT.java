@@ -109,7 +109,7 @@ class KafkaClusterCommandsIT {
 
     @Test
     void createsAClusterFromStandardInput() {
-        Result created = cli().stdin("bootstrap.servers=%s\nclient.id=piped\nsasl.password=%s\n".formatted(brokers, SECRET))
+        Result created = cli().stdin("bootstrap.servers=%s\nclient.id=piped\nssl.truststore.password=%s\n".formatted(brokers, SECRET))
                 .run("kc", "create", "piped", "--from-file", "-");
 
         assertThat(created.status()).isZero();
@@ -125,7 +125,7 @@ class KafkaClusterCommandsIT {
                 cp "$1" '%s'
                 cat >> "$1" <<'EOF'
                 bootstrap.servers=%s
-                sasl.password=%s
+                ssl.truststore.password=%s
                 EOF
                 """.formatted(seen, brokers, SECRET));
 
@@ -162,7 +162,7 @@ class KafkaClusterCommandsIT {
 
     @Test
     void checksAClusterWithoutCreatingItOnADryRun() {
-        Result checked = cli().run("kc", "create", "dry", "--dry-run", "bootstrap.servers=" + brokers, "sasl.password=" + SECRET);
+        Result checked = cli().run("kc", "create", "dry", "--dry-run", "bootstrap.servers=" + brokers, "ssl.truststore.password=" + SECRET);
 
         assertThat(checked.status()).isZero();
         assertThat(checked.out()).contains("Kafka cluster dry is valid; nothing was created (--dry-run).");

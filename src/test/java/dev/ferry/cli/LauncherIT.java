@@ -64,10 +64,10 @@ class LauncherIT {
     @Test
     void managesClustersAgainstARunningFerry() throws Exception {
         String brokers = TestInfrastructure.kafka().bootstrapServers();
-        Run created = launch(ferry.baseUrl(), "bootstrap.servers=%s\nsasl.password=%s\n".formatted(brokers, SECRET),
+        Run created = launch(ferry.baseUrl(), "bootstrap.servers=%s\nssl.truststore.password=%s\n".formatted(brokers, SECRET),
                 "kc", "create", "launched", "-f", "-");
         assertThat(created.status()).as(created.err()).isZero();
-        assertThat(created.out()).contains("sasl.password      ***").endsWith("Kafka cluster launched created\n")
+        assertThat(created.out()).contains("ssl.truststore.password  ***").endsWith("Kafka cluster launched created\n")
                 .doesNotContain("?");
 
         Run listed = launch(ferry.baseUrl(), "", "kc", "list", "--json");

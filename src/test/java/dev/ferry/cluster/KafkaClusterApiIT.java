@@ -103,18 +103,20 @@ class KafkaClusterApiIT {
     void changesSomePropertiesAndKeepsTheSecretsItIsNotSentWithMerge() {
         api.post("/kafka-clusters", json("""
                 {'name':'merged','properties':{'bootstrap.servers':'%s','security.protocol':'SASL_PLAINTEXT',
-                 'sasl.mechanisms':'PLAIN','sasl.username':'alice','sasl.password':'s3cret','client.id':'a'}}"""
+                 'sasl.mechanisms':'PLAIN','sasl.username':'alice','sasl.password':'s3cret','client.id':'a',
+                 'ssl.truststore.password':'t'}}"""
                 .formatted(brokers)));
 
         Reply merged = api.patch("/kafka-clusters/merged?merge=true",
-                json("{'properties':{'client.id':'b','socket.connection.setup.timeout.ms':'5000'},'unset':['sasl.username','not.set']}"));
+                json("{'properties':{'client.id':'b','socket.connection.setup.timeout.ms':'5000'},'unset':['ssl.truststore.password','not.set']}"));
 
         assertThat(merged.status()).isEqualTo(200);
         assertThat(merged.text()).doesNotContain("s3cret");
         assertThat(merged.body().get("properties").get("client.id").asString()).isEqualTo("b");
         assertThat(merged.body().get("properties").get("socket.connection.setup.timeout.ms").asString()).isEqualTo("5000");
         assertThat(merged.body().get("properties").get("sasl.password").asString()).isEqualTo("***");
-        assertThat(merged.body().get("properties").has("sasl.username")).isFalse();
+        assertThat(merged.body().get("properties").has("ssl.truststore.password")).isFalse();
+        assertThat(merged.body().get("properties").get("sasl.username").asString()).isEqualTo("***");
         assertThat(ferry.bean(KafkaClusterRegistry.class).findDetails("merged").orElseThrow().clientProperties()
                 .get("sasl.jaas.config").toString()).contains("s3cret");
 
@@ -133,11 +135,11 @@ class KafkaClusterApiIT {
     @Test
     void checksAClusterWithoutCreatingItWhenAskedToValidate() {
         Reply checked = api.post("/kafka-clusters?validate=true", json(
-                "{'name':'dry','properties':{'bootstrap.servers':'%s','sasl.password':'s3cret'}}".formatted(brokers)));
+                "{'name':'dry','properties':{'bootstrap.servers':'%s','ssl.truststore.password':'s3cret'}}".formatted(brokers)));
 
         assertThat(checked.status()).isEqualTo(200);
         assertThat(checked.body().get("name").asString()).isEqualTo("dry");
-        assertThat(checked.body().get("properties").get("sasl.password").asString()).isEqualTo("***");
+        assertThat(checked.body().get("properties").get("ssl.truststore.password").asString()).isEqualTo("***");
         assertThat(checked.text()).doesNotContain("s3cret");
         assertThat(api.get("/kafka-clusters/dry").status()).isEqualTo(404);
         assertThat(problem(api.post("/kafka-clusters?validate=true", json("{'name':'dry','properties':{'client.id':'x'}}"))))

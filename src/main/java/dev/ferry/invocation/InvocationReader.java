@@ -20,6 +20,7 @@ import org.springframework.stereotype.Service;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.ferry.shared.Ids;
 import dev.ferry.web.InvalidRequest;
 
 /** The read side of the invocation table, for the API and for tests. */
@@ -136,10 +137,11 @@ public class InvocationReader {
             }
             filter(sql, arguments, "completion = ?", query.completion());
         }
-        filter(sql, arguments, "created_at >= ?", query.createdAfter() == null ? null
-                : InvocationStore.timestamp(query.createdAfter()));
-        filter(sql, arguments, "created_at < ?", query.createdBefore() == null ? null
-                : InvocationStore.timestamp(query.createdBefore()));
+        // ids carry their creation time, so the primary key serves these filters without an index of its own
+        filter(sql, arguments, "id >= ?", query.createdAfter() == null ? null
+                : Ids.lowerBound("inv_", query.createdAfter()));
+        filter(sql, arguments, "id < ?", query.createdBefore() == null ? null
+                : Ids.lowerBound("inv_", query.createdBefore()));
         if (withCursor) {
             filter(sql, arguments, query.oldestFirst() ? "id > ?" : "id < ?", query.cursor());
         }

@@ -21,6 +21,21 @@ public final class Ids {
     private Ids() {
     }
 
+    /**
+     * The smallest id {@link #next} can make at {@code time}: ids compared with it tell whether they were
+     * made before or after that millisecond, which lets a primary-key range stand in for a time filter.
+     */
+    public static String lowerBound(String prefix, Instant time) {
+        long millis = Math.max(0, time.toEpochMilli());
+        char[] out = new char[26];
+        java.util.Arrays.fill(out, '0');
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (millis & 31)];
+            millis >>>= 5;
+        }
+        return prefix + new String(out);
+    }
+
     public static String next(String prefix, Instant now) {
         byte[] random = new byte[10];
         RANDOM.nextBytes(random);

@@ -48,4 +48,13 @@ class IdsTest {
         }
         assertThat(ids).hasSize(100_000);
     }
+
+    @Test
+    void theLowerBoundOfAMillisecondSortsBetweenTheIdsBeforeAndAfterIt() {
+        Instant at = Instant.parse("2026-11-25T12:00:00.123Z");
+        String bound = Ids.lowerBound("inv_", at);
+        assertThat(Ids.next("inv_", at.minusMillis(1))).isLessThan(bound);
+        assertThat(Ids.next("inv_", at)).isGreaterThanOrEqualTo(bound);
+        assertThat(Ids.next("inv_", at.plusMillis(1))).isGreaterThan(bound);
+    }
 }

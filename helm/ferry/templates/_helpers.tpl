@@ -85,6 +85,9 @@ in values.yaml, and the key in the chart-managed Secret.
 - env: FERRY_SECURITY_ENCRYPTION_KEY
   key: encryption-key
   source: {{ toJson .Values.security.encryptionKey }}
+- env: FERRY_SECURITY_SIGNING_KEY
+  key: signing-key
+  source: {{ toJson .Values.security.signingKey }}
 {{- end }}
 
 {{/*

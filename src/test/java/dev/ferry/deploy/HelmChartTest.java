@@ -134,7 +134,8 @@ class HelmChartTest {
             Map<String, Object> container = container(rendered.one("Deployment"));
 
             assertThat(envNames(container)).doesNotContain(
-                    "SPRING_DATASOURCE_PASSWORD", "FERRY_SECURITY_ADMIN_TOKEN", "FERRY_SECURITY_ENCRYPTION_KEY");
+                    "SPRING_DATASOURCE_PASSWORD", "FERRY_SECURITY_ADMIN_TOKEN", "FERRY_SECURITY_ENCRYPTION_KEY",
+                    "FERRY_SECURITY_SIGNING_KEY");
         }
 
         @Test
@@ -216,6 +217,8 @@ class HelmChartTest {
                     .isEqualTo(Map.of("name", "ferry-admin", "key", "token"));
             assertThat(at(env(container, "FERRY_SECURITY_ENCRYPTION_KEY"), "valueFrom", "secretKeyRef"))
                     .isEqualTo(Map.of("name", RELEASE, "key", "encryption-key"));
+            assertThat(at(env(container, "FERRY_SECURITY_SIGNING_KEY"), "valueFrom", "secretKeyRef"))
+                    .isEqualTo(Map.of("name", "ferry-signing", "key", "hmac"));
 
             Map<String, Object> secret = rendered.one("Secret");
             assertThat(at(secret, "metadata", "name")).isEqualTo(RELEASE);

@@ -122,16 +122,9 @@ public class InvocationStore {
 
     /**
      * Stores invocations in one transaction, skipping any whose record was stored before, then promotes
-     * the exclusive ones that may run. Returns once the rows are durable.
-     */
-    public void enqueue(List<NewInvocation> invocations) {
-        enqueue(invocations, null, 0, Duration.ZERO);
-    }
-
-    /**
-     * Stores invocations like {@link #enqueue(List)}, storing up to {@code budget} runnable ones as already
-     * running under {@code owner}'s lease: the caller must call exactly those it gets back, which skips a
-     * claim per invocation. Invocations whose record was stored before are never among them.
+     * the exclusive ones that may run; returns once the rows are durable. Up to {@code budget} runnable ones
+     * are stored already running under {@code owner}'s lease: the caller must call exactly those it gets
+     * back, which skips a claim per invocation. Invocations whose record was stored before are never among them.
      */
     public List<ClaimedInvocation> enqueue(List<NewInvocation> invocations, String owner, int budget, Duration lease) {
         if (invocations.isEmpty()) {
@@ -284,15 +277,9 @@ public class InvocationStore {
     /**
      * Records the outcomes of finished attempts in one transaction. An outcome whose invocation is no
      * longer leased by {@code owner} (cancelled meanwhile, or taken over after a lost lease) is ignored.
-     */
-    public void record(String owner, List<Outcome> outcomes, Set<String> releasedKeys) {
-        record(owner, outcomes, releasedKeys, null);
-    }
-
-    /**
-     * Records outcomes like {@link #record(String, List, Set)}; with a {@code lease}, the next invocation of
-     * each released key is started at once under {@code owner}'s lease, in the same transaction, and
-     * returned for the caller to call: the finished invocation's slot passes straight to its successor.
+     * With a {@code lease}, the next invocation of each released key is started at once under
+     * {@code owner}'s lease, in the same transaction, and returned for the caller to call: the finished
+     * invocation's slot passes straight to its successor. Without one (stopping), the keys are only promoted.
      */
     public List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
             Duration lease) {

@@ -11,8 +11,6 @@ import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.ferry.invocation.FailureReason;
@@ -21,6 +19,7 @@ import dev.ferry.invocation.NewInvocation;
 import dev.ferry.invocation.RecordHeader;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.InputFormat;
+import dev.ferry.shared.JsonValues;
 
 /**
  * Turns a Kafka record into the invocation it must become. A record a handler cannot take (no valid
@@ -53,7 +52,7 @@ class RecordConverter {
                                 : "the record key is not valid UTF-8");
             }
         }
-        if (target.input() == InputFormat.JSON && input != null && input.length > 0 && !isJson(input)) {
+        if (target.input() == InputFormat.JSON && input != null && input.length > 0 && !JsonValues.isSingleValue(json, input)) {
             return NewInvocation.failed(id, target.service(), target.handler(), key, input, headers, origin,
                     FailureReason.INVALID_PAYLOAD, "the record value is not valid JSON; register the handler with"
                             + " input \"raw\" to receive any bytes");
@@ -93,18 +92,4 @@ class RecordConverter {
             return null;
         }
     }
-
-    /** Whether the bytes hold exactly one JSON value. */
-    boolean isJson(byte[] value) {
-        try (JsonParser parser = json.createParser(value)) {
-            if (parser.nextToken() == null) {
-                return false;
-            }
-            parser.skipChildren();
-            return parser.nextToken() == null;
-        } catch (JacksonException e) {
-            return false;
-        }
-    }
-
 }

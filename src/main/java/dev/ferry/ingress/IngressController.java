@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.ferry.invocation.CompletionWaiters;
@@ -32,6 +31,7 @@ import dev.ferry.service.InputFormat;
 import dev.ferry.service.ServiceNotFound;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.shared.Ids;
+import dev.ferry.shared.JsonValues;
 import dev.ferry.web.InvalidRequest;
 import dev.ferry.web.NotFound;
 
@@ -123,7 +123,7 @@ class IngressController {
                     .formatted(service, service, handler));
         }
         byte[] input = body == null ? new byte[0] : body;
-        if (target.input() == InputFormat.JSON && input.length > 0 && !isJson(input)) {
+        if (target.input() == InputFormat.JSON && input.length > 0 && !JsonValues.isSingleValue(json, input)) {
             throw InvalidRequest.of("body", "The request body is not valid JSON, which handler %s/%s takes."
                     .formatted(service, handler) + " Send JSON, or register the handler with input \"raw\".");
         }
@@ -135,15 +135,6 @@ class IngressController {
             invocation = invocation.notBefore(clock.instant().plus(delay));
         }
         return store.submit(invocation);
-    }
-
-    private boolean isJson(byte[] input) {
-        try {
-            json.readTree(input);
-            return true;
-        } catch (JacksonException e) {
-            return false;
-        }
     }
 
     private static Duration parseDelay(String delay) {

@@ -108,7 +108,7 @@ class IngressController {
     private InvocationStore.Submitted submit(String service, String key, String handler, byte[] body,
             String idempotencyKey, Duration delay) {
         HandlerTarget target = services.findTarget(service, handler).orElseThrow(() -> {
-            if (services.list().stream().noneMatch(view -> view.name().equals(service))) {
+            if (!services.exists(service)) {
                 return ServiceNotFound.of(service);
             }
             return new NotFound("handler-not-found", "Handler not found", "Service '%s' has no handler '%s'."

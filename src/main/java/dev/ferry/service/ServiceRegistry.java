@@ -129,6 +129,11 @@ public class ServiceRegistry {
         log.info("Service {} deleted", name);
     }
 
+    @Transactional(readOnly = true)
+    public boolean exists(String name) {
+        return repository.existsById(name);
+    }
+
     /** Services that keep completed invocations for their own retention period, by name. */
     @Transactional(readOnly = true)
     public Map<String, Duration> retentions() {

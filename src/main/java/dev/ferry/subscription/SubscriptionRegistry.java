@@ -60,8 +60,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
                     .formatted(source.cluster()) + " or pick one from GET /kafka-clusters.");
         }
         if (services.findTarget(sink.service(), sink.handler()).isEmpty()) {
-            boolean serviceExists = services.list().stream().anyMatch(view -> view.name().equals(sink.service()));
-            throw InvalidRequest.of("sink", serviceExists
+            throw InvalidRequest.of("sink", services.exists(sink.service())
                     ? "Service '%s' has no handler '%s'. See its handlers with GET /services/%s."
                             .formatted(sink.service(), sink.handler(), sink.service())
                     : "Service '%s' is not registered. Register it with POST /services first.".formatted(sink.service()));

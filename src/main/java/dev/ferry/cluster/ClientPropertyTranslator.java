@@ -3,6 +3,7 @@ package dev.ferry.cluster;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,7 +71,9 @@ public final class ClientPropertyTranslator {
             "ssl.crl.location", "the Java client checks revocation through the JVM (-Dcom.sun.net.ssl.checkRevocation=true)",
             "ssl.engine.location", "OpenSSL engines do not exist in the Java client",
             "ssl.keystore.location.pkcs12", "use ssl.keystore.location with ssl.keystore.type=PKCS12",
-            "ssl.certificate.verify_cb", "callbacks cannot be set through properties");
+            "ssl.certificate.verify_cb", "callbacks cannot be set through properties",
+            "config.providers", "Ferry does not let clients read files or environment variables through config"
+                    + " providers; give each value directly");
 
     /** Properties that Ferry sets itself; a user value would break its delivery guarantees. */
     private static final Map<String, String> OWNED = Map.of(
@@ -101,30 +104,54 @@ public final class ClientPropertyTranslator {
      * @throws InvalidClusterProperties naming the first property that cannot be used
      */
     public static List<String> validateClusterProperties(Map<String, String> properties) {
-        if (!properties.containsKey("bootstrap.servers") && !properties.containsKey("metadata.broker.list")) {
-            throw InvalidClusterProperties.missing("bootstrap.servers",
-                    "Add 'bootstrap.servers' with the broker addresses, e.g. \"broker-1:9092,broker-2:9092\".");
-        }
+        return validateClusterProperties(properties, Set.of());
+    }
+
+    /**
+     * Like {@link #validateClusterProperties(Map)}, also accepting the classes the operator allowed (see
+     * {@link ClassProperties}).
+     */
+    static List<String> validateClusterProperties(Map<String, String> properties, Collection<String> allowedClasses) {
         for (var entry : properties.entrySet()) {
             if (OWNED.containsKey(entry.getKey())) {
                 throw InvalidClusterProperties.owned(entry.getKey(), OWNED.get(entry.getKey()));
             }
         }
+        // names first, so that a misspelt 'bootstrap.server' gets its suggestion rather than "is required"
         List<String> warnings = checkNames(properties);
+        if (!properties.containsKey("bootstrap.servers") && !properties.containsKey("metadata.broker.list")) {
+            throw InvalidClusterProperties.missing("bootstrap.servers",
+                    "Add 'bootstrap.servers' with the broker addresses, e.g. \"broker-1:9092,broker-2:9092\".");
+        }
+        for (String brokers : List.of("bootstrap.servers", "metadata.broker.list")) {
+            if (properties.containsKey(brokers)) {
+                BootstrapServers.check(brokers, properties.get(brokers));
+            }
+        }
         if (properties.containsKey(TOKEN_ENDPOINT)) {
             tokenEndpoint(properties.get(TOKEN_ENDPOINT));
         }
         Map<String, Object> client = toJavaClient(properties);
+        ClassProperties.check(client, allowedClasses);
+        parseAsConsumer(client, Secrets.secretValues(properties));
+        warnings.addAll(protocolWarnings(properties, client));
+        return warnings;
+    }
+
+    /**
+     * Lets the Java client parse settings as a consumer's, with Ferry's byte array deserializers.
+     *
+     * @throws InvalidClusterProperties with the client's reason, secrets redacted
+     */
+    static void parseAsConsumer(Map<String, Object> client, Collection<String> secrets) {
         Map<String, Object> consumer = new HashMap<>(client);
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         try {
             new ConsumerConfig(consumer);
         } catch (ConfigException e) {
-            throw InvalidClusterProperties.rejected(Secrets.redact(e.getMessage(), Secrets.secretValues(properties)));
+            throw InvalidClusterProperties.rejected(Secrets.redact(e.getMessage(), secrets));
         }
-        warnings.addAll(protocolWarnings(properties, client));
-        return warnings;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -32,6 +33,12 @@ class ClusterProbe {
 
     private static final Set<String> ADMIN_SETTINGS = AdminClientConfig.configNames();
     private static final int MAX_ERROR_LENGTH = 600;
+    /** How much of a token endpoint's answer is kept: its error code and a short description, never a whole body. */
+    private static final int MAX_REASON_LENGTH = 160;
+    /** Kafka quotes the token endpoint's answer whole in these messages. */
+    private static final Pattern TOKEN_ENDPOINT_ANSWER = Pattern.compile("(?s)The (?:unexpected )?response code (\\d+)"
+            + " and error (?:response|message) (.*?) was encountered reading the token endpoint response"
+            + "(?:; will not attempt further retries)?");
     /** "org.apache.kafka.common.KafkaException: " and the like, as wrapped exceptions quote their cause. */
     private static final Pattern CLASS_PREFIX = Pattern.compile("^(?:(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*: )+");
 
@@ -124,7 +131,15 @@ class ClusterProbe {
     }
 
     private static String sanitize(String message, Collection<String> secrets) {
-        String oneLine = Secrets.redact(message, secrets).replaceAll("\\s+", " ").strip();
+        String scrubbed = Secrets.redact(message, secrets);
+        Matcher tokenAnswer = TOKEN_ENDPOINT_ANSWER.matcher(scrubbed);
+        if (tokenAnswer.find()) {
+            String reason = tokenAnswer.group(2).replaceAll("\\s+", " ").strip();
+            scrubbed = tokenAnswer.replaceFirst(Matcher.quoteReplacement("The token endpoint answered HTTP "
+                    + tokenAnswer.group(1) + ": " + (reason.length() > MAX_REASON_LENGTH
+                            ? reason.substring(0, MAX_REASON_LENGTH) + "…" : reason)));
+        }
+        String oneLine = scrubbed.replaceAll("\\s+", " ").strip();
         return oneLine.length() > MAX_ERROR_LENGTH ? oneLine.substring(0, MAX_ERROR_LENGTH) + "…" : oneLine;
     }
 }

@@ -30,7 +30,8 @@ public class KafkaClusterRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaClusterRegistry.class);
 
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,61}[A-Za-z0-9])?");
+    /** Like a host name, as it stands in the host part of kafka://CLUSTER/TOPIC: lower case, dot-separated labels. */
+    private static final Pattern NAME = Pattern.compile("(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
     private final KafkaClusterRepository repository;
     private final ClusterUsage usage;
@@ -39,9 +40,12 @@ public class KafkaClusterRegistry {
     private final SecretCipher cipher;
     private final ClusterConnections connections;
     private final ClusterProbe probe;
+    private final List<String> allowedClasses;
 
     KafkaClusterRegistry(KafkaClusterRepository repository, ClusterUsage usage, ApplicationEventPublisher events,
-            Clock clock, SecretCipher cipher, ClusterConnections connections, ClusterProbe probe) {
+            Clock clock, SecretCipher cipher, ClusterConnections connections, ClusterProbe probe,
+            ClusterProperties clusterProperties) {
+        this.allowedClasses = List.copyOf(clusterProperties.allowedClasses());
         this.repository = repository;
         this.usage = usage;
         this.events = events;
@@ -63,7 +67,8 @@ public class KafkaClusterRegistry {
     @Transactional
     public Saved create(String name, Map<String, String> properties) {
         validName(name);
-        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
+        refuseMasked(nonNull(properties));
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties), allowedClasses);
         if (repository.existsById(name)) {
             throw new Conflict("kafka-cluster-exists", "Kafka cluster already exists",
                     "A Kafka cluster named '%s' already exists. Choose another name, or change it with PATCH /kafka-clusters/%s."
@@ -83,7 +88,8 @@ public class KafkaClusterRegistry {
      */
     public Validation validate(String name, Map<String, String> properties) {
         validName(name);
-        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties));
+        refuseMasked(nonNull(properties));
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties), allowedClasses);
         Map<String, Object> client = ClientPropertyTranslator.toJavaClient(properties);
         OAuthEndpoints.allow(client);
         ClusterConnection connection = probe.check(name, client, redactable(properties));
@@ -96,7 +102,7 @@ public class KafkaClusterRegistry {
     public Saved replaceProperties(String name, Map<String, String> properties) {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
         refuseMasked(nonNull(properties));
-        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(properties);
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(properties, allowedClasses);
         cluster.replaceProperties(seal(name, properties), clock.instant());
         events.publishEvent(new KafkaClusterChanged(name));
         log.info("Kafka cluster {} updated; its consumers will restart", name);
@@ -128,7 +134,7 @@ public class KafkaClusterRegistry {
         }
         merged.putAll(changes);
         removals.forEach(merged::remove);
-        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(merged);
+        List<String> warnings = ClientPropertyTranslator.validateClusterProperties(merged, allowedClasses);
         Map<String, String> stored = new TreeMap<>(cluster.properties());
         stored.putAll(seal(name, changes));
         removals.forEach(stored::remove);
@@ -174,6 +180,28 @@ public class KafkaClusterRegistry {
             OAuthEndpoints.allow(client);
             return new ClusterDetails(cluster.name(), client, cluster.updatedAt());
         });
+    }
+
+    /**
+     * Checks the consumer a subscription would run on this cluster: its options (without Ferry's own and without
+     * {@code group.id}) over the cluster's settings, with {@code groupId}, as the Java client would take them.
+     *
+     * @throws InvalidClusterProperties naming what to change
+     */
+    @Transactional(readOnly = true)
+    public void checkConsumer(String name, Map<String, String> options, String groupId) {
+        Map<String, Object> cluster;
+        List<String> secrets = List.of();
+        try {
+            KafkaCluster found = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+            Map<String, String> properties = open(found);
+            secrets = redactable(properties);
+            cluster = ClientPropertyTranslator.toJavaClient(properties);
+        } catch (SecretUnreadable | InvalidClusterProperties e) {
+            // the cluster's own trouble shows in its connection state; check what the subscription adds
+            cluster = Map.of();
+        }
+        ConsumerSettings.check(cluster, options, groupId, allowedClasses, secrets);
     }
 
     /** Connects to a stored cluster once; a secret or file that cannot be read is reported as the failure. */
@@ -306,8 +334,9 @@ public class KafkaClusterRegistry {
 
     private static void validName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw InvalidRequest.of("name", "Cluster name '%s' is not valid: use letters, digits, '-' and '.',"
-                    .formatted(name) + " starting and ending with a letter or digit, at most 63 characters.");
+            throw InvalidRequest.of("name", ("Cluster name '%s' is not valid: write it like a host name, in lower-case"
+                    + " letters, digits and '-', at most 63 characters, with single dots between parts that start and"
+                    + " end with a letter or digit (e.g. prod-eu or kafka.prod).").formatted(name));
         }
     }
 

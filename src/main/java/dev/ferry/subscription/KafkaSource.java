@@ -22,6 +22,12 @@ public record KafkaSource(String cluster, String topic) {
             throw InvalidRequest.of("source", "Topic '%s' is not a valid Kafka topic name: use letters, digits, '.', '_'"
                     .formatted(topic) + " and '-', at most 249 characters.");
         }
+        if (topic.startsWith("__")) {
+            throw InvalidRequest.of("source", ("Topic '%s' is internal to Kafka (names starting with '__', such as"
+                    + " __consumer_offsets and __transaction_state, hold the brokers' own bookkeeping): consuming it"
+                    + " would feed Ferry its own offset commits. Use a topic your applications write to.")
+                    .formatted(topic));
+        }
         return new KafkaSource(matcher.group(1), topic);
     }
 

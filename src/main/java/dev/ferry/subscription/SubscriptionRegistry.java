@@ -21,6 +21,7 @@ import dev.ferry.cluster.Secrets;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.service.ServiceUsage;
 import dev.ferry.shared.Ids;
+import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
 /**
@@ -75,6 +76,11 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
         validateFerryOptions(options, source);
         String id = Ids.nextRestateStyle("sub_", clock.instant());
         options.putIfAbsent("group.id", id);
+        refuseSharedGroup(options.get("group.id"));
+        Map<String, String> consumerOptions = new LinkedHashMap<>(options);
+        FERRY_OPTIONS.forEach(consumerOptions::remove);
+        consumerOptions.remove("group.id");
+        clusters.checkConsumer(source.cluster(), consumerOptions, options.get("group.id"));
         Subscription subscription = repository.save(new Subscription(id, source, sink, options, clock.instant()));
         events.publishEvent(new SubscriptionChanged(id));
         log.info("Subscription {} created: {} -> {}", id, source, sink);
@@ -161,8 +167,29 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
         return repository.findById(id).orElseThrow(() -> SubscriptionNotFound.of(id));
     }
 
+    /**
+     * Two subscriptions in one consumer group would split the topic's partitions between them, each silently
+     * getting part of the records; checked across all clusters, since two names may point at the same brokers.
+     */
+    private void refuseSharedGroup(String groupId) {
+        repository.findAllByOrderByCreatedAtAsc().stream()
+                .filter(other -> SubscriptionRegistry.details(other).groupId().equals(groupId))
+                .findFirst()
+                .ifPresent(other -> {
+                    throw new Conflict("consumer-group-in-use", "Consumer group in use", ("Consumer group '%s' is"
+                            + " already used by subscription %s; two subscriptions in one group would each get only"
+                            + " part of the records. Leave 'group.id' out (it then defaults to the new subscription's"
+                            + " id) or choose a group no other subscription uses.").formatted(groupId, other.id()),
+                            Map.of("group_id", groupId, "subscription", other.id()));
+                });
+    }
+
     private static void validateFerryOptions(Map<String, String> options, KafkaSource source) {
         String deadLetterTopic = options.get("dead-letter.topic");
+        if (deadLetterTopic != null && deadLetterTopic.startsWith("__")) {
+            throw InvalidRequest.of("options", ("Option 'dead-letter.topic' names '%s', a topic internal to Kafka"
+                    + " (names starting with '__'). Choose a topic of your own.").formatted(deadLetterTopic));
+        }
         if (deadLetterTopic != null) {
             KafkaSource deadLetters = KafkaSource.parse("kafka://" + source.cluster() + "/" + deadLetterTopic);
             if (deadLetters.topic().equals(source.topic())) {

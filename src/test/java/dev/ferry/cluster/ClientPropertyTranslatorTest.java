@@ -2,13 +2,19 @@ package dev.ferry.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.security.JaasContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ClientPropertyTranslatorTest {
 
@@ -217,5 +223,116 @@ class ClientPropertyTranslatorTest {
         Map<String, String> copy = new java.util.HashMap<>(base);
         copy.put(key, value);
         return copy;
+    }
+
+    static Stream<Arguments> clusterPropertiesThatCannotWork() {
+        return Stream.of(
+                arguments(Map.of("bootstrap.servers", "not a host"), List.of("'not a host' is not host:port")),
+                arguments(Map.of("bootstrap.servers", "127.0.0.1"), List.of("'127.0.0.1' has no port", "127.0.0.1:9092")),
+                arguments(Map.of("bootstrap.servers", "b:9092,,c:9092"), List.of("empty entry")),
+                arguments(Map.of("bootstrap.servers", "b:99999"), List.of("port '99999'", "1 to 65535")),
+                arguments(Map.of("bootstrap.servers", "bad_host!:9092"), List.of("'bad_host!' is not a host name")),
+                arguments(Map.of("bootstrap.servers", " "), List.of("host:port")),
+                arguments(Map.of("metadata.broker.list", "b"), List.of("'metadata.broker.list'", "'b' has no port")),
+                arguments(Map.of("bootstrap.server", "b:9092"), List.of("'bootstrap.server' is not a Kafka client property",
+                        "Did you mean 'bootstrap.servers'?")),
+                arguments(Map.of("bootstrap.servers", "b:9092", "interceptor.classes", "java.lang.String"),
+                        List.of("'interceptor.classes'", "'java.lang.String'", "ferry.cluster.allowed-classes")),
+                arguments(Map.of("bootstrap.servers", "b:9092", "metric.reporters", "com.example.Reporter"),
+                        List.of("'metric.reporters'", "'com.example.Reporter'", "ferry.cluster.allowed-classes")),
+                arguments(Map.of("bootstrap.servers", "b:9092", "partitioner.class", "com.example.Partitioner"),
+                        List.of("'partitioner.class'", "ferry.cluster.allowed-classes")),
+                arguments(Map.of("bootstrap.servers", "b:9092", "sasl.login.callback.handler.class", "com.example.Handler"),
+                        List.of("'sasl.login.callback.handler.class'", "ferry.cluster.allowed-classes")),
+                arguments(Map.of("bootstrap.servers", "b:9092", "config.providers", "env"),
+                        List.of("'config.providers'", "give each value directly")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("clusterPropertiesThatCannotWork")
+    void refusesClusterPropertiesThatCannotWorkAndSaysWhatToFix(Map<String, String> properties, List<String> detail) {
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(properties))
+                .isInstanceOf(InvalidClusterProperties.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains(detail));
+    }
+
+    @Test
+    void acceptsBrokerListsAsTheJavaClientWritesThem() {
+        for (String brokers : List.of("b:9092", "broker-1.example.com:9092, broker-2.example.com:9093", "127.0.0.1:1",
+                "[::1]:9092", "SASL_SSL://pkc-1.eu-west-1.aws.confluent.cloud:9092", "kafka_1:29092")) {
+            assertThat(ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", brokers)))
+                    .as(brokers).isEmpty();
+        }
+    }
+
+    @Test
+    void acceptsKafkasOwnClassesAndThoseTheOperatorAllows() {
+        assertThat(ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+                "metric.reporters", "org.apache.kafka.common.metrics.JmxReporter"))).isEmpty();
+        String interceptor = "org.apache.kafka.test.MockConsumerInterceptor";
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers",
+                "b:9092", "interceptor.classes", "java.lang.String"), List.of("java.lang.String")))
+                .hasMessageContaining("'java.lang.String' is not a ConsumerInterceptor or ProducerInterceptor");
+        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers",
+                "b:9092", "interceptor.classes", interceptor), List.of(interceptor)))
+                .hasMessageContaining("is not on Ferry's class path");
+        String reporter = CountingReporter.class.getName();
+        assertThat(ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+                "metric.reporters", reporter), List.of(reporter))).isEmpty();
+    }
+
+    static Stream<Arguments> consumersThatWouldNeverStart() {
+        return Stream.of(
+                arguments(Map.of(), "", List.of("'group.id'", "leave group.id out")),
+                arguments(Map.of(), " ", List.of("'group.id'")),
+                arguments(Map.of(), "g".repeat(5000), List.of("'group.id'", "5000 characters", "at most 255")),
+                arguments(Map.of(), "tab\tgroup", List.of("'group.id'", "white space")),
+                arguments(Map.of("max.poll.records", "0"), "g", List.of("max.poll.records", "at least 1")),
+                arguments(Map.of("session.timeout.ms", "soon"), "g", List.of("session.timeout.ms")),
+                arguments(Map.of("interceptor.classes", "java.lang.String"), "g",
+                        List.of("'interceptor.classes'", "ferry.cluster.allowed-classes")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("consumersThatWouldNeverStart")
+    void refusesConsumerSettingsTheKafkaClientWouldRefuse(Map<String, String> options, String groupId,
+            List<String> detail) {
+        Map<String, Object> cluster = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092"));
+
+        assertThatThrownBy(() -> ConsumerSettings.check(cluster, options, groupId, List.of(), List.of()))
+                .isInstanceOf(InvalidClusterProperties.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains(detail));
+    }
+
+    @Test
+    void acceptsAnOrdinaryConsumer() {
+        ConsumerSettings.check(ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
+                "max.poll.records", "10")), Map.of("max.poll.records", "100", "auto.offset.reset", "earliest"),
+                "orders-billing", List.of(), List.of());
+    }
+
+    /** A metrics reporter of the operator's own, for the allow-list. */
+    public static final class CountingReporter implements org.apache.kafka.common.metrics.MetricsReporter {
+
+        @Override
+        public void init(List<org.apache.kafka.common.metrics.KafkaMetric> metrics) {
+        }
+
+        @Override
+        public void metricChange(org.apache.kafka.common.metrics.KafkaMetric metric) {
+        }
+
+        @Override
+        public void metricRemoval(org.apache.kafka.common.metrics.KafkaMetric metric) {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+        }
     }
 }

@@ -2,12 +2,18 @@ package dev.ferry.cluster;
 
 import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.Api.Reply;
@@ -80,6 +86,36 @@ class KafkaClusterApiIT {
                 .contains("'properties' is required");
         assertThat(problem(api.post("/kafka-clusters", "{not json"))).contains("not valid JSON");
         assertThat(api.get("/kafka-clusters").text()).doesNotContain("nobrokers", "typo", "noprops");
+    }
+
+    static Stream<Arguments> clustersThatCannotWork() {
+        return Stream.of(
+                arguments("a..b", "{'bootstrap.servers':'b:9092'}", "Cluster name 'a..b' is not valid"),
+                arguments("UPPER", "{'bootstrap.servers':'b:9092'}", "lower-case"),
+                arguments("-dash", "{'bootstrap.servers':'b:9092'}", "start and end with a letter or digit"),
+                arguments("masked", "{'bootstrap.servers':'b:9092','sasl.password':'***'}", "masked value '***'"),
+                arguments("nohost", "{'bootstrap.servers':'not a host'}", "'not a host' is not host:port"),
+                arguments("noport", "{'bootstrap.servers':'127.0.0.1'}", "'127.0.0.1' has no port"),
+                arguments("typo", "{'bootstrap.server':'b:9092'}", "Did you mean 'bootstrap.servers'?"),
+                arguments("intercepted", "{'bootstrap.servers':'b:9092','interceptor.classes':'java.lang.String'}",
+                        "ferry.cluster.allowed-classes"),
+                arguments("reported", "{'bootstrap.servers':'b:9092','metric.reporters':'com.example.Reporter'}",
+                        "'com.example.Reporter'"),
+                arguments("providers", "{'bootstrap.servers':'b:9092','config.providers':'env'}",
+                        "give each value directly"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("clustersThatCannotWork")
+    void refusesAClusterThatCannotWorkAndSaysWhatToFix(String name, String properties, String detail) {
+        for (String path : List.of("/kafka-clusters", "/kafka-clusters?validate=true")) {
+            Reply refused = api.post(path, json("{'name':'%s','properties':%s}".formatted(name, properties)));
+
+            assertThat(refused.headers().firstValue("content-type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(problem(refused)).as(path).contains(detail);
+        }
+        assertThat(api.get("/kafka-clusters").body().get("clusters").findValuesAsString("name")).doesNotContain(name);
     }
 
     @Test

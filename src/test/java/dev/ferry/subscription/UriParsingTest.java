@@ -24,4 +24,13 @@ class UriParsingTest {
         assertThatThrownBy(() -> ServiceSink.parse("service://Account")).isInstanceOf(InvalidRequest.class)
                 .hasMessageContaining("service://SERVICE/HANDLER");
     }
+
+    @Test
+    void refusesKafkasInternalTopics() {
+        for (String topic : new String[] {"__consumer_offsets", "__transaction_state", "__anything"}) {
+            assertThatThrownBy(() -> KafkaSource.parse("kafka://local/" + topic)).isInstanceOf(InvalidRequest.class)
+                    .hasMessageContaining("'%s' is internal to Kafka".formatted(topic));
+        }
+        assertThat(KafkaSource.parse("kafka://local/_private").topic()).isEqualTo("_private");
+    }
 }

@@ -72,6 +72,22 @@ public final class FerryProcess implements AutoCloseable {
      * {@link #awaitReady()}.
      */
     public static FerryProcess launch(String databaseUrl, Map<String, String> properties, Path log) {
+        return launch(databaseUrl, properties, Map.of(), log);
+    }
+
+    /**
+     * Starts Ferry like {@link #start}, with these environment variables; a default property that one of them
+     * sets (e.g. {@code SPRING_DATASOURCE_PASSWORD}) is then not passed as an argument, so the variable counts.
+     */
+    public static FerryProcess start(String databaseUrl, Map<String, String> properties, Map<String, String> environment,
+            Path log) {
+        FerryProcess ferry = launch(databaseUrl, properties, environment, log);
+        ferry.awaitReady();
+        return ferry;
+    }
+
+    private static FerryProcess launch(String databaseUrl, Map<String, String> properties,
+            Map<String, String> environment, Path log) {
         EmbeddedDatabase database = TestInfrastructure.database();
         int port = freePort();
         Map<String, String> all = new LinkedHashMap<>();
@@ -84,6 +100,8 @@ public final class FerryProcess implements AutoCloseable {
         all.put("ferry.consumer.reconcile-interval", "2s");
         all.put("spring.main.banner-mode", "off");
         all.putAll(properties);
+        all.keySet().removeIf(name -> environment.containsKey(name.toUpperCase(java.util.Locale.ROOT)
+                .replace('.', '_').replace('-', '_')));
 
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElseThrow(
@@ -98,7 +116,9 @@ public final class FerryProcess implements AutoCloseable {
             Files.createDirectories(log.toAbsolutePath().getParent());
             Files.writeString(log, "\n===== starting Ferry on port " + port + " =====\n",
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();

@@ -48,6 +48,7 @@ public final class OidcProvider implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/token", this::token);
         server.createContext("/jwks", this::jwks);
+        server.createContext("/echoing-token", this::echo);
         server.start();
     }
 
@@ -70,6 +71,14 @@ public final class OidcProvider implements AutoCloseable {
 
     public String jwksEndpoint() {
         return issuer() + "/jwks";
+    }
+
+    /**
+     * A token endpoint that refuses every client and, as some misconfigured gateways do, echoes the request in
+     * its 401 answer: the Authorization header (HTTP Basic with the client id and secret) and the form.
+     */
+    public String echoingTokenEndpoint() {
+        return issuer() + "/echoing-token";
     }
 
     public int tokensIssued() {
@@ -104,6 +113,17 @@ public final class OidcProvider implements AutoCloseable {
                 respond(exchange, 200, "{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"%s\"}"
                         .formatted(jwt(clientId, scope), scope));
             }
+        }
+    }
+
+    private void echo(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            refused.incrementAndGet();
+            String request = "%s %s Authorization: %s; body: %s".formatted(exchange.getRequestMethod(),
+                    exchange.getRequestURI(), exchange.getRequestHeaders().getFirst("Authorization"), body);
+            respond(exchange, 401, "{\"error\":\"invalid_client\",\"error_description\":\"rejected %s\"}"
+                    .formatted(request.replace("\\", "\\\\").replace("\"", "\\\"")));
         }
     }
 

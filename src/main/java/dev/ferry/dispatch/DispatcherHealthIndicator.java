@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -23,17 +25,22 @@ class DispatcherHealthIndicator implements HealthIndicator {
 
     static final String DEGRADED = "DEGRADED";
 
-    private final Dispatcher dispatcher;
+    private final Supplier<Dispatcher.Health> dispatcher;
     private final Clock clock;
 
+    @Autowired
     DispatcherHealthIndicator(Dispatcher dispatcher, Clock clock) {
+        this(dispatcher::health, clock);
+    }
+
+    DispatcherHealthIndicator(Supplier<Dispatcher.Health> dispatcher, Clock clock) {
         this.dispatcher = dispatcher;
         this.clock = clock;
     }
 
     @Override
     public Health health() {
-        Dispatcher.Health state = dispatcher.health();
+        Dispatcher.Health state = dispatcher.get();
         Instant now = clock.instant();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("in_flight", state.inFlight());

@@ -71,7 +71,7 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 integer(env, "BENCH_TIMEOUT_SECONDS", 900),
                 integer(env, "BENCH_PLAIN_MAX_IN_FLIGHT", 256),
                 integer(env, "BENCH_HANDLER_CHECK_SECONDS", 5),
-                words(env.getOrDefault("BENCH_FERRY_JVM_OPTS", "-Xmx1g")),
+                words(env.getOrDefault("BENCH_FERRY_JVM_OPTS", "-Xmx1g -XX:+ExitOnOutOfMemoryError")),
                 words(env.getOrDefault("BENCH_FERRY_ARGS", "")),
                 environment);
     }

@@ -25,6 +25,8 @@ import dev.ferry.service.RetrySettings.OnMaxAttempts;
  * @param shutdownTimeout how long a graceful stop waits for running calls
  * @param resultLimit     the largest handler response kept as an invocation's result
  * @param retry           the default retry policy, overridable per service and handler
+ * @param stuckAfter      how long claiming or recording outcomes may fail before the {@code dispatcher} health
+ *                        component reports it (DEGRADED) and a warning says so
  */
 @ConfigurationProperties("ferry.dispatch")
 @Validated
@@ -37,7 +39,8 @@ public record DispatchProperties(
         @DefaultValue("5s") @NotNull Duration connectTimeout,
         @DefaultValue("10s") @NotNull Duration shutdownTimeout,
         @DefaultValue("1MB") @NotNull DataSize resultLimit,
-        @DefaultValue @Valid Retry retry) {
+        @DefaultValue @Valid Retry retry,
+        @DefaultValue("30s") @NotNull Duration stuckAfter) {
 
     /** The global retry policy. {@code maxAttempts} 0 means unlimited. */
     public record Retry(

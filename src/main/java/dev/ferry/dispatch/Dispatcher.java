@@ -25,14 +25,13 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.ferry.invocation.ClaimedInvocation;
-import dev.ferry.invocation.FailureReason;
 import dev.ferry.invocation.InvocationAborted;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.InvocationsEnqueued;
 import dev.ferry.invocation.Outcome;
 import dev.ferry.security.RequestSigner;
 import dev.ferry.service.HandlerTarget;
-import dev.ferry.service.RetrySettings.OnMaxAttempts;
+import dev.ferry.dispatch.OutcomePolicy.Decision;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.subscription.SubscriptionChanged;
 import dev.ferry.subscription.SubscriptionRegistry;
@@ -63,6 +62,7 @@ public class Dispatcher implements SmartLifecycle {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private boolean nudged;
+    private volatile OutcomeRecorder.Failing claimFailing;
 
     private volatile boolean running;
     private HandlerClient client;
@@ -89,14 +89,14 @@ public class Dispatcher implements SmartLifecycle {
     @Override
     public void start() {
         client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock, signer);
-        recorder = new OutcomeRecorder(store, owner, () -> running ? properties.lease() : null,
+        recorder = new OutcomeRecorder(store::record, owner, () -> running ? properties.lease() : null,
                 (written, successors) -> {
                     int reserved = reserve(successors.size());
                     dispatch(successors.subList(0, reserved), reserved);
                     store.unclaim(owner, successors.subList(reserved, successors.size()).stream()
                             .map(ClaimedInvocation::id).toList());
                     nudge();
-                });
+                }, clock, properties.stuckAfter());
         recorder.start();
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ferry-dispatch-timer");
@@ -190,6 +190,18 @@ public class Dispatcher implements SmartLifecycle {
         return properties.lease();
     }
 
+    /** What the {@code dispatcher} health component shows. */
+    record Health(OutcomeRecorder.Failing claims, OutcomeRecorder.Failing outcomes, int outcomeBacklog, int inFlight,
+            Duration stuckAfter) {
+    }
+
+    Health health() {
+        OutcomeRecorder current = recorder;
+        return new Health(claimFailing, current == null ? null : current.failing(),
+                current == null ? 0 : current.backlog(), properties.maxInFlight() - permits.availablePermits(),
+                properties.stuckAfter());
+    }
+
     /** The identity under which this instance leases invocations. */
     public String owner() {
         return owner;
@@ -257,6 +269,7 @@ public class Dispatcher implements SmartLifecycle {
                     run(invocation);
                 }
                 store.unclaim(owner, excess);
+                claimFailing = null;
                 if (claimed.size() < wanted) {
                     awaitNudge(properties.pollInterval());
                 }
@@ -264,8 +277,10 @@ public class Dispatcher implements SmartLifecycle {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                claimFailing = new OutcomeRecorder.Failing(claimFailing != null ? claimFailing.since() : clock.instant(),
+                        OutcomeRecorder.reason(e));
                 log.warn("Could not claim invocations, trying again in {}: {}", properties.pollInterval(),
-                        e.getMessage());
+                        claimFailing.error());
                 try {
                     awaitNudge(properties.pollInterval());
                 } catch (InterruptedException interrupted) {
@@ -281,72 +296,77 @@ public class Dispatcher implements SmartLifecycle {
         try {
             target = services.findTarget(invocation.service(), invocation.handler()).orElse(null);
         } catch (RuntimeException e) {
-            finish(invocation, new Outcome.Retrying(invocation.id(), clock.instant().plus(properties.pollInterval()),
-                    "Ferry could not look up the target: " + e.getMessage()), null);
+            finish(invocation, OutcomePolicy.retryLater(invocation.id(), properties.pollInterval(),
+                    "Ferry could not look up the target: " + e.getMessage(), clock.instant()));
             return;
         }
         if (target == null) {
-            finish(invocation, new Outcome.Paused(invocation.id(), "Handler %s/%s is not registered; register it and"
-                    .formatted(invocation.service(), invocation.handler()) + " resume the invocation"), null);
+            finish(invocation, new Decision(new Outcome.Paused(invocation.id(), "Handler %s/%s is not registered; "
+                    .formatted(invocation.service(), invocation.handler()) + "register it and resume the invocation"),
+                    null, null, null));
             return;
         }
-        Duration timeout = target.timeout() != null ? target.timeout() : properties.callTimeout();
-        RetryPolicy policy = RetryPolicy.resolve(target.retry(), properties.retry());
         Instant started = clock.instant();
-        CompletableFuture<CallResult> call = client.call(target, invocation, timeout);
+        CompletableFuture<CallResult> call;
+        RetryPolicy policy;
+        try {
+            Duration timeout = target.timeout() != null ? target.timeout() : properties.callTimeout();
+            policy = RetryPolicy.resolve(target.retry(), properties.retry());
+            call = client.call(target, invocation, timeout);
+        } catch (RuntimeException e) {
+            log.warn("Could not call the handler of invocation {}, retrying it in {}", invocation.id(),
+                    properties.pollInterval(), e);
+            finish(invocation, OutcomePolicy.retryLater(invocation.id(), properties.pollInterval(),
+                    "Ferry could not call the handler: " + e.getClass().getSimpleName(), clock.instant()));
+            return;
+        }
         calls.put(invocation.id(), call);
-        call.whenComplete((result, error) -> {
-            calls.remove(invocation.id());
-            CallResult outcome = error == null ? result : new CallResult.Retryable("call aborted: " + error, null);
-            decide(invocation, policy, outcome, started);
-        });
+        call.whenComplete((result, error) -> complete(invocation, policy, result, error, started));
     }
 
-    private void decide(ClaimedInvocation invocation, RetryPolicy policy, CallResult result, Instant started) {
-        String key = invocation.exclusive() ? invocation.service() + '/' + invocation.objectKey() : null;
+    /**
+     * Ends a call: decides its outcome and hands it on, freeing the call's slot. Whatever goes wrong while
+     * deciding, the slot is freed exactly once and the invocation gets an outcome (a retry after the poll
+     * interval), so that no failure here leaves an invocation running under a lease renewed for ever.
+     */
+    private void complete(ClaimedInvocation invocation, RetryPolicy policy, CallResult result, Throwable error,
+            Instant started) {
+        Decision decision;
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("invocationId", invocation.id())) {
+            try {
+                calls.remove(invocation.id());
+                CallResult outcome = error == null ? result : new CallResult.Retryable("call aborted: " + error, null);
+                decision = decide(invocation, policy, outcome, started);
+            } catch (Throwable e) {
+                log.warn("Could not decide the outcome of invocation {}, retrying it in {}", invocation.id(),
+                        properties.pollInterval(), e);
+                decision = OutcomePolicy.retryLater(invocation.id(), properties.pollInterval(),
+                        "Ferry could not decide the outcome: " + e.getClass().getSimpleName(), clock.instant());
+            }
+            finish(invocation, decision);
+        }
+    }
+
+    private Decision decide(ClaimedInvocation invocation, RetryPolicy policy, CallResult result, Instant started) {
         Instant now = clock.instant();
+        Decision decision = OutcomePolicy.decide(invocation, policy, result, now);
         metrics.call(invocation, switch (result) {
             case CallResult.Success ignored -> "success";
             case CallResult.Terminal ignored -> "failure";
             case CallResult.Retryable ignored -> "retry";
         }, Duration.between(started, now));
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("invocationId", invocation.id())) {
-            switch (result) {
-                case CallResult.Success success -> {
-                    metrics.completed(invocation, "success", now);
-                    log.debug("Invocation {} succeeded in {}ms", invocation.id(),
-                            Duration.between(started, clock.instant()).toMillis());
-                    finish(invocation, new Outcome.Succeeded(invocation.id(), success.body(), success.contentType()), key);
-                }
-                case CallResult.Terminal terminal -> {
-                    metrics.completed(invocation, "failure", now);
-                    log.debug("Invocation {} failed: {}", invocation.id(), terminal.failure());
-                    finish(invocation, new Outcome.Failed(invocation.id(), FailureReason.HANDLER_ERROR,
-                            terminal.failure()), key);
-                }
-                case CallResult.Retryable retryable -> retry(invocation, policy, retryable, key);
-            }
+        if (decision.completion() != null) {
+            metrics.completed(invocation, decision.completion(), now);
         }
-    }
-
-    private void retry(ClaimedInvocation invocation, RetryPolicy policy, CallResult.Retryable failure, String key) {
-        if (!policy.allowsAnotherAfter(invocation.attempt())) {
-            String why = "gave up after %d attempts; last: %s".formatted(invocation.attempt(), failure.failure());
-            if (policy.onMaxAttempts() == OnMaxAttempts.KILL) {
-                metrics.completed(invocation, "failure", clock.instant());
-                finish(invocation, new Outcome.Failed(invocation.id(), FailureReason.KILLED, why), key);
-            } else {
-                finish(invocation, new Outcome.Paused(invocation.id(), why), null);
-            }
-            return;
+        switch (decision.outcome()) {
+            case Outcome.Succeeded ignored -> log.debug("Invocation {} succeeded in {}ms", invocation.id(),
+                    Duration.between(started, now).toMillis());
+            case Outcome.Failed failed -> log.debug("Invocation {} failed: {}", invocation.id(), failed.failure());
+            case Outcome.Paused paused -> log.debug("Invocation {} paused: {}", invocation.id(), paused.failure());
+            case Outcome.Retrying retrying -> log.debug("Invocation {} attempt {} failed ({}); retrying in {}",
+                    invocation.id(), invocation.attempt(), retrying.failure(), decision.retryIn());
         }
-        Duration wait = failure.retryAfter() != null ? failure.retryAfter() : policy.backoffAfter(invocation.attempt());
-        log.debug("Invocation {} attempt {} failed ({}); retrying in {}ms", invocation.id(), invocation.attempt(),
-                failure.failure(), wait.toMillis());
-        finish(invocation, new Outcome.Retrying(invocation.id(), clock.instant().plus(wait), failure.failure()), null);
-        if (wait.compareTo(properties.pollInterval()) < 0) {
-            timer.schedule(this::nudge, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
-        }
+        return decision;
     }
 
     /** Looks for work no local event announced: due delayed sends, due retries, other instances' records. */
@@ -363,10 +383,24 @@ public class Dispatcher implements SmartLifecycle {
      * Hands an attempt's outcome to the recorder and frees the call's permit at once, so that new calls can
      * start while outcomes are written; claims pause while more outcomes than calls in flight wait.
      */
-    private void finish(ClaimedInvocation invocation, Outcome outcome, String releasedKey) {
-        limits.release(invocation);
-        recorder.add(outcome, releasedKey);
-        permits.release();
+    private void finish(ClaimedInvocation invocation, Decision decision) {
+        try {
+            recorder.add(decision.outcome(), decision.releasedKey());
+        } finally {
+            try {
+                limits.release(invocation);
+            } finally {
+                permits.release();
+            }
+        }
+        Duration wait = decision.retryIn();
+        if (wait != null && wait.compareTo(properties.pollInterval()) < 0 && running) {
+            try {
+                timer.schedule(this::nudge, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
+            } catch (RuntimeException stopping) {
+                log.debug("Not waking the claimer for a retry: {}", stopping.toString());
+            }
+        }
     }
 
     private void maintain() {

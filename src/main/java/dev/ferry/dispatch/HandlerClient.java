@@ -4,17 +4,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +35,8 @@ class HandlerClient implements AutoCloseable {
 
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final int EXCERPT = 300;
+    /** Of a body that is not a result, only this much is read: enough for the excerpt in the failure. */
+    private static final int ERROR_BODY_LIMIT = 4096;
 
     private final HttpClient http;
     private final ExecutorService executor;
@@ -77,8 +75,14 @@ class HandlerClient implements AutoCloseable {
             return CompletableFuture.completedFuture(new CallResult.Terminal("Ferry could not build the request: "
                     + e.getMessage()));
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        return http.sendAsync(request, this::bodyOf)
                 .handle((response, error) -> error == null ? classify(response) : failure(error, timeout));
+    }
+
+    /** 2xx bodies are results, kept up to the result limit; of any other body only an excerpt is read. */
+    private BodySubscriber<LimitedBody.Bytes> bodyOf(HttpResponse.ResponseInfo response) {
+        boolean success = response.statusCode() >= 200 && response.statusCode() < 300;
+        return new LimitedBody(success ? resultLimit : Math.min(resultLimit, ERROR_BODY_LIMIT));
     }
 
     static URI uri(HandlerTarget target, String key) {
@@ -150,16 +154,16 @@ class HandlerClient implements AutoCloseable {
         }
     }
 
-    private CallResult classify(HttpResponse<byte[]> response) {
+    private CallResult classify(HttpResponse<LimitedBody.Bytes> response) {
         int status = response.statusCode();
-        byte[] body = response.body() == null ? new byte[0] : response.body();
+        LimitedBody.Bytes body = response.body() == null ? new LimitedBody.Bytes(new byte[0], false) : response.body();
         if (status >= 200 && status < 300) {
-            return new CallResult.Success(body.length > resultLimit ? Arrays.copyOf(body, (int) resultLimit) : body,
-                    response.headers().firstValue("content-type").orElse(null));
+            return new CallResult.Success(body.bytes(), response.headers().firstValue("content-type").orElse(null));
         }
         String failure = "HTTP " + status + excerpt(body);
         if (status == 408 || status == 429 || status >= 500) {
-            return new CallResult.Retryable(failure, retryAfter(response.headers()));
+            return new CallResult.Retryable(failure,
+                    OutcomePolicy.retryAfter(response.headers().firstValue("retry-after").orElse(null), clock.instant()));
         }
         return new CallResult.Terminal(failure);
     }
@@ -176,33 +180,24 @@ class HandlerClient implements AutoCloseable {
         return new CallResult.Retryable("call failed: " + cause.getClass().getSimpleName(), null);
     }
 
-    /** {@code Retry-After} as delta-seconds or an HTTP date; null when absent or unreadable. */
-    private Duration retryAfter(HttpHeaders headers) {
-        return headers.firstValue("retry-after").map(String::strip).map(value -> {
-            try {
-                return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-                    Duration wait = Duration.between(clock.instant(), at.toInstant());
-                    return wait.isNegative() ? Duration.ZERO : wait;
-                } catch (DateTimeParseException notDate) {
-                    return null;
-                }
-            }
-        }).orElse(null);
-    }
-
-    private static String excerpt(byte[] body) {
-        if (body.length == 0) {
+    private static String excerpt(LimitedBody.Bytes body) {
+        byte[] bytes = body.bytes();
+        if (bytes.length == 0) {
             return "";
         }
-        String text = new String(body, 0, Math.min(body.length, EXCERPT), StandardCharsets.UTF_8)
+        String text = new String(bytes, 0, Math.min(bytes.length, EXCERPT), StandardCharsets.UTF_8)
                 .replaceAll("\\s+", " ").strip();
-        return ": " + text + (body.length > EXCERPT ? "…" : "");
+        return ": " + text + (bytes.length > EXCERPT || body.truncated() ? "…" : "");
     }
 
-    private static String encode(String segment) {
+    /**
+     * A path segment, percent-encoded; a segment of dots only ({@code .}, {@code ..}) has its dots encoded too,
+     * so that no proxy or server normalising the path treats it as a relative step.
+     */
+    static String encode(String segment) {
+        if (!segment.isEmpty() && segment.chars().allMatch(c -> c == '.')) {
+            return "%2E".repeat(segment.length());
+        }
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 

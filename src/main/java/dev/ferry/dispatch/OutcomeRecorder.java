@@ -1,7 +1,14 @@
 package dev.ferry.dispatch;
 
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,50 +17,75 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import dev.ferry.invocation.ClaimedInvocation;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.NonTransientDataAccessResourceException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
 
-import dev.ferry.invocation.InvocationStore;
+import dev.ferry.invocation.ClaimedInvocation;
 import dev.ferry.invocation.Outcome;
 
 /**
  * Writes outcomes to the invocation table in batches on one thread, so that a thousand finished calls
- * cost a handful of statements. A batch that cannot be written (database down) is kept and retried:
- * its invocations stay leased meanwhile, so no other instance runs them.
+ * cost a handful of statements. A batch that cannot be written because the database cannot be reached is
+ * kept and retried with backoff: its invocations stay leased meanwhile, so no other instance runs them. A
+ * batch the database refuses for what is in it is split in halves until the refused outcomes are found;
+ * the others are written at once, and each refused one is recorded as paused with the database's reason,
+ * so that one outcome never holds the others back.
  */
 class OutcomeRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
     private static final int MAX_BATCH = 1000;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final int MAX_REASON_CHARS = 500;
 
     /** An outcome waiting to be written, with the exclusive key it releases (or null). */
     record Pending(Outcome outcome, String releasedKey) {
     }
 
-    private final InvocationStore store;
-    private final String owner;
-    private final Written written;
-    private final Supplier<Duration> lease;
-
     /** Told after each batch is durable: how many outcomes were written, and the successors to call now. */
     interface Written {
         void accept(int outcomes, List<ClaimedInvocation> successors);
     }
+
+    /** Since when writes (or claims) fail, and the last error. */
+    record Failing(Instant since, String error) {
+    }
+
+    /** Where outcomes go: {@link dev.ferry.invocation.InvocationStore#record}. */
+    interface Store {
+        List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease);
+    }
+
+    private final Store store;
+    private final String owner;
+    private final Written written;
+    private final Supplier<Duration> lease;
+    private final Clock clock;
+    private final Duration stuckAfter;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopping;
+    private volatile Failing failing;
+    private boolean warnedStuck;
 
     /**
      * @param afterWrite called with the number of outcomes written, after each batch is durable
+     * @param stuckAfter how long writes may fail before that is reported as stuck
      */
-    OutcomeRecorder(InvocationStore store, String owner, Supplier<Duration> lease, Written afterWrite) {
+    OutcomeRecorder(Store store, String owner, Supplier<Duration> lease, Written afterWrite, Clock clock,
+            Duration stuckAfter) {
         this.lease = lease;
         this.store = store;
         this.owner = owner;
         this.written = afterWrite;
+        this.clock = clock;
+        this.stuckAfter = stuckAfter;
         this.thread = new Thread(this::run, "ferry-outcomes");
         this.thread.setDaemon(true);
     }
@@ -69,6 +101,11 @@ class OutcomeRecorder {
     /** Outcomes waiting to be written. */
     int backlog() {
         return queue.size();
+    }
+
+    /** Since when writing outcomes fails, and the last error; null while writes succeed. */
+    Failing failing() {
+        return failing;
     }
 
     /** Writes what is queued, then stops; waits at most {@code timeout}. */
@@ -91,37 +128,142 @@ class OutcomeRecorder {
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
                 }
-                List<ClaimedInvocation> successors = write(batch);
-                written.accept(batch.size(), successors);
-                batch.clear();
+                writeIsolating(batch);
+                succeeded();
                 backoff = Duration.ofMillis(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.warn("Could not record {} invocation outcome(s), retrying in {}ms: {}", batch.size(),
-                        backoff.toMillis(), e.getMessage());
+                failed(batch.size(), backoff, e);
                 try {
                     stopSignal.await(backoff.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
-                        : backoff.multipliedBy(2);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
     }
 
-    private List<ClaimedInvocation> write(List<Pending> batch) {
-        List<Outcome> outcomes = new ArrayList<>(batch.size());
+    /**
+     * Writes {@code batch}, removing from it what is durable. A part the database refuses for its content is
+     * halved until the refused outcomes are found, and those are recorded as paused. Throws when the database
+     * cannot be reached, or when it refuses even the paused outcome; the unwritten rest stays in {@code batch}.
+     */
+    void writeIsolating(List<Pending> batch) {
+        Deque<List<Pending>> parts = new ArrayDeque<>();
+        parts.push(List.copyOf(batch));
+        while (!parts.isEmpty()) {
+            List<Pending> part = parts.pop();
+            try {
+                write(part);
+            } catch (RuntimeException e) {
+                if (unreachable(e)) {
+                    throw e;
+                }
+                if (part.size() > 1) {
+                    parts.push(part.subList(part.size() / 2, part.size()));
+                    parts.push(part.subList(0, part.size() / 2));
+                    continue;
+                }
+                writeRefused(part.getFirst(), e);
+            }
+            batch.removeAll(part);
+        }
+    }
+
+    /** Records an outcome the database refused as paused, with the reason: an operator resumes or kills it. */
+    private void writeRefused(Pending refused, RuntimeException error) {
+        String reason = reason(error);
+        log.warn("The database refused the outcome of invocation {} ({}); recording it as paused: {}",
+                refused.outcome().id(), refused.outcome().getClass().getSimpleName(), reason);
+        Outcome paused = new Outcome.Paused(refused.outcome().id(),
+                "Ferry could not record this attempt's outcome, the database refused it: " + reason
+                        + "; resume the invocation to run it again, or kill it");
+        // when even this is refused, the database is in trouble rather than the row: retry it with the rest
+        write(List.of(new Pending(paused, null)));
+    }
+
+    private void write(List<Pending> part) {
+        List<Outcome> outcomes = new ArrayList<>(part.size());
         Set<String> released = new LinkedHashSet<>();
-        for (Pending pending : batch) {
+        for (Pending pending : part) {
             outcomes.add(pending.outcome());
             if (pending.releasedKey() != null) {
                 released.add(pending.releasedKey());
             }
         }
-        return store.record(owner, outcomes, released, lease.get());
+        List<ClaimedInvocation> successors = store.record(owner, outcomes, released, lease.get());
+        try {
+            written.accept(part.size(), successors);
+        } catch (RuntimeException e) {
+            // the outcomes are durable: writing them again would not help
+            log.warn("Could not start the {} successor(s) of recorded outcomes; they run once their lease expires",
+                    successors.size(), e);
+        }
+    }
+
+    /**
+     * Whether {@code error} says the database could not be reached or was busy (SQLState class 08, 40, 53, 57,
+     * transient and recoverable exceptions), so that writing the same rows again may succeed; anything else
+     * is a refusal of the rows themselves.
+     */
+    static boolean unreachable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof TransientDataAccessException || cause instanceof RecoverableDataAccessException
+                    || cause instanceof DataAccessResourceFailureException
+                    || cause instanceof CannotCreateTransactionException
+                    || cause instanceof NonTransientDataAccessResourceException
+                    || cause instanceof SQLTransientException || cause instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2) {
+                return switch (sql.getSQLState().substring(0, 2)) {
+                    case "08", "40", "53", "57", "58", "XX" -> true;
+                    default -> false;
+                };
+            }
+        }
+        return false;
+    }
+
+    private void succeeded() {
+        if (failing != null) {
+            log.info("Recording invocation outcomes again after {} of failures",
+                    Duration.between(failing.since(), clock.instant()));
+        }
+        failing = null;
+        warnedStuck = false;
+    }
+
+    private void failed(int outcomes, Duration backoff, RuntimeException e) {
+        Instant now = clock.instant();
+        Instant since = failing != null ? failing.since() : now;
+        failing = new Failing(since, reason(e));
+        log.warn("Could not record {} invocation outcome(s), retrying in {}ms: {}", outcomes, backoff.toMillis(),
+                failing.error());
+        if (!warnedStuck && Duration.between(since, now).compareTo(stuckAfter) >= 0) {
+            warnedStuck = true;
+            log.warn("Recording invocation outcomes has failed for {}; claims pause while {} outcome(s) wait",
+                    Duration.between(since, now), outcomes + queue.size());
+        }
+    }
+
+    /** The most specific message of {@code error}, short: what the database said, never a statement's values. */
+    static String reason(Throwable error) {
+        Throwable deepest = error;
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException) {
+                deepest = cause;
+            }
+        }
+        String message = deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage();
+        String firstLine = message.lines().findFirst().orElse("").strip();
+        if (deepest instanceof SQLException sql && sql.getSQLState() != null) {
+            firstLine = firstLine + " (SQLState " + sql.getSQLState() + ")";
+        }
+        return firstLine.length() > MAX_REASON_CHARS ? firstLine.substring(0, MAX_REASON_CHARS) + "…" : firstLine;
     }
 }

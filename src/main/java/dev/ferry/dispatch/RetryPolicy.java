@@ -23,9 +23,19 @@ record RetryPolicy(Duration initialInterval, double factor, Duration maxInterval
         return maxAttempts == 0 || attempt < maxAttempts;
     }
 
-    /** The wait before the attempt that follows attempt number {@code attempt} (1-based). */
+    /**
+     * The wait before the attempt that follows attempt number {@code attempt} (1-based), at most
+     * {@code maxInterval}; computed in floating point, so no interval or attempt number overflows it.
+     */
     Duration backoffAfter(int attempt) {
-        double millis = initialInterval.toMillis() * Math.pow(factor, Math.max(0, attempt - 1));
-        return millis >= maxInterval.toMillis() ? maxInterval : Duration.ofMillis((long) millis);
+        double millis = millis(initialInterval) * Math.pow(factor, Math.max(0, attempt - 1));
+        if (Double.isNaN(millis) || millis >= millis(maxInterval)) {
+            return maxInterval;
+        }
+        return Duration.ofMillis((long) Math.max(0, millis));
+    }
+
+    private static double millis(Duration duration) {
+        return duration.getSeconds() * 1000.0 + duration.getNano() / 1_000_000.0;
     }
 }

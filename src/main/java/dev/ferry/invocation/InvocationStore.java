@@ -293,11 +293,13 @@ public class InvocationStore {
         List<Object[]> paused = new ArrayList<>();
         for (Outcome outcome : outcomes) {
             switch (outcome) {
-                case Outcome.Succeeded s -> succeeded.add(new Object[] {s.id(), s.result(), s.contentType()});
-                case Outcome.Failed f -> failed.add(new Object[] {f.reason().wire(), f.failure(), now, now, f.id(), owner});
-                case Outcome.Retrying r -> retrying.add(new Object[] {timestamp(r.nextAttemptAt()), r.failure(), now,
-                        r.id(), owner});
-                case Outcome.Paused p -> paused.add(new Object[] {p.failure(), now, p.id(), owner});
+                case Outcome.Succeeded s -> succeeded.add(new Object[] {s.id(), s.result(),
+                        OutcomeValues.text(s.contentType(), OutcomeValues.MAX_CONTENT_TYPE_CHARS)});
+                case Outcome.Failed f -> failed.add(new Object[] {f.reason().wire(), OutcomeValues.failure(f.failure()),
+                        now, now, f.id(), owner});
+                case Outcome.Retrying r -> retrying.add(new Object[] {timestamp(OutcomeValues.instant(r.nextAttemptAt())),
+                        OutcomeValues.failure(r.failure()), now, r.id(), owner});
+                case Outcome.Paused p -> paused.add(new Object[] {OutcomeValues.failure(p.failure()), now, p.id(), owner});
             }
         }
         List<ClaimedInvocation> successors = transactions.execute(status -> {

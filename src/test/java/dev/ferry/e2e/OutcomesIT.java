@@ -107,9 +107,10 @@ class OutcomesIT {
             handler.respondWith(request -> calls.getAndIncrement() == 0
                     ? new Response(429, "", Map.of("retry-after", "1"))
                     : Response.ok("{}"));
-            // a backoff far shorter than Retry-After, so only honouring the header explains the wait
+            // a backoff far shorter than Retry-After, so only honouring the header explains the wait; Retry-After
+            // is capped by max_interval, so that is longer
             String subscription = subscribe(handler, "Quotes", "{'name':'fetch'}",
-                    ",'retry_policy':{'initial_interval':'10ms','max_interval':'100ms'}");
+                    ",'retry_policy':{'initial_interval':'10ms','max_interval':'5s'}");
             records.send("quotes", "q1", "{\"symbol\":\"FRY\"}");
             records.flush();
 
@@ -140,7 +141,7 @@ class OutcomesIT {
                             .format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(2))))
                     : Response.ok("{}"));
             String subscription = subscribe(handler, "Rates", "{'name':'refresh'}",
-                    ",'retry_policy':{'initial_interval':'10ms','max_interval':'100ms'}");
+                    ",'retry_policy':{'initial_interval':'10ms','max_interval':'5s'}");
             records.send("rates", "r1", "{\"currency\":\"EUR\"}");
             records.flush();
 
@@ -151,6 +152,27 @@ class OutcomesIT {
             // the date has whole seconds, so "now + 2 s" means a wait of more than one second
             assertThat(Duration.between(received.get(0).at(), received.get(1).at()))
                     .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+        }
+    }
+
+    @Test
+    void waitsNoLongerThanTheMaxIntervalWhateverRetryAfterSays() {
+        try (HandlerServer handler = HandlerServer.start()) {
+            AtomicInteger calls = new AtomicInteger();
+            handler.respondWith(request -> calls.getAndIncrement() == 0
+                    ? new Response(503, "", Map.of("retry-after", "99999999999999"))
+                    : Response.ok("{}"));
+            String subscription = subscribe(handler, "Ledger", "{'name':'post'}",
+                    ",'retry_policy':{'initial_interval':'10ms','max_interval':'1s'}");
+            records.send("ledger", "l1", "{\"amount\":1}");
+            records.flush();
+
+            assertThat(awaitInvocation(subscription, status("completed")).get("completion").asString())
+                    .isEqualTo("success");
+            List<Received> received = handler.received();
+            assertThat(received).hasSize(2);
+            assertThat(Duration.between(received.get(0).at(), received.get(1).at()))
+                    .isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
         }
     }
 

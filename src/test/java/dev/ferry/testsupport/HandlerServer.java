@@ -2,9 +2,11 @@ package dev.ferry.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,8 +36,17 @@ public final class HandlerServer implements AutoCloseable {
         }
     }
 
-    /** What the handler answers. */
-    public record Response(int status, String body, Map<String, String> headers) {
+    /** What the handler answers: {@code body}, then {@code filler} bytes of {@code x}, streamed. */
+    public record Response(int status, String body, Map<String, String> headers, long filler) {
+
+        public Response(int status, String body, Map<String, String> headers) {
+            this(status, body, headers, 0);
+        }
+
+        /** A body of {@code bytes} bytes, streamed without ever being held in memory whole. */
+        public static Response sized(int status, long bytes, Map<String, String> headers) {
+            return new Response(status, "", headers, bytes);
+        }
 
         public static Response ok(String body) {
             return new Response(200, body, Map.of("content-type", "application/json"));
@@ -88,11 +99,23 @@ public final class HandlerServer implements AutoCloseable {
             received.add(request);
             Response response = responder.apply(request);
             byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
+            long length = bytes.length + response.filler();
             response.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
-            exchange.sendResponseHeaders(response.status(), bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
+            exchange.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
+            if (length > 0) {
                 exchange.getResponseBody().write(bytes);
+                fill(exchange.getResponseBody(), response.filler());
             }
+        } catch (IOException clientWentAway) {
+            // a client may stop reading a long body; that is its right
+        }
+    }
+
+    private static void fill(OutputStream out, long bytes) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        Arrays.fill(chunk, (byte) 'x');
+        for (long left = bytes; left > 0; left -= chunk.length) {
+            out.write(chunk, 0, (int) Math.min(left, chunk.length));
         }
     }
 

@@ -1,0 +1,149 @@
+package dev.ferry.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.Outcome;
+
+/**
+ * How outcomes get written when the database refuses some: a refused row is isolated and paused, the rest
+ * is written at once; an unreachable database keeps the batch until it answers again.
+ */
+class OutcomeRecorderTest {
+
+    /** An in-memory invocation table that refuses outcomes whose failure text says BAD, as PostgreSQL refuses NUL. */
+    static final class Table implements OutcomeRecorder.Store {
+
+        final Map<String, Outcome> stored = new ConcurrentHashMap<>();
+        final AtomicInteger statements = new AtomicInteger();
+        final AtomicInteger unreachableFor = new AtomicInteger();
+
+        @Override
+        public List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
+                Duration lease) {
+            statements.incrementAndGet();
+            if (unreachableFor.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+                        new SQLException("Connection to 127.0.0.1:5432 refused", "08001"));
+            }
+            for (Outcome outcome : outcomes) {
+                if (outcome instanceof Outcome.Retrying retrying && retrying.failure().contains("BAD")) {
+                    throw new DataIntegrityViolationException("PreparedStatementCallback; bad SQL",
+                            new SQLException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
+                }
+            }
+            outcomes.forEach(outcome -> stored.merge(outcome.id(), outcome, (was, now) -> {
+                throw new AssertionError("written twice: " + outcome.id());
+            }));
+            return List.of();
+        }
+    }
+
+    @Test
+    void writesTheOthersAtOnceAndPausesTheOutcomeTheDatabaseRefuses() throws Exception {
+        Table table = new Table();
+        OutcomeRecorder recorder = recorder(table, Duration.ofSeconds(30));
+        List<Outcome> outcomes = outcomes(100, Set.of(7, 50, 93));
+        outcomes.forEach(outcome -> recorder.add(outcome, null));
+        recorder.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 100);
+        recorder.stop(Duration.ofSeconds(5));
+
+        assertThat(table.stored.values()).filteredOn(Outcome.Paused.class::isInstance)
+                .extracting(Outcome::id).containsExactlyInAnyOrder("inv-7", "inv-50", "inv-93");
+        assertThat(((Outcome.Paused) table.stored.get("inv-50")).failure())
+                .contains("invalid byte sequence").contains("22021").contains("resume");
+        assertThat(table.stored.values()).filteredOn(Outcome.Retrying.class::isInstance).hasSize(97);
+        assertThat(recorder.failing()).isNull();
+        System.out.printf("OutcomeRecorderTest: 100 outcomes with 3 refused took %d statements%n",
+                table.statements.get());
+        assertThat(table.statements.get()).isLessThan(60);
+    }
+
+    @Test
+    void keepsTheBatchWhileTheDatabaseCannotBeReachedAndSaysSinceWhen() throws Exception {
+        Table table = new Table();
+        table.unreachableFor.set(Integer.MAX_VALUE);
+        OutcomeRecorder recorder = recorder(table, Duration.ZERO);
+        outcomes(10, Set.of()).forEach(outcome -> recorder.add(outcome, null));
+        recorder.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> table.statements.get() >= 3);
+        OutcomeRecorder.Failing failing = recorder.failing();
+        assertThat(failing).isNotNull();
+        assertThat(failing.error()).contains("refused").contains("08001");
+        assertThat(table.stored).isEmpty();
+
+        table.unreachableFor.set(0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> table.stored.size() == 10);
+        assertThat(table.stored.values()).allMatch(Outcome.Retrying.class::isInstance);
+        await().atMost(Duration.ofSeconds(5)).until(() -> recorder.failing() == null);
+        recorder.stop(Duration.ofSeconds(5));
+    }
+
+    @Property(tries = 60)
+    void everyOutcomeIsWrittenOnceAndNoRefusedOneHoldsTheOthers(
+            @ForAll @IntRange(min = 1, max = 300) int count,
+            @ForAll @Size(max = 20) Set<@IntRange(min = 0, max = 299) Integer> refused,
+            @ForAll @IntRange(min = 0, max = 3) int outages) throws Exception {
+        Table table = new Table();
+        table.unreachableFor.set(outages);
+        OutcomeRecorder recorder = recorder(table, Duration.ofSeconds(30));
+        List<Outcome> outcomes = outcomes(count, refused);
+        outcomes.forEach(outcome -> recorder.add(outcome, null));
+        recorder.start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> table.stored.size() == count);
+        recorder.stop(Duration.ofSeconds(5));
+
+        assertThat(recorder.backlog()).isZero();
+        for (int i = 0; i < count; i++) {
+            assertThat(table.stored.get("inv-" + i)).isInstanceOf(refused.contains(i) ? Outcome.Paused.class
+                    : Outcome.Retrying.class);
+        }
+    }
+
+    @Test
+    void tellsUnreachableFromRefused() {
+        assertThat(OutcomeRecorder.unreachable(new CannotGetJdbcConnectionException("down"))).isTrue();
+        assertThat(OutcomeRecorder.unreachable(new RuntimeException(new SQLException("gone", "08006")))).isTrue();
+        assertThat(OutcomeRecorder.unreachable(new RuntimeException(new SQLException("deadlock", "40P01")))).isTrue();
+        assertThat(OutcomeRecorder.unreachable(new RuntimeException(new SQLException("shutdown", "57P01")))).isTrue();
+        assertThat(OutcomeRecorder.unreachable(new DataIntegrityViolationException("x",
+                new SQLException("out of range", "22008")))).isFalse();
+        assertThat(OutcomeRecorder.unreachable(new RuntimeException(new SQLException("unique", "23505")))).isFalse();
+        assertThat(OutcomeRecorder.unreachable(new IllegalStateException("a bug"))).isFalse();
+    }
+
+    private static OutcomeRecorder recorder(Table table, Duration stuckAfter) {
+        return new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), (written, successors) -> {
+        }, Clock.systemUTC(), stuckAfter);
+    }
+
+    private static List<Outcome> outcomes(int count, Set<Integer> refused) {
+        Instant next = Instant.parse("2026-03-01T12:00:00Z");
+        return IntStream.range(0, count).<Outcome>mapToObj(i -> new Outcome.Retrying("inv-" + i, next,
+                refused.contains(i) ? "HTTP 503: BAD" : "HTTP 503")).toList();
+    }
+}

@@ -24,17 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.NodePackages;
 import dev.ferry.testsupport.TestInfrastructure;
 
 /**
  * Restate's own CLI ({@code @restatedev/restate} 1.7 from npm) against Ferry: its {@code kafka-clusters} and
  * {@code subscriptions} commands work unchanged, through {@code GET /version} and the {@code /v4/...} paths.
- * Skipped when npm is not installed or cannot fetch the package.
+ * Skipped when npm cannot install the pinned packages (see {@link NodePackages}).
  */
 class RestateCliIT {
 
-    private static final Path PREFIX = Path.of("target/restate-cli").toAbsolutePath();
-    private static final Path RESTATE = PREFIX.resolve("node_modules/.bin/restate");
+    private static Path restate;
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[;\\d]*[A-Za-z]");
     private static final String SECRET = "rs-s3cret";
 
@@ -49,19 +49,8 @@ class RestateCliIT {
     }
 
     @BeforeAll
-    static void installRestateCli() throws Exception {
-        if (!Files.isExecutable(RESTATE)) {
-            Run npm;
-            try {
-                npm = exec(List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", PREFIX.toString(),
-                        "@restatedev/restate@1.7"), Map.of(), 300);
-            } catch (IOException e) {
-                npm = null;
-            }
-            assumeTrue(npm != null, "npm is not installed: skipping the compatibility test with Restate's CLI");
-            assumeTrue(npm.status() == 0 && Files.isExecutable(RESTATE),
-                    "npm could not install @restatedev/restate@1.7: " + npm.output().lines().reduce("", (a, b) -> b));
-        }
+    static void startFerry() throws Exception {
+        restate = NodePackages.restateCli();
         brokers = TestInfrastructure.kafka().bootstrapServers();
         ferry = FerryInstance.start("restate_cli", Map.of());
         api = ferry.api();
@@ -135,7 +124,7 @@ class RestateCliIT {
     }
 
     private static Run restate(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(RESTATE.toString()));
+        List<String> command = new ArrayList<>(List.of(restate.toString()));
         command.addAll(List.of(args));
         return exec(command, Map.of("RESTATE_ADMIN_URL", ferry.baseUrl(), "RESTATE_CLI_CONFIG_HOME", home.toString(),
                 "NO_COLOR", "1", "HOME", home.toString()), 60);

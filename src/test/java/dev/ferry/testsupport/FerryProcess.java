@@ -72,7 +72,12 @@ public final class FerryProcess implements AutoCloseable {
      * {@link #awaitReady()}.
      */
     public static FerryProcess launch(String databaseUrl, Map<String, String> properties, Path log) {
-        EmbeddedDatabase database = TestInfrastructure.database();
+        return launch(TestInfrastructure.database(), databaseUrl, properties, log);
+    }
+
+    /** Starts Ferry like {@link #launch(String, Map, Path)} on a database of {@code database}, a server of its own. */
+    public static FerryProcess launch(EmbeddedDatabase database, String databaseUrl, Map<String, String> properties,
+            Path log) {
         int port = freePort();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("server.address", "127.0.0.1");

@@ -37,6 +37,8 @@ final class FaultEnvironment implements AutoCloseable {
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     /** The retry policy's longest wait, which bounds the call rate during a handler outage. */
     static final Duration MAX_INTERVAL = Duration.ofSeconds(2);
+    /** The subscriptions' consumer session timeout: how long the group waits for a member that went silent. */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
     private static final String DATABASE = "ferry_faults";
     private static final Path LOG = Path.of("target", "faults", "ferry.log");
     private static final int PARTITIONS = 4;
@@ -119,14 +121,18 @@ final class FaultEnvironment implements AutoCloseable {
         broker = EmbeddedKafkaBroker.builder().port(brokerPort).logDir(brokerData).start();
     }
 
-    /** Ends every connection Ferry holds to its database; returns how many, and how many were in a transaction. */
-    int[] terminateFerryBackends() {
+    /**
+     * Ends Ferry's connections to its database: all of them, or only those inside a statement or transaction;
+     * returns how many it ended and how many of those were inside one.
+     */
+    int[] terminateFerryBackends(boolean onlyBusy) {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("""
                         select count(*) filter (where pg_terminate_backend(pid)),
-                               count(*) filter (where state in ('active', 'idle in transaction'))
+                               count(*) filter (where state <> 'idle')
                           from pg_stat_activity
-                         where datname = '%s' and backend_type = 'client backend' and pid <> pg_backend_pid()""".formatted(DATABASE))) {
+                         where datname = '%s' and backend_type = 'client backend' and pid <> pg_backend_pid()
+                           and (state <> 'idle' or not %s)""".formatted(DATABASE, onlyBusy))) {
             result.next();
             return new int[] {result.getInt(1), result.getInt(2)};
         } catch (SQLException e) {
@@ -151,8 +157,8 @@ final class FaultEnvironment implements AutoCloseable {
         // a killed consumer leaves its group after the session timeout; keep it short so restarts rejoin fast
         Api.Reply subscribed = api().post("/subscriptions", json("""
                 {'source':'kafka://local/%s','sink':'service://%s/apply',
-                 'options':{'auto.offset.reset':'earliest','session.timeout.ms':'6000','heartbeat.interval.ms':'1000'}}"""
-                .formatted(topic, name)));
+                 'options':{'auto.offset.reset':'earliest','session.timeout.ms':'%d','heartbeat.interval.ms':'1000'}}"""
+                .formatted(topic, name, SESSION_TIMEOUT.toMillis())));
         assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
         return subscribed.body().get("id").asString();
     }

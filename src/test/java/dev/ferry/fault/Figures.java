@@ -42,7 +42,7 @@ record Figures(String fault, int produced, int delivered, int lost, long again, 
     }
 
     static Figures of(Fault fault, List<KeyedStream.Produced> produced, List<Invocations.Row> rows,
-            List<KeyedStream.Call> calls, int overlaps) {
+            List<KeyedStream.Call> calls, List<String> overlaps) {
         Map<String, Invocations.Row> byId = rows.stream()
                 .collect(Collectors.toMap(Invocations.Row::id, row -> row));
         Map<String, List<Invocations.Row>> byCoordinates = rows.stream()
@@ -65,8 +65,9 @@ record Figures(String fault, int produced, int delivered, int lost, long again, 
             again += Math.max(0, successes - 1);
         }
         return new Figures(fault.name(), produced.size(), delivered, produced.size() - delivered, again,
-                fault.againBound(), fault.boundWhat(), orderViolations(calls), overlaps,
-                recovery(calls, fault.endNanos()), fault.recoveryBound(), fault.notes());
+                fault.againBound(), fault.boundWhat(), orderViolations(calls), overlaps.size(),
+                recovery(calls, fault.endNanos()), fault.recoveryBound(), overlaps.isEmpty() ? fault.notes()
+                        : (fault.notes() + "; overlapping calls: " + overlaps.subList(0, Math.min(5, overlaps.size()))));
     }
 
     /** Per key, the first successful call of each sequence number must come in rising order. */

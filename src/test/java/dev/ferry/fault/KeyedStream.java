@@ -77,7 +77,7 @@ final class KeyedStream implements AutoCloseable {
     private final Map<String, AtomicInteger> activeByKey = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
-    private final AtomicInteger overlaps = new AtomicInteger();
+    private final List<String> overlaps = new CopyOnWriteArrayList<>();
     private final AtomicReference<Trigger> trigger = new AtomicReference<>();
     private volatile Function<Received, Response> outage;
     private int rounds;
@@ -158,8 +158,9 @@ final class KeyedStream implements AutoCloseable {
         return List.copyOf(calls);
     }
 
-    int overlaps() {
-        return overlaps.get();
+    /** Calls that started while another call of their key ran, as {@code key#seq}. */
+    List<String> overlaps() {
+        return List.copyOf(overlaps);
     }
 
     /** Handler calls started but not yet answered. */
@@ -184,7 +185,7 @@ final class KeyedStream implements AutoCloseable {
         int seq = body.get("seq").asInt();
         AtomicInteger ofKey = activeByKey.computeIfAbsent(key, k -> new AtomicInteger());
         if (ofKey.incrementAndGet() > 1) {
-            overlaps.incrementAndGet();
+            overlaps.add(key + "#" + seq);
         }
         active.incrementAndGet();
         try {

@@ -158,6 +158,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
+     * Starts an embedded server on 127.0.0.1 whose data lives in {@code dataDir} and survives {@link #close()}, so
+     * that a test can stop PostgreSQL and start it again on the same port and data, as an outage would.
+     *
+     * @param dataDir the data directory (initialised on first use; the caller deletes it when done)
+     * @param port    the port, or 0 for a free one
+     * @return the running server
+     */
+    public static EmbeddedDatabase persistent(Path dataDir, int port) {
+        EmbeddedPostgres.Builder builder = baseBuilder(dataDir.toAbsolutePath(), port)
+                .setCleanDataDirectory(false)
+                .setServerConfig("fsync", "off")
+                .setServerConfig("full_page_writes", "off");
+        return startEmbedded(builder);
+    }
+
+    /**
      * Returns a database server for local development. In order of preference: the server named by
      * {@value #DEV_URL_ENV}; a server already answering on {@code localhost:5432} as {@code postgres/postgres};
      * a new embedded PostgreSQL on 127.0.0.1, port 5432 if free (else a free port), whose data lives in

@@ -72,7 +72,7 @@ public final class FerryProcess implements AutoCloseable {
      * {@link #awaitReady()}.
      */
     public static FerryProcess launch(String databaseUrl, Map<String, String> properties, Path log) {
-        return launch(databaseUrl, properties, Map.of(), log);
+        return launch(TestInfrastructure.database(), databaseUrl, properties, Map.of(), log);
     }
 
     /**
@@ -81,14 +81,19 @@ public final class FerryProcess implements AutoCloseable {
      */
     public static FerryProcess start(String databaseUrl, Map<String, String> properties, Map<String, String> environment,
             Path log) {
-        FerryProcess ferry = launch(databaseUrl, properties, environment, log);
+        FerryProcess ferry = launch(TestInfrastructure.database(), databaseUrl, properties, environment, log);
         ferry.awaitReady();
         return ferry;
     }
 
-    private static FerryProcess launch(String databaseUrl, Map<String, String> properties,
+    /** Starts Ferry like {@link #launch(String, Map, Path)} on a database of {@code database}, a server of its own. */
+    public static FerryProcess launch(EmbeddedDatabase database, String databaseUrl, Map<String, String> properties,
+            Path log) {
+        return launch(database, databaseUrl, properties, Map.of(), log);
+    }
+
+    private static FerryProcess launch(EmbeddedDatabase database, String databaseUrl, Map<String, String> properties,
             Map<String, String> environment, Path log) {
-        EmbeddedDatabase database = TestInfrastructure.database();
         int port = freePort();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("server.address", "127.0.0.1");

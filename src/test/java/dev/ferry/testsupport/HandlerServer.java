@@ -81,6 +81,10 @@ public final class HandlerServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     public HandlerServer respondWith(Function<Received, Response> responder) {
         this.responder = responder;
         return this;

@@ -406,7 +406,7 @@ public class Dispatcher implements SmartLifecycle {
     private void maintain() {
         try {
             store.renewLeases(owner, properties.lease());
-            int recovered = store.recoverExpiredLeases();
+            int recovered = store.recoverExpiredLeases(owner);
             if (recovered > 0) {
                 log.info("Took over {} invocation(s) whose instance stopped renewing its lease", recovered);
                 nudge();

@@ -1,5 +1,6 @@
 package dev.ferry.invocation;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -375,20 +377,34 @@ public class InvocationStore {
         return promote(new LinkedHashSet<>(keys));
     }
 
-    /** Extends the leases of everything {@code owner} is running. */
+    /**
+     * Extends the leases of everything {@code owner} is running. The new end is computed once the statement has
+     * its connection: computed before, a renewal that waited out a database outage in the pool would write a
+     * lease that has already run out.
+     */
     public int renewLeases(String owner, Duration lease) {
-        OffsetDateTime now = timestamp(clock.instant());
-        return jdbc.update("update invocations set lease_until = ? where status = 'running' and lease_owner = ?",
-                now.plus(lease), owner);
+        Integer renewed = jdbc.execute((ConnectionCallback<Integer>) connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "update invocations set lease_until = ? where status = 'running' and lease_owner = ?")) {
+                statement.setObject(1, timestamp(clock.instant()).plus(lease));
+                statement.setString(2, owner);
+                return statement.executeUpdate();
+            }
+        });
+        return renewed == null ? 0 : renewed;
     }
 
-    /** Makes invocations whose lease ran out (their instance died) ready again. */
-    public int recoverExpiredLeases() {
+    /**
+     * Makes invocations whose lease ran out (their instance died) ready again. Those of {@code self} are left
+     * alone: this instance is alive and still owes their outcomes, which may be waiting to be written; taking
+     * them over would run them a second time, beside the first.
+     */
+    public int recoverExpiredLeases(String self) {
         OffsetDateTime now = timestamp(clock.instant());
         return jdbc.update("""
                 update invocations set status = 'ready', next_attempt_at = ?, lease_owner = null, lease_until = null,
                        modified_at = ?
-                 where status = 'running' and lease_until < ?""", now, now, now);
+                 where status = 'running' and lease_until < ? and lease_owner is distinct from ?""", now, now, now, self);
     }
 
     /** Hands back what {@code owner} still runs at shutdown, so the next instance starts it at once. */

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Which properties are secret, by the same rule as the server: the name contains {@code password},
  * {@code secret} or {@code passphrase}, or is one of a few SASL and key names. The client masks them in
- * everything it prints, including what it is about to send, which the server has not masked yet.
+ * everything it prints, including what it is about to send, which the server has not masked yet. The client
+ * jar holds no server classes, hence the copy; {@code SecretRuleAgreementTest} holds both to the same answers.
  */
 final class SecretProperties {
 

@@ -1,22 +1,16 @@
 package dev.ferry.cluster;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -24,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Translates cluster properties written with librdkafka names (as Confluent Cloud and other consoles
  * print them) into Java client settings. Java client names pass through unchanged. A name that neither
  * client knows is refused, with the closest known name suggested; so is a librdkafka setting the Java
- * client cannot honour, with what to use instead.
+ * client cannot honour, with what to use instead ({@link ClientPropertyNames} holds those tables).
  *
  * <p>What is composed:
  * <ul>
@@ -39,59 +33,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class ClientPropertyTranslator {
 
-    /** librdkafka names that the Java client spells differently. */
-    private static final Map<String, String> RENAMED = Map.of(
-            "sasl.mechanisms", "sasl.mechanism",
-            "metadata.broker.list", "bootstrap.servers",
-            "fetch.wait.max.ms", "fetch.max.wait.ms",
-            "topic.metadata.refresh.interval.ms", "metadata.max.age.ms");
-
-    /** librdkafka names that are folded into other Java settings (JAAS config, PEM stores). */
-    private static final Set<String> COMPOSED = Set.of(
-            "sasl.username", "sasl.password", "ssl.ca.location", "ssl.ca.pem",
-            "ssl.certificate.location", "ssl.key.location", "ssl.certificate.pem",
-            "ssl.key.pem", "enable.ssl.certificate.verification", "sasl.oauthbearer.method",
-            "sasl.oauthbearer.client.id", "sasl.oauthbearer.client.secret", "sasl.oauthbearer.extensions");
-
-    /** librdkafka-only tuning knobs with no Java counterpart: accepted and ignored, with a warning. */
-    private static final Set<String> LIBRDKAFKA_ONLY = Set.of(
-            "api.version.request", "broker.version.fallback", "debug", "statistics.interval.ms",
-            "log_level", "socket.keepalive.enable", "enable.partition.eof", "queued.min.messages",
-            "queued.max.messages.kbytes", "api.version.fallback.ms", "log.connection.close",
-            "socket.timeout.ms", "enable.sasl.oauthbearer.unsecure.jwt");
-
-    /** librdkafka settings the Java client cannot honour, and what to do instead. */
-    private static final Map<String, String> UNSUPPORTED = Map.of(
-            "sasl.oauthbearer.config", "it configures librdkafka's unsecured development tokens; use"
-                    + " sasl.oauthbearer.method=oidc with a token endpoint, or set sasl.jaas.config directly",
-            "sasl.kerberos.keytab", "give the Kerberos settings in sasl.jaas.config"
-                    + " (com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab=\"...\" principal=\"...\";)",
-            "sasl.kerberos.principal", "give the Kerberos principal in sasl.jaas.config (Krb5LoginModule principal=\"...\")",
-            "sasl.kerberos.kinit.cmd", "the Java client logs in to Kerberos itself; configure it in sasl.jaas.config",
-            "ssl.crl.location", "the Java client checks revocation through the JVM (-Dcom.sun.net.ssl.checkRevocation=true)",
-            "ssl.engine.location", "OpenSSL engines do not exist in the Java client",
-            "ssl.keystore.location.pkcs12", "use ssl.keystore.location with ssl.keystore.type=PKCS12",
-            "ssl.certificate.verify_cb", "callbacks cannot be set through properties",
-            "config.providers", "Ferry does not let clients read files or environment variables through config"
-                    + " providers; give each value directly");
-
-    /** Properties that Ferry sets itself; a user value would break its delivery guarantees. */
-    private static final Map<String, String> OWNED = Map.of(
-            "group.id", "set group.id per subscription, in its options",
-            "enable.auto.commit", "Ferry commits offsets itself once invocations are stored",
-            "key.deserializer", "Ferry reads keys as raw bytes",
-            "value.deserializer", "Ferry reads values as raw bytes",
-            "auto.commit.interval.ms", "Ferry commits offsets itself once invocations are stored");
-
     private static final Set<String> SECURITY_PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
     private static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER",
             "GSSAPI");
     private static final String OAUTH_LOGIN_HANDLER =
             "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler";
     private static final String OAUTH_LOGIN_MODULE = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
-    static final String TOKEN_ENDPOINT = "sasl.oauthbearer.token.endpoint.url";
-
-    private static final Set<String> JAVA_NAMES = javaNames();
 
     private ClientPropertyTranslator() {
     }
@@ -112,11 +59,7 @@ public final class ClientPropertyTranslator {
      * {@link ClassProperties}).
      */
     static List<String> validateClusterProperties(Map<String, String> properties, Collection<String> allowedClasses) {
-        for (var entry : properties.entrySet()) {
-            if (OWNED.containsKey(entry.getKey())) {
-                throw InvalidClusterProperties.owned(entry.getKey(), OWNED.get(entry.getKey()));
-            }
-        }
+        properties.keySet().forEach(ClientPropertyNames::refuseOwned);
         // names first, so that a misspelt 'bootstrap.server' gets its suggestion rather than "is required"
         List<String> warnings = checkNames(properties);
         if (!properties.containsKey("bootstrap.servers") && !properties.containsKey("metadata.broker.list")) {
@@ -128,8 +71,8 @@ public final class ClientPropertyTranslator {
                 BootstrapServers.check(brokers, properties.get(brokers));
             }
         }
-        if (properties.containsKey(TOKEN_ENDPOINT)) {
-            tokenEndpoint(properties.get(TOKEN_ENDPOINT));
+        if (properties.containsKey(OAuthEndpoints.TOKEN_ENDPOINT)) {
+            OAuthEndpoints.checked(properties.get(OAuthEndpoints.TOKEN_ENDPOINT));
         }
         Map<String, Object> client = toJavaClient(properties);
         ClassProperties.check(client, allowedClasses);
@@ -165,38 +108,19 @@ public final class ClientPropertyTranslator {
         clientOptions.remove("group.id");
         for (var entry : clientOptions.entrySet()) {
             String name = entry.getKey();
-            if (OWNED.containsKey(name)) {
-                throw InvalidClusterProperties.owned(name, OWNED.get(name));
-            }
-            if (Secrets.isSecret(name) || isConnectionSetting(name)) {
+            ClientPropertyNames.refuseOwned(name);
+            if (Secrets.isSecret(name) || ClientPropertyNames.isConnectionSetting(name)) {
                 throw InvalidClusterProperties.clusterOnly(name);
             }
         }
         return checkNames(clientOptions);
     }
 
-    private static boolean isConnectionSetting(String name) {
-        return name.startsWith("sasl.") || name.startsWith("ssl.") || name.equals("security.protocol")
-                || name.equals("enable.ssl.certificate.verification") || name.equals("bootstrap.servers")
-                || name.equals("metadata.broker.list");
-    }
-
     private static List<String> checkNames(Map<String, String> properties) {
         List<String> warnings = new ArrayList<>();
         for (var entry : properties.entrySet()) {
-            String name = entry.getKey();
-            if (name.isBlank()) {
-                throw InvalidClusterProperties.unknown(name, Optional.empty());
-            }
-            if (UNSUPPORTED.containsKey(name)) {
-                throw InvalidClusterProperties.untranslatable(name, UNSUPPORTED.get(name));
-            }
-            if (LIBRDKAFKA_ONLY.contains(name)) {
-                warnings.add("Property '%s' has no effect in Ferry's Kafka client and is ignored.".formatted(name));
-            } else if (!JAVA_NAMES.contains(name) && !RENAMED.containsKey(name) && !COMPOSED.contains(name)) {
-                throw InvalidClusterProperties.unknown(name, closest(name));
-            }
-            if (name.equals("auto.offset.reset")) {
+            ClientPropertyNames.check(entry.getKey()).ifPresent(warnings::add);
+            if (entry.getKey().equals("auto.offset.reset")) {
                 offsetReset(entry.getValue());
             }
         }
@@ -213,10 +137,10 @@ public final class ClientPropertyTranslator {
         Map<String, Object> out = new LinkedHashMap<>();
         for (var entry : properties.entrySet()) {
             String name = entry.getKey();
-            if (COMPOSED.contains(name) || LIBRDKAFKA_ONLY.contains(name)) {
+            if (!ClientPropertyNames.passesThrough(name)) {
                 continue;
             }
-            String javaName = RENAMED.getOrDefault(name, name);
+            String javaName = ClientPropertyNames.javaName(name);
             String value = entry.getValue();
             switch (javaName) {
                 case "auto.offset.reset" -> value = offsetReset(value);
@@ -286,7 +210,7 @@ public final class ClientPropertyTranslator {
         }
         String hint = "sasl.oauthbearer.method=oidc needs sasl.oauthbearer.token.endpoint.url,"
                 + " sasl.oauthbearer.client.id and sasl.oauthbearer.client.secret";
-        tokenEndpoint(required(in, TOKEN_ENDPOINT, hint));
+        OAuthEndpoints.checked(required(in, OAuthEndpoints.TOKEN_ENDPOINT, hint));
         out.putIfAbsent("sasl.login.callback.handler.class", OAUTH_LOGIN_HANDLER);
         // Kafka 4.1+ takes the client credentials as settings (the JAAS options clientId/clientSecret are deprecated)
         out.put("sasl.oauthbearer.client.credentials.client.id", required(in, "sasl.oauthbearer.client.id", hint));
@@ -309,21 +233,6 @@ public final class ClientPropertyTranslator {
             appendOption(jaas, "extension_" + key, "sasl.oauthbearer.extensions", extension.substring(equals + 1).strip());
         }
         out.put("sasl.jaas.config", jaas.append(';').toString());
-    }
-
-    /** The token endpoint must be http(s): Kafka would also read a file: URL, which Ferry does not allow. */
-    static URI tokenEndpoint(String url) {
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // refused below
-        }
-        throw InvalidClusterProperties.badValue(TOKEN_ENDPOINT, url,
-                "give the http:// or https:// URL of the identity provider's token endpoint");
     }
 
     private static void composeSsl(Map<String, String> in, Map<String, Object> out) {
@@ -390,19 +299,15 @@ public final class ClientPropertyTranslator {
             warnings.add(("TLS settings have no effect with security.protocol %s: set security.protocol to SSL or"
                     + " SASL_SSL.").formatted(protocol));
         }
-        Object endpoint = out.get(TOKEN_ENDPOINT);
+        Object endpoint = out.get(OAuthEndpoints.TOKEN_ENDPOINT);
         if (endpoint != null && in.containsKey("sasl.oauthbearer.method")) {
-            URI uri = tokenEndpoint(endpoint.toString());
-            if (uri.getScheme().equalsIgnoreCase("http") && !isLoopback(uri.getHost())) {
+            URI uri = OAuthEndpoints.checked(endpoint.toString());
+            if (uri.getScheme().equalsIgnoreCase("http") && !OAuthEndpoints.isLoopback(uri.getHost())) {
                 warnings.add("The token endpoint uses plain http: the client secret crosses the network unencrypted."
                         + " Use https.");
             }
         }
         return warnings;
-    }
-
-    private static boolean isLoopback(String host) {
-        return host.equals("127.0.0.1") || host.equalsIgnoreCase("localhost") || host.equals("[::1]");
     }
 
     private static String required(Map<String, String> in, String property, String hint) {
@@ -438,6 +343,11 @@ public final class ClientPropertyTranslator {
                         "it contains a control character (such as a line break), which a JAAS configuration cannot hold");
             }
         }
+        return jaasEscaped(value);
+    }
+
+    /** A value with the backslashes and quotes escaped as a quoted JAAS option holds them. */
+    static String jaasEscaped(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
@@ -450,43 +360,5 @@ public final class ClientPropertyTranslator {
             default -> throw InvalidClusterProperties.badValue("auto.offset.reset", value,
                     "use earliest or latest (smallest, largest, beginning and end are accepted too)");
         };
-    }
-
-    private static Optional<String> closest(String name) {
-        Set<String> candidates = new HashSet<>(JAVA_NAMES);
-        candidates.addAll(RENAMED.keySet());
-        candidates.addAll(COMPOSED);
-        return candidates.stream()
-                .map(candidate -> Map.entry(candidate, distance(name, candidate)))
-                .filter(scored -> scored.getValue() <= Math.max(2, name.length() / 5))
-                .min(Comparator.<Map.Entry<String, Integer>>comparingInt(Map.Entry::getValue)
-                        .thenComparing(Map.Entry::getKey))
-                .map(Map.Entry::getKey);
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
-    }
-
-    private static Set<String> javaNames() {
-        Set<String> names = new HashSet<>(ConsumerConfig.configNames());
-        names.addAll(ProducerConfig.configNames());
-        names.addAll(AdminClientConfig.configNames());
-        return Set.copyOf(names);
     }
 }

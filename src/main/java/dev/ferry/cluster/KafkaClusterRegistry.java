@@ -1,7 +1,6 @@
 package dev.ferry.cluster;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import dev.ferry.security.EncryptionKeyMissing;
 import dev.ferry.security.SecretCipher;
 import dev.ferry.security.SecretUnreadable;
 import dev.ferry.web.Conflict;
@@ -23,7 +21,8 @@ import dev.ferry.web.InvalidRequest;
 
 /**
  * Creates, reads, changes and deletes Kafka clusters. Secret properties ({@link Secrets#isSecret}) are
- * encrypted with {@link SecretCipher} before they are stored, and decrypted only to build a client's settings.
+ * encrypted with {@link SecretCipher} before they are stored, and decrypted only to build a client's settings
+ * (by {@link SecretSealer}).
  */
 @Service
 public class KafkaClusterRegistry {
@@ -37,20 +36,20 @@ public class KafkaClusterRegistry {
     private final ClusterUsage usage;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    private final SecretCipher cipher;
+    private final SecretSealer sealer;
     private final ClusterConnections connections;
     private final ClusterProbe probe;
     private final List<String> allowedClasses;
 
     KafkaClusterRegistry(KafkaClusterRepository repository, ClusterUsage usage, ApplicationEventPublisher events,
-            Clock clock, SecretCipher cipher, ClusterConnections connections, ClusterProbe probe,
+            Clock clock, SecretSealer sealer, ClusterConnections connections, ClusterProbe probe,
             ClusterProperties clusterProperties) {
         this.allowedClasses = List.copyOf(clusterProperties.allowedClasses());
         this.repository = repository;
         this.usage = usage;
         this.events = events;
         this.clock = clock;
-        this.cipher = cipher;
+        this.sealer = sealer;
         this.connections = connections;
         this.probe = probe;
     }
@@ -67,7 +66,7 @@ public class KafkaClusterRegistry {
     @Transactional
     public Saved create(String name, Map<String, String> properties) {
         validName(name);
-        refuseMasked(nonNull(properties));
+        SecretSealer.refuseMasked(nonNull(properties));
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties), allowedClasses);
         if (repository.existsById(name)) {
             throw new Conflict("kafka-cluster-exists", "Kafka cluster already exists",
@@ -75,7 +74,7 @@ public class KafkaClusterRegistry {
                             .formatted(name, name),
                     Map.of("cluster", name));
         }
-        KafkaCluster cluster = repository.save(new KafkaCluster(name, seal(name, properties), clock.instant()));
+        KafkaCluster cluster = repository.save(new KafkaCluster(name, sealer.seal(name, properties), clock.instant()));
         events.publishEvent(new KafkaClusterCreated(name));
         log.info("Kafka cluster {} created with {} properties", name, properties.size());
         return new Saved(view(cluster, false), warnings);
@@ -88,11 +87,11 @@ public class KafkaClusterRegistry {
      */
     public Validation validate(String name, Map<String, String> properties) {
         validName(name);
-        refuseMasked(nonNull(properties));
+        SecretSealer.refuseMasked(nonNull(properties));
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties), allowedClasses);
         Map<String, Object> client = ClientPropertyTranslator.toJavaClient(properties);
         OAuthEndpoints.allow(client);
-        ClusterConnection connection = probe.check(name, client, redactable(properties));
+        ClusterConnection connection = probe.check(name, client, SecretSealer.redactable(properties));
         log.info("Kafka cluster {} validated: {}", name, connection.state());
         return new Validation(name, Secrets.mask(properties), connection, warnings);
     }
@@ -101,9 +100,9 @@ public class KafkaClusterRegistry {
     @Transactional
     public Saved replaceProperties(String name, Map<String, String> properties) {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
-        refuseMasked(nonNull(properties));
+        SecretSealer.refuseMasked(nonNull(properties));
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(properties, allowedClasses);
-        cluster.replaceProperties(seal(name, properties), clock.instant());
+        cluster.replaceProperties(sealer.seal(name, properties), clock.instant());
         events.publishEvent(new KafkaClusterChanged(name));
         log.info("Kafka cluster {} updated; its consumers will restart", name);
         return new Saved(view(cluster, true), warnings);
@@ -117,7 +116,7 @@ public class KafkaClusterRegistry {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
         Map<String, String> changes = set == null ? Map.of() : set;
         List<String> removals = unset == null ? List.of() : unset;
-        refuseMasked(nonNull(changes));
+        SecretSealer.refuseMasked(nonNull(changes));
         if (changes.isEmpty() && removals.isEmpty()) {
             throw InvalidRequest.of("properties", "Nothing to change: give 'properties' to set and/or 'unset' with"
                     + " the names of properties to remove.");
@@ -127,7 +126,7 @@ public class KafkaClusterRegistry {
         });
         Map<String, String> merged;
         try {
-            merged = new LinkedHashMap<>(open(cluster));
+            merged = new LinkedHashMap<>(sealer.open(cluster));
         } catch (SecretUnreadable e) {
             throw new Conflict("kafka-cluster-secret-unreadable", "Stored secret unreadable", e.getMessage()
                     + " Or replace all properties with PATCH without ?merge=true.", Map.of("cluster", name));
@@ -136,7 +135,7 @@ public class KafkaClusterRegistry {
         removals.forEach(merged::remove);
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(merged, allowedClasses);
         Map<String, String> stored = new TreeMap<>(cluster.properties());
-        stored.putAll(seal(name, changes));
+        stored.putAll(sealer.seal(name, changes));
         removals.forEach(stored::remove);
         cluster.replaceProperties(stored, clock.instant());
         events.publishEvent(new KafkaClusterChanged(name));
@@ -176,7 +175,7 @@ public class KafkaClusterRegistry {
     @Transactional(readOnly = true)
     public Optional<ClusterDetails> findDetails(String name) {
         return repository.findById(name).map(cluster -> {
-            Map<String, Object> client = ClientPropertyTranslator.toJavaClient(open(cluster));
+            Map<String, Object> client = ClientPropertyTranslator.toJavaClient(sealer.open(cluster));
             OAuthEndpoints.allow(client);
             return new ClusterDetails(cluster.name(), client, cluster.updatedAt());
         });
@@ -194,8 +193,8 @@ public class KafkaClusterRegistry {
         List<String> secrets = List.of();
         try {
             KafkaCluster found = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
-            Map<String, String> properties = open(found);
-            secrets = redactable(properties);
+            Map<String, String> properties = sealer.open(found);
+            secrets = SecretSealer.redactable(properties);
             cluster = ClientPropertyTranslator.toJavaClient(properties);
         } catch (SecretUnreadable | InvalidClusterProperties e) {
             // the cluster's own trouble shows in its connection state; check what the subscription adds
@@ -213,7 +212,7 @@ public class KafkaClusterRegistry {
         Map<String, String> properties;
         Map<String, Object> client;
         try {
-            properties = open(found.get());
+            properties = sealer.open(found.get());
             client = ClientPropertyTranslator.toJavaClient(properties);
         } catch (SecretUnreadable e) {
             return ClusterConnection.failed(clock.instant(), e.getMessage());
@@ -221,7 +220,7 @@ public class KafkaClusterRegistry {
             return ClusterConnection.failed(clock.instant(), e.detail());
         }
         OAuthEndpoints.allow(client);
-        return probe.check(name, client, redactable(properties));
+        return probe.check(name, client, SecretSealer.redactable(properties));
     }
 
     @Transactional
@@ -252,84 +251,12 @@ public class KafkaClusterRegistry {
      */
     @Transactional
     public int reencryptSecrets() {
-        int resealed = 0;
-        int unreadable = 0;
-        int clear = 0;
-        for (KafkaCluster cluster : repository.findAll()) {
-            Map<String, String> stored = new TreeMap<>(cluster.properties());
-            boolean changed = false;
-            for (var entry : stored.entrySet()) {
-                if (!Secrets.isSecret(entry.getKey()) || !cipher.needsReencryption(entry.getValue())) {
-                    clear += Secrets.isSecret(entry.getKey()) && !SecretCipher.isEncrypted(entry.getValue()) ? 1 : 0;
-                    continue;
-                }
-                String context = context(cluster.name(), entry.getKey());
-                try {
-                    entry.setValue(cipher.encrypt(cipher.decrypt(entry.getValue(), context), context));
-                    changed = true;
-                    resealed++;
-                } catch (SecretUnreadable e) {
-                    unreadable++;
-                    log.warn("Kafka cluster {}: {}", cluster.name(), e.getMessage());
-                }
-            }
-            if (changed) {
-                cluster.resealProperties(stored);
-            }
-        }
-        if (clear > 0 && !cipher.canEncrypt()) {
-            log.warn("{} secret propert{} stored in clear; set ferry.security.encryption-key to encrypt them", clear,
-                    clear == 1 ? "y is" : "ies are");
-        }
-        if (resealed > 0 || unreadable > 0) {
-            log.info("Re-encrypted {} secret value(s) with key {}; {} could not be read", resealed,
-                    cipher.currentKeyId().orElse("-"), unreadable);
-        }
-        return resealed;
+        return sealer.reseal(repository.findAll());
     }
 
     private KafkaClusterView view(KafkaCluster cluster, boolean withSubscriptions) {
         return new KafkaClusterView(cluster.name(), Secrets.mask(cluster.properties()), cluster.createdAt(),
                 withSubscriptions ? usage.usersOf(cluster.name()) : null, connections.of(cluster.name()));
-    }
-
-    /** The properties as stored: secret values encrypted. Refused without a key, before anything is written. */
-    private Map<String, String> seal(String cluster, Map<String, String> properties) {
-        boolean hasSecrets = properties.keySet().stream().anyMatch(Secrets::isSecret);
-        if (hasSecrets && !cipher.canEncrypt()) {
-            throw EncryptionKeyMissing.of();
-        }
-        Map<String, String> sealed = new LinkedHashMap<>();
-        properties.forEach((name, value) -> sealed.put(name,
-                Secrets.isSecret(name) ? cipher.encrypt(value, context(cluster, name)) : value));
-        return sealed;
-    }
-
-    /** The properties with their secrets decrypted. */
-    private Map<String, String> open(KafkaCluster cluster) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        cluster.properties().forEach((name, value) -> properties.put(name,
-                Secrets.isSecret(name) ? decrypt(cluster.name(), name, value) : value));
-        return properties;
-    }
-
-    private String decrypt(String cluster, String property, String value) {
-        return cipher.decrypt(value, context(cluster, property));
-    }
-
-    /** Binds a stored secret to its cluster and property: a value copied elsewhere no longer decrypts. */
-    private static String context(String cluster, String property) {
-        return "kafka-cluster/" + cluster + "/" + property;
-    }
-
-    /** Every form in which a secret could appear in a client's message: as given, and as quoted in JAAS. */
-    private static List<String> redactable(Map<String, String> properties) {
-        List<String> values = new ArrayList<>();
-        for (String value : Secrets.secretValues(properties)) {
-            values.add(value);
-            values.add(value.replace("\\", "\\\\").replace("\"", "\\\""));
-        }
-        return values;
     }
 
     private static void validName(String name) {
@@ -338,16 +265,6 @@ public class KafkaClusterRegistry {
                     + " letters, digits and '-', at most 63 characters, with single dots between parts that start and"
                     + " end with a letter or digit (e.g. prod-eu or kafka.prod).").formatted(name));
         }
-    }
-
-    private static void refuseMasked(Map<String, String> properties) {
-        properties.forEach((key, value) -> {
-            if (Secrets.MASK.equals(value)) {
-                throw InvalidRequest.of("properties", ("Property '%s' has the masked value '***'. Send the real value,"
-                        + " or leave it out and use PATCH ?merge=true, which keeps the properties you do not send.")
-                        .formatted(key));
-            }
-        });
     }
 
     private static Map<String, String> nonNull(Map<String, String> properties) {

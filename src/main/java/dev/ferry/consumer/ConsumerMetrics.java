@@ -44,6 +44,13 @@ class ConsumerMetrics {
                 .tags("subscription", subscription).publishPercentiles(0.5, 0.99).register(registry).record(took);
     }
 
+    /** Headers dropped from records because no handler could be given their name (NUL, or too long). */
+    void droppedHeaders(String subscription, int count) {
+        Counter.builder("ferry.records.headers.dropped")
+                .description("Record headers not kept because their name holds NUL or is too long")
+                .tags("subscription", subscription).register(registry).increment(count);
+    }
+
     /** The consumer's own view of how far each partition's end offset is ahead of its position. */
     void recordLag(String subscription, TopicPartition partition, long lag) {
         String key = subscription + '/' + partition;

@@ -78,7 +78,7 @@ class ConsumerReconciler {
         this.store = store;
         this.registry = registry;
         this.properties = properties;
-        this.converter = new RecordConverter(json, () -> Ids.next("inv_", clock.instant()));
+        this.converter = new RecordConverter(json, () -> Ids.next("inv_", clock.instant()), metrics::droppedHeaders);
     }
 
     @EventListener(ApplicationReadyEvent.class)

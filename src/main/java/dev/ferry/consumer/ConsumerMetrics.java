@@ -22,14 +22,9 @@ import org.springframework.stereotype.Component;
 @Component
 class ConsumerMetrics {
 
-    /** What a subscription's consumer is doing, as the {@code ferry.consumer.state} gauge reports it. */
-    enum State {
-        RUNNING, PAUSED, FAILED
-    }
-
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Map<String, ConsumerStates.State> states = new ConcurrentHashMap<>();
 
     ConsumerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -65,19 +60,16 @@ class ConsumerMetrics {
         }).set(lag);
     }
 
-    void state(String subscription, State state) {
+    /** Sets the {@code ferry.consumer.state} gauge: 1 for the state the consumer is in, 0 for the others. */
+    void state(String subscription, ConsumerStates.State state) {
         if (states.put(subscription, state) == null) {
-            for (State each : State.values()) {
+            for (ConsumerStates.State each : ConsumerStates.State.values()) {
                 Gauge.builder("ferry.consumer.state", states, all -> all.get(subscription) == each ? 1 : 0)
                         .description("1 for the state the subscription's consumer is in")
                         .tags("subscription", subscription, "state", each.name().toLowerCase())
                         .register(registry);
             }
         }
-    }
-
-    Map<String, State> states() {
-        return Map.copyOf(states);
     }
 
     /** Removes every meter of a subscription that is gone. */

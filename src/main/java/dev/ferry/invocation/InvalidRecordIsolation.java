@@ -35,10 +35,6 @@ final class InvalidRecordIsolation {
             Function<List<NewInvocation>, RecordBatchInsert.Result> insert) {
         InvalidRecordIsolation isolation = new InvalidRecordIsolation(insert);
         isolation.split(rows);
-        if (!isolation.replaced.isEmpty()) {
-            log.warn("Stored {} of {} record(s) as failed invocations (invalid-record): PostgreSQL refused them",
-                    isolation.replaced.size(), rows.size());
-        }
         return new RecordBatchInsert.Result(isolation.inserted, List.of(), isolation.replaced);
     }
 
@@ -72,8 +68,12 @@ final class InvalidRecordIsolation {
         String reason = "PostgreSQL refused to store the record: " + DatabaseFailure.reason(refusal);
         for (NewInvocation standIn : row.asInvalidRecord(reason)) {
             try {
-                inserted.addAll(insert.apply(List.of(standIn)).inserted());
+                List<String> stored = insert.apply(List.of(standIn)).inserted();
                 replaced.add(row.id());
+                if (stored.isEmpty()) {
+                    return; // stored before, by an earlier delivery of the same poll
+                }
+                inserted.addAll(stored);
                 log.warn("Record {} stored as failed invocation {} (invalid-record): {}", coordinates(row),
                         row.id(), reason);
                 return;

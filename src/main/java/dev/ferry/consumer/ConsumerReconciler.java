@@ -3,6 +3,7 @@ package dev.ferry.consumer;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -132,8 +133,10 @@ class ConsumerReconciler {
         java.util.Set<String> unresolved = new java.util.HashSet<>();
         // why a wanted consumer does not run, by subscription id
         Map<String, String> problems = new HashMap<>();
+        List<SubscriptionDetails> all;
         try {
-            for (SubscriptionDetails subscription : subscriptions.desiredState()) {
+            all = subscriptions.desiredState();
+            for (SubscriptionDetails subscription : all) {
                 if (subscription.state() != SubscriptionState.RUNNING) {
                     continue;
                 }
@@ -180,7 +183,7 @@ class ConsumerReconciler {
                 }
             }
         });
-        recordStates(problems);
+        recordStates(all, problems);
     }
 
     /**
@@ -188,9 +191,9 @@ class ConsumerReconciler {
      * when it is wanted but does not run; a running consumer's own events and its listener say the rest.
      * Forgets deleted subscriptions.
      */
-    private void recordStates(Map<String, String> problems) {
+    private void recordStates(List<SubscriptionDetails> all, Map<String, String> problems) {
         java.util.Set<String> existing = new java.util.HashSet<>();
-        for (SubscriptionDetails subscription : subscriptions.desiredState()) {
+        for (SubscriptionDetails subscription : all) {
             String id = subscription.id();
             existing.add(id);
             if (subscription.state() == SubscriptionState.PAUSED) {

@@ -75,8 +75,8 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
                         e.getMessage());
             }
             if (failed >= STALL_AFTER) {
-                states.set(subscription.id(), ConsumerStates.State.STALLED, "%d record(s) cannot be stored as"
-                        + " invocations, trying again: %s".formatted(records.size(), reason(e)));
+                states.set(subscription.id(), ConsumerStates.State.STALLED, ("%d record(s) cannot be stored as"
+                        + " invocations, trying again: %s").formatted(records.size(), reason(e)));
             }
             throw e;
         } finally {

@@ -44,6 +44,13 @@ final class SubscriptionCommands extends CommandGroup {
         return state == null ? "-" : state;
     }
 
+    /** The desired state, with the consumer's when it is not what that state means, e.g. {@code RUNNING, stalled}. */
+    static String stateCell(JsonNode subscription) {
+        String state = Json.text(subscription, "state");
+        String consumer = Json.text(subscription.path("consumer"), "state");
+        return consumer == null || state == null || consumer.equalsIgnoreCase(state) ? state : state + ", " + consumer;
+    }
+
     private static String partitions(JsonNode consumer) {
         java.util.List<String> names = new ArrayList<>();
         consumer.path("partitions").forEach(partition -> names.add(partition.asString()));
@@ -171,11 +178,10 @@ final class SubscriptionCommands extends CommandGroup {
                 printJson(out, subscriptions);
                 return;
             }
-            Table table = new Table("ID", "SOURCE", "SINK", "OPTIONS", "STATE", "CONSUMER").keep(0);
+            Table table = new Table("ID", "SOURCE", "SINK", "OPTIONS", "STATE").keep(0);
             for (JsonNode subscription : subscriptions.path("subscriptions")) {
                 table.row(Json.text(subscription, "id"), Json.text(subscription, "source"), Json.text(subscription, "sink"),
-                        subscription.path("options").size(), Json.text(subscription, "state"),
-                        consumerState(subscription.path("consumer")));
+                        subscription.path("options").size(), stateCell(subscription));
             }
             if (table.isEmpty()) {
                 out.println(source == null && sink == null ? "No subscriptions." : "No subscriptions match.");

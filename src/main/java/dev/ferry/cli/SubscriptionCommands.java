@@ -38,6 +38,25 @@ final class SubscriptionCommands extends CommandGroup {
         return table;
     }
 
+    /** The consumer's state on the answering instance, e.g. {@code stalled}; {@code -} when it has none. */
+    static String consumerState(JsonNode consumer) {
+        String state = Json.text(consumer, "state");
+        return state == null ? "-" : state;
+    }
+
+    /** The desired state, with the consumer's when it is not what that state means, e.g. {@code RUNNING, stalled}. */
+    static String stateCell(JsonNode subscription) {
+        String state = Json.text(subscription, "state");
+        String consumer = Json.text(subscription.path("consumer"), "state");
+        return consumer == null || state == null || consumer.equalsIgnoreCase(state) ? state : state + ", " + consumer;
+    }
+
+    private static String partitions(JsonNode consumer) {
+        java.util.List<String> names = new ArrayList<>();
+        consumer.path("partitions").forEach(partition -> names.add(partition.asString()));
+        return consumer.isMissingNode() || consumer.isNull() ? null : names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
     @Command(name = "create",
             description = {"Subscribe a handler to a Kafka topic.",
                     "SOURCE is kafka://CLUSTER/TOPIC, SINK is service://SERVICE/HANDLER; options are Kafka consumer"
@@ -162,7 +181,7 @@ final class SubscriptionCommands extends CommandGroup {
             Table table = new Table("ID", "SOURCE", "SINK", "OPTIONS", "STATE").keep(0);
             for (JsonNode subscription : subscriptions.path("subscriptions")) {
                 table.row(Json.text(subscription, "id"), Json.text(subscription, "source"), Json.text(subscription, "sink"),
-                        subscription.path("options").size(), Json.text(subscription, "state"));
+                        subscription.path("options").size(), stateCell(subscription));
             }
             if (table.isEmpty()) {
                 out.println(source == null && sink == null ? "No subscriptions." : "No subscriptions match.");
@@ -193,6 +212,10 @@ final class SubscriptionCommands extends CommandGroup {
                     .add("Sink", Json.text(subscription, "sink"))
                     .add("Brokers", brokers(source))
                     .add("State", Json.text(subscription, "state"))
+                    .add("Consumer", consumerState(subscription.path("consumer")))
+                    .add("Consumer since", Times.shown(Json.text(subscription.path("consumer"), "since")))
+                    .add("Consumer error", Json.text(subscription.path("consumer"), "error"))
+                    .add("Partitions", partitions(subscription.path("consumer")))
                     .add("Created at", Times.shown(Json.text(subscription, "created_at"))));
             out.println();
             out.println("Options:");

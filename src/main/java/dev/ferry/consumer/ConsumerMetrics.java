@@ -22,14 +22,9 @@ import org.springframework.stereotype.Component;
 @Component
 class ConsumerMetrics {
 
-    /** What a subscription's consumer is doing, as the {@code ferry.consumer.state} gauge reports it. */
-    enum State {
-        RUNNING, PAUSED, FAILED
-    }
-
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
-    private final Map<String, State> states = new ConcurrentHashMap<>();
+    private final Map<String, ConsumerStates.State> states = new ConcurrentHashMap<>();
 
     ConsumerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -42,6 +37,13 @@ class ConsumerMetrics {
                 .tags("subscription", subscription).register(registry).record(records);
         Timer.builder("ferry.ingest.latency").description("Time to store one polled batch as invocations")
                 .tags("subscription", subscription).publishPercentiles(0.5, 0.99).register(registry).record(took);
+    }
+
+    /** Headers dropped from records because no handler could be given their name (NUL, or too long). */
+    void droppedHeaders(String subscription, int count) {
+        Counter.builder("ferry.records.headers.dropped")
+                .description("Record headers not kept because their name holds NUL or is too long")
+                .tags("subscription", subscription).register(registry).increment(count);
     }
 
     /** The consumer's own view of how far each partition's end offset is ahead of its position. */
@@ -58,19 +60,16 @@ class ConsumerMetrics {
         }).set(lag);
     }
 
-    void state(String subscription, State state) {
+    /** Sets the {@code ferry.consumer.state} gauge: 1 for the state the consumer is in, 0 for the others. */
+    void state(String subscription, ConsumerStates.State state) {
         if (states.put(subscription, state) == null) {
-            for (State each : State.values()) {
+            for (ConsumerStates.State each : ConsumerStates.State.values()) {
                 Gauge.builder("ferry.consumer.state", states, all -> all.get(subscription) == each ? 1 : 0)
                         .description("1 for the state the subscription's consumer is in")
                         .tags("subscription", subscription, "state", each.name().toLowerCase())
                         .register(registry);
             }
         }
-    }
-
-    Map<String, State> states() {
-        return Map.copyOf(states);
     }
 
     /** Removes every meter of a subscription that is gone. */

@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxPollRecords    records per poll, and so per ingest transaction (a subscription option may override it)
  * @param pollTimeout       how long one poll waits for records; bounds how quickly a consumer stops
  * @param stopTimeout       how long stopping all consumers may take
+ * @param lagInterval       how often each consumer measures its lag against the group's committed offsets
  */
 @ConfigurationProperties("ferry.consumer")
 @Validated
@@ -24,5 +25,6 @@ public record ConsumerProperties(
         @DefaultValue("1") @Min(1) int concurrency,
         @DefaultValue("1000") @Min(1) int maxPollRecords,
         @DefaultValue("1s") @NotNull Duration pollTimeout,
-        @DefaultValue("15s") @NotNull Duration stopTimeout) {
+        @DefaultValue("15s") @NotNull Duration stopTimeout,
+        @DefaultValue("5s") @NotNull Duration lagInterval) {
 }

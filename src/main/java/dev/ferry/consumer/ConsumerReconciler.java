@@ -3,6 +3,7 @@ package dev.ferry.consumer;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
@@ -60,6 +62,7 @@ class ConsumerReconciler {
     private final RecordConverter converter;
     private final ConsumerMetrics metrics;
     private final Dispatcher dispatcher;
+    private final ConsumerStates states;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ferry-reconciler");
         thread.setDaemon(true);
@@ -69,8 +72,9 @@ class ConsumerReconciler {
 
     ConsumerReconciler(SubscriptionRegistry subscriptions, KafkaClusterRegistry clusters, ServiceRegistry services,
             InvocationStore store, ConsumerRegistry registry, ConsumerProperties properties, JsonMapper json,
-            ConsumerMetrics metrics, Dispatcher dispatcher, Clock clock) {
+            ConsumerMetrics metrics, Dispatcher dispatcher, ConsumerStates states, Clock clock) {
         this.metrics = metrics;
+        this.states = states;
         this.dispatcher = dispatcher;
         this.subscriptions = subscriptions;
         this.clusters = clusters;
@@ -78,7 +82,7 @@ class ConsumerReconciler {
         this.store = store;
         this.registry = registry;
         this.properties = properties;
-        this.converter = new RecordConverter(json, () -> Ids.next("inv_", clock.instant()));
+        this.converter = new RecordConverter(json, () -> Ids.next("inv_", clock.instant()), metrics::droppedHeaders);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -127,8 +131,12 @@ class ConsumerReconciler {
         Map<String, Desired> desired = new LinkedHashMap<>();
         // a cluster whose settings cannot be built now (unreadable secret or PEM file): its consumers stay as they are
         java.util.Set<String> unresolved = new java.util.HashSet<>();
+        // why a wanted consumer does not run, by subscription id
+        Map<String, String> problems = new HashMap<>();
+        List<SubscriptionDetails> all;
         try {
-            for (SubscriptionDetails subscription : subscriptions.desiredState()) {
+            all = subscriptions.desiredState();
+            for (SubscriptionDetails subscription : all) {
                 if (subscription.state() != SubscriptionState.RUNNING) {
                     continue;
                 }
@@ -139,9 +147,15 @@ class ConsumerReconciler {
                     log.error("Consumer subscription-{} cannot use Kafka cluster {}: {}", subscription.id(),
                             subscription.source().cluster(), e.getMessage());
                     unresolved.add(subscription.id());
+                    problems.put(subscription.id(), "cannot use Kafka cluster %s: %s"
+                            .formatted(subscription.source().cluster(), e.getMessage()));
                     continue;
                 }
                 cluster.ifPresent(details -> desired.put(subscription.id(), new Desired(subscription, details)));
+                if (cluster.isEmpty()) {
+                    problems.put(subscription.id(), "Kafka cluster %s does not exist"
+                            .formatted(subscription.source().cluster()));
+                }
             }
         } catch (RuntimeException e) {
             log.warn("Could not read subscriptions; consumers stay as they are until the next pass: {}", e.getMessage());
@@ -161,32 +175,42 @@ class ConsumerReconciler {
         desired.forEach((id, wanted) -> {
             if (!stillRunning.containsKey(id)) {
                 try {
+                    states.set(id, ConsumerStates.State.STARTING, null);
                     registry.register(id, container(wanted), wanted.fingerprint());
                 } catch (RuntimeException e) {
                     log.error("Consumer subscription-{} could not start: {}", id, e.getMessage());
+                    problems.put(id, "could not start: " + e.getMessage());
                 }
             }
         });
-        recordStates(desired.keySet());
+        recordStates(all, problems);
     }
 
-    /** Publishes each subscription's consumer state and drops the meters of deleted subscriptions. */
-    private void recordStates(java.util.Set<String> wanted) {
+    /**
+     * Sets the state of each subscription's consumer that the reconciler knows best: paused, or failed (and why)
+     * when it is wanted but does not run; a running consumer's own events and its listener say the rest.
+     * Forgets deleted subscriptions.
+     */
+    private void recordStates(List<SubscriptionDetails> all, Map<String, String> problems) {
         java.util.Set<String> existing = new java.util.HashSet<>();
-        for (SubscriptionDetails subscription : subscriptions.desiredState()) {
-            existing.add(subscription.id());
+        for (SubscriptionDetails subscription : all) {
+            String id = subscription.id();
+            existing.add(id);
             if (subscription.state() == SubscriptionState.PAUSED) {
-                metrics.state(subscription.id(), ConsumerMetrics.State.PAUSED);
-            } else if (wanted.contains(subscription.id())) {
-                metrics.state(subscription.id(), registry.isConsuming(subscription.id())
-                        ? ConsumerMetrics.State.RUNNING : ConsumerMetrics.State.FAILED);
-            } else {
-                metrics.state(subscription.id(), ConsumerMetrics.State.FAILED);
+                states.set(id, ConsumerStates.State.PAUSED, null);
+            } else if (registry.isConsuming(id)) {
+                if (states.state(id).isEmpty()) {
+                    states.set(id, ConsumerStates.State.STARTING, null);
+                }
+            } else if (problems.containsKey(id)) {
+                states.set(id, ConsumerStates.State.FAILED, problems.get(id));
+            } else if (states.state(id).orElse(null) != ConsumerStates.State.FAILED) {
+                states.set(id, ConsumerStates.State.FAILED, "the Kafka consumer is not running");
             }
         }
-        for (String id : metrics.states().keySet()) {
+        for (String id : states.all().keySet()) {
             if (!existing.contains(id)) {
-                metrics.remove(id);
+                states.remove(id);
             }
         }
     }
@@ -220,8 +244,11 @@ class ConsumerReconciler {
         if (!config.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
             containerProperties.setClientId("ferry-" + subscription.id());
         }
+        LagProbe lag = new LagProbe(subscription.id(), metrics, properties.lagInterval());
         containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter, metrics,
-                dispatcher));
+                dispatcher, states, lag));
+        containerProperties.setIdleEventInterval(properties.lagInterval().toMillis());
+        containerProperties.setConsumerRebalanceListener(new PartitionTracker(subscription.id(), states));
 
         var container = new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<byte[], byte[]>(config),
                 containerProperties);
@@ -230,6 +257,13 @@ class ConsumerReconciler {
         ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
         backOff.setMaxInterval(30_000);
         container.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+        // the container's events (started, stopped, not polling, idle) are this subscription's alone
+        container.setApplicationEventPublisher(event -> {
+            states.on(subscription.id(), event);
+            if (event instanceof ListenerContainerIdleEvent idle && idle.getConsumer() != null) {
+                lag.record(idle.getConsumer());
+            }
+        });
         return container;
     }
 }

@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 
 import dev.ferry.dispatch.Dispatcher;
@@ -22,11 +21,17 @@ import dev.ferry.subscription.SubscriptionDetails;
  * Writes each polled batch of one subscription as invocations, in one transaction, and returns only once
  * they are durable; the container then commits the offsets. If the write fails the listener throws, the
  * container's error handler seeks back and the same batch is written again later: nothing is lost, and
- * the unique (subscription, topic, partition, offset) constraint keeps it from being stored twice.
+ * the unique (subscription, topic, partition, offset) constraint keeps it from being stored twice. Records
+ * PostgreSQL refuses are stored as failed invocations by the store, so what still fails is the database
+ * being out of reach: after {@value #STALL_AFTER} failures in a row the consumer is reported {@code stalled}
+ * with the reason, and {@code running} again once a batch is stored.
  */
 class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(IngestListener.class);
+
+    /** Failed writes of a batch in a row after which the consumer counts as stalled. */
+    static final int STALL_AFTER = 3;
 
     private final SubscriptionDetails subscription;
     private final ServiceRegistry services;
@@ -34,10 +39,17 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
     private final RecordConverter converter;
     private final ConsumerMetrics metrics;
     private final Dispatcher dispatcher;
+    private final ConsumerStates states;
+    private final LagProbe lag;
+    /** Per consumer thread, how many writes in a row failed. */
+    private final ThreadLocal<int[]> failures = ThreadLocal.withInitial(() -> new int[1]);
 
     IngestListener(SubscriptionDetails subscription, ServiceRegistry services, InvocationStore store,
-            RecordConverter converter, ConsumerMetrics metrics, Dispatcher dispatcher) {
+            RecordConverter converter, ConsumerMetrics metrics, Dispatcher dispatcher, ConsumerStates states,
+            LagProbe lag) {
         this.dispatcher = dispatcher;
+        this.states = states;
+        this.lag = lag;
         this.subscription = subscription;
         this.services = services;
         this.store = store;
@@ -50,34 +62,61 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
         if (records.isEmpty()) {
             return;
         }
-        long started = System.nanoTime();
         try (MDC.MDCCloseable ignored = MDC.putCloseable("subscriptionId", subscription.id())) {
-            HandlerTarget target = services.findTarget(subscription.sink().service(), subscription.sink().handler())
-                    .orElseThrow(() -> new IllegalStateException("Handler %s of subscription %s is not registered"
-                            .formatted(subscription.sink(), subscription.id())));
-            String deadLetterTopic = subscription.options().get("dead-letter.topic");
-            NewInvocation.DeadLetter deadLetter = deadLetterTopic == null ? null
-                    : new NewInvocation.DeadLetter(subscription.source().cluster(), deadLetterTopic);
-            List<NewInvocation> invocations = new ArrayList<>(records.size());
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                NewInvocation invocation = converter.convert(subscription.id(), target, record);
-                invocations.add(deadLetter == null ? invocation : invocation.withDeadLetter(deadLetter));
+            store(records);
+            failures.get()[0] = 0;
+            if (states.state(subscription.id()).orElse(null) != ConsumerStates.State.RUNNING) {
+                states.set(subscription.id(), ConsumerStates.State.RUNNING, null);
             }
-            int reserved = dispatcher.reserve(invocations.size());
-            List<dev.ferry.invocation.ClaimedInvocation> running;
-            try {
-                running = store.enqueue(invocations, dispatcher.owner(), reserved, dispatcher.lease());
-            } catch (RuntimeException e) {
-                dispatcher.dispatch(List.of(), reserved);
-                throw e;
+        } catch (RuntimeException e) {
+            int failed = ++failures.get()[0];
+            if (failed == 1) {
+                log.warn("Could not store {} record(s) as invocations; trying again: {}", records.size(),
+                        e.getMessage());
             }
-            dispatcher.dispatch(running, reserved);
-            log.debug("Stored {} record(s) as invocations", records.size());
-            metrics.recordBatch(subscription.id(), subscription.source().topic(), records.size(),
-                    java.time.Duration.ofNanos(System.nanoTime() - started));
-            for (TopicPartition partition : consumer.assignment()) {
-                consumer.currentLag(partition).ifPresent(lag -> metrics.recordLag(subscription.id(), partition, lag));
+            if (failed >= STALL_AFTER) {
+                states.set(subscription.id(), ConsumerStates.State.STALLED, ("%d record(s) cannot be stored as"
+                        + " invocations, trying again: %s").formatted(records.size(), reason(e)));
             }
+            throw e;
+        } finally {
+            lag.maybeRecord(consumer);
         }
+    }
+
+    /** The failure in one line, without the statement Spring's exceptions quote. */
+    private static String reason(RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() > 300 ? line.substring(0, 300) : line;
+    }
+
+    private void store(List<ConsumerRecord<byte[], byte[]>> records) {
+        long started = System.nanoTime();
+        HandlerTarget target = services.findTarget(subscription.sink().service(), subscription.sink().handler())
+                .orElseThrow(() -> new IllegalStateException("Handler %s of subscription %s is not registered"
+                        .formatted(subscription.sink(), subscription.id())));
+        String deadLetterTopic = subscription.options().get("dead-letter.topic");
+        NewInvocation.DeadLetter deadLetter = deadLetterTopic == null ? null
+                : new NewInvocation.DeadLetter(subscription.source().cluster(), deadLetterTopic);
+        List<NewInvocation> invocations = new ArrayList<>(records.size());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            NewInvocation invocation = converter.convert(subscription.id(), target, record);
+            invocations.add(deadLetter == null ? invocation : invocation.withDeadLetter(deadLetter));
+        }
+        int reserved = dispatcher.reserve(invocations.size());
+        List<dev.ferry.invocation.ClaimedInvocation> running;
+        try {
+            running = store.enqueue(invocations, dispatcher.owner(), reserved, dispatcher.lease());
+        } catch (RuntimeException e) {
+            dispatcher.dispatch(List.of(), reserved);
+            throw e;
+        }
+        dispatcher.dispatch(running, reserved);
+        log.debug("Stored {} record(s) as invocations", records.size());
+        metrics.recordBatch(subscription.id(), subscription.source().topic(), records.size(),
+                java.time.Duration.ofNanos(System.nanoTime() - started));
     }
 }

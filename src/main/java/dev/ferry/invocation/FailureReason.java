@@ -7,6 +7,8 @@ public enum FailureReason {
     CANCELLED("cancelled"),
     INVALID_KEY("invalid-key"),
     INVALID_PAYLOAD("invalid-payload"),
+    /** PostgreSQL refused to store the record as it is; the invocation keeps the database's reason. */
+    INVALID_RECORD("invalid-record"),
     DUPLICATE("duplicate");
 
     private final String wire;

@@ -29,8 +29,8 @@ public class InvocationReader {
 
     private static final String COLUMNS = """
             id, service, handler, object_key, status, completion, failure_reason, attempts, next_attempt_at,
-            last_failure, subscription_id, topic, kafka_partition, kafka_offset, kafka_timestamp, created_at,
-            modified_at, first_running_at, completed_at""";
+            last_failure, subscription_id, topic, kafka_partition, kafka_offset, kafka_timestamp,
+            kafka_timestamp_millis, created_at, modified_at, first_running_at, completed_at""";
 
     static final int MAX_LIMIT = 1000;
     static final int MAX_BULK = 10_000;
@@ -188,7 +188,7 @@ public class InvocationReader {
         InvocationView.Origin origin = subscription == null
                 ? new InvocationView.Origin("rpc", null, null, null, null, null)
                 : new InvocationView.Origin("kafka", subscription, row.getString("topic"),
-                        row.getInt("kafka_partition"), row.getLong("kafka_offset"), instant(row, "kafka_timestamp"));
+                        row.getInt("kafka_partition"), row.getLong("kafka_offset"), InvocationStore.recordTime(row));
         String key = row.getString("object_key");
         String target = row.getString("service") + (key == null ? "" : "/" + key) + "/" + row.getString("handler");
         return new InvocationView(row.getString("id"), target, row.getString("service"), row.getString("handler"),

@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class InvocationStore {
 
+    private static final Logger log = LoggerFactory.getLogger(InvocationStore.class);
+
     /** Advisory lock id that serialises promotions across instances ("ferry" in ASCII). */
     private static final long PROMOTION_LOCK = 0x6665727279L;
 
@@ -54,8 +58,8 @@ public class InvocationStore {
                      for update skip locked) c
              where i.id = c.id
             returning i.id, i.service, i.handler, i.object_key, i.exclusive_key, i.input, i.headers,
-                      i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp, i.kafka_key,
-                      i.attempts""";
+                      i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp,
+                      i.kafka_timestamp_millis, i.kafka_key, i.attempts""";
 
     /** The oldest pending invocation of each key in the array whose key nothing holds. */
     private static final String KEY_HEADS = """
@@ -80,8 +84,8 @@ public class InvocationStore {
                    first_running_at = coalesce(i.first_running_at, ?), modified_at = ?, next_attempt_at = ?
              where i.id in %s
             returning i.id, i.service, i.handler, i.object_key, i.exclusive_key, i.input, i.headers,
-                      i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp, i.kafka_key,
-                      i.attempts""".formatted(KEY_HEADS);
+                      i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp,
+                      i.kafka_timestamp_millis, i.kafka_key, i.attempts""".formatted(KEY_HEADS);
 
     /** Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. */
     private static final String SUCCEED = """
@@ -113,7 +117,7 @@ public class InvocationStore {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    InvocationStore(JdbcTemplate jdbc, TransactionTemplate transactions, JsonMapper json,
+    public InvocationStore(JdbcTemplate jdbc, TransactionTemplate transactions, JsonMapper json,
             ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -135,13 +139,22 @@ public class InvocationStore {
         OffsetDateTime now = timestamp(clock.instant());
         RecordBatchInsert.Direct direct = budget > 0 ? new RecordBatchInsert.Direct(owner, budget, lease)
                 : RecordBatchInsert.Direct.NONE;
-        RecordBatchInsert.Result result = transactions.execute(status -> RecordBatchInsert.insert(jdbc,
-                RecordBatchInsert.SAME_RECORD, markWorkflowDuplicates(invocations), now, direct, this::encodeHeaders));
+        RecordBatchInsert.Result result;
+        try {
+            result = insertRecords(invocations, now, direct);
+        } catch (RuntimeException e) {
+            if (DatabaseFailure.isTransient(e)) {
+                throw e;
+            }
+            log.debug("PostgreSQL refused a batch of {} record(s); storing them in parts", invocations.size(), e);
+            result = InvalidRecordIsolation.store(invocations,
+                    rows -> insertRecords(rows, now, RecordBatchInsert.Direct.NONE));
+        }
         Set<String> keys = new LinkedHashSet<>();
         List<ClaimedInvocation> running = new ArrayList<>(result.running().size());
         Set<String> started = new HashSet<>(result.running());
         for (NewInvocation invocation : invocations) {
-            if (invocation.exclusiveKey() != null) {
+            if (invocation.exclusiveKey() != null && !result.replaced().contains(invocation.id())) {
                 keys.add(invocation.exclusiveKey());
             }
             if (started.contains(invocation.id())) {
@@ -155,6 +168,13 @@ public class InvocationStore {
             events.publishEvent(new InvocationsEnqueued(result.inserted().size() - running.size()));
         }
         return running;
+    }
+
+    /** Inserts records in one transaction, skipping those stored before. */
+    private RecordBatchInsert.Result insertRecords(List<NewInvocation> rows, OffsetDateTime now,
+            RecordBatchInsert.Direct direct) {
+        return transactions.execute(status -> RecordBatchInsert.insert(jdbc, RecordBatchInsert.SAME_RECORD,
+                markWorkflowDuplicates(rows), now, direct, this::encodeHeaders));
     }
 
     /**
@@ -427,7 +447,8 @@ public class InvocationStore {
         Integer published = transactions.execute(status -> {
             List<FailedRecord> failed = jdbc.query("""
                     select id, dead_letter_cluster, dead_letter_topic, subscription_id, topic, kafka_partition,
-                           kafka_offset, kafka_timestamp, kafka_key, input, headers, failure_reason, last_failure
+                           kafka_offset, kafka_timestamp, kafka_timestamp_millis, kafka_key, input, headers,
+                           failure_reason, last_failure
                       from invocations
                      where dead_letter_topic is not null and completion = 'failure' and dead_lettered_at is null
                      order by completed_at
@@ -454,10 +475,18 @@ public class InvocationStore {
         if (subscription == null) {
             return null;
         }
-        OffsetDateTime recordTime = row.getObject("kafka_timestamp", OffsetDateTime.class);
         return new KafkaOrigin(subscription, row.getString("topic"), row.getInt("kafka_partition"),
-                row.getLong("kafka_offset"), recordTime == null ? null : recordTime.toInstant(),
-                row.getBytes("kafka_key"));
+                row.getLong("kafka_offset"), recordTime(row), row.getBytes("kafka_key"));
+    }
+
+    /** The record's timestamp: {@code kafka_timestamp}, or the raw milliseconds kept when it lies outside that. */
+    static Instant recordTime(ResultSet row) throws SQLException {
+        OffsetDateTime stored = row.getObject("kafka_timestamp", OffsetDateTime.class);
+        if (stored != null) {
+            return stored.toInstant();
+        }
+        long millis = row.getLong("kafka_timestamp_millis");
+        return row.wasNull() ? null : Instant.ofEpochMilli(millis);
     }
 
     private String encodeHeaders(List<RecordHeader> headers) {
@@ -466,8 +495,8 @@ public class InvocationStore {
         }
         List<List<String>> pairs = new ArrayList<>(headers.size());
         for (RecordHeader header : headers) {
-            pairs.add(List.of(header.name(),
-                    header.value() == null ? "" : Base64.getEncoder().encodeToString(header.value())));
+            pairs.add(java.util.Arrays.asList(header.name(),
+                    header.value() == null ? null : Base64.getEncoder().encodeToString(header.value())));
         }
         return json.writeValueAsString(pairs);
     }
@@ -480,7 +509,8 @@ public class InvocationStore {
         });
         List<RecordHeader> headers = new ArrayList<>(pairs.size());
         for (List<String> pair : pairs) {
-            headers.add(new RecordHeader(pair.get(0), Base64.getDecoder().decode(pair.get(1))));
+            String value = pair.get(1);
+            headers.add(new RecordHeader(pair.get(0), value == null ? null : Base64.getDecoder().decode(value)));
         }
         return headers;
     }

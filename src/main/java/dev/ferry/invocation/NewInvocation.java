@@ -72,6 +72,25 @@ public record NewInvocation(String id, String service, String handler, String ob
                 idempotencyKey, time);
     }
 
+    /**
+     * Stand-ins for a record PostgreSQL refused, completed as {@code invalid-record} with the reason, tried in
+     * order: first with the record's raw key, value and dead-letter topic (bytes, which PostgreSQL always takes),
+     * then with the record's coordinates alone. Neither has an object key, headers or a record timestamp.
+     */
+    List<NewInvocation> asInvalidRecord(String reason) {
+        KafkaOrigin bare = origin == null ? null
+                : new KafkaOrigin(origin.subscriptionId(), origin.topic(), origin.partition(), origin.offset(), null,
+                        origin.key());
+        KafkaOrigin coordinates = origin == null ? null
+                : new KafkaOrigin(origin.subscriptionId(), origin.topic(), origin.partition(), origin.offset(), null,
+                        null);
+        return List.of(
+                new NewInvocation(id, service, handler, null, null, null, InvocationStatus.COMPLETED,
+                        FailureReason.INVALID_RECORD, reason, input, List.of(), bare, deadLetter, null, null),
+                new NewInvocation(id, service, handler, null, null, null, InvocationStatus.COMPLETED,
+                        FailureReason.INVALID_RECORD, reason, null, List.of(), coordinates, null, null, null));
+    }
+
     /** This workflow run, completed at once because its key already ran. */
     NewInvocation asDuplicate() {
         return new NewInvocation(id, service, handler, objectKey, null, null, InvocationStatus.COMPLETED,

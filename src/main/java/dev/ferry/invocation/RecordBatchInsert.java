@@ -1,6 +1,7 @@
 package dev.ferry.invocation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,11 +24,11 @@ final class RecordBatchInsert {
                 failure_reason, last_failure, input, headers, subscription_id, topic, kafka_partition, kafka_offset,
                 kafka_timestamp, kafka_key, next_attempt_at, created_at, modified_at, completed_at, workflow_key,
                 dead_letter_cluster, dead_letter_topic, idempotency_key, attempts, lease_owner, lease_until,
-                first_running_at)
+                first_running_at, kafka_timestamp_millis)
             select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                 ?::text[], ?::text[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[],
                 ?::timestamptz[], ?::bytea[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
-                ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::timestamptz[])
+                ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bigint[])
             on conflict %s do nothing
             returning id""";
 
@@ -52,16 +53,16 @@ final class RecordBatchInsert {
     static Result insert(JdbcTemplate jdbc, String conflict, List<NewInvocation> rows, OffsetDateTime now,
             Direct direct, Function<List<RecordHeader>, String> headers) {
         int n = rows.size();
-        Object[][] columns = new Object[29][];
+        Object[][] columns = new Object[30][];
         for (int c = 0; c < columns.length; c++) {
             columns[c] = switch (c) {
                 case 9, 16 -> new byte[n][];
                 case 13, 25 -> new Integer[n];
-                case 14 -> new Long[n];
+                case 14, 29 -> new Long[n];
                 default -> new String[n];
             };
         }
-        String nowText = now.toString();
+        String nowText = StoredTimes.text(now.toInstant());
         Set<String> running = new HashSet<>();
         int budget = direct.budget();
         for (int i = 0; i < n; i++) {
@@ -88,12 +89,13 @@ final class RecordBatchInsert {
             columns[12][i] = origin == null ? null : origin.topic();
             columns[13][i] = origin == null ? null : origin.partition();
             columns[14][i] = origin == null ? null : origin.offset();
-            columns[15][i] = origin == null || origin.timestamp() == null ? null
-                    : InvocationStore.timestamp(origin.timestamp()).toString();
+            Instant recordTime = origin == null ? null : origin.timestamp();
+            boolean storedAsTimestamp = recordTime != null && StoredTimes.storedAsTimestamp(recordTime);
+            columns[15][i] = storedAsTimestamp ? StoredTimes.text(recordTime) : null;
             columns[16][i] = origin == null ? null : origin.key();
             columns[17][i] = switch (row.status()) {
                 case READY -> nowText;
-                case SCHEDULED -> InvocationStore.timestamp(row.notBefore()).toString();
+                case SCHEDULED -> StoredTimes.text(row.notBefore());
                 default -> null;
             };
             columns[18][i] = nowText;
@@ -105,8 +107,9 @@ final class RecordBatchInsert {
             columns[24][i] = row.idempotencyKey();
             columns[25][i] = runNow ? 1 : 0;
             columns[26][i] = runNow ? direct.owner() : null;
-            columns[27][i] = runNow ? now.plus(direct.lease()).toString() : null;
+            columns[27][i] = runNow ? StoredTimes.text(now.toInstant().plus(direct.lease())) : null;
             columns[28][i] = runNow ? nowText : null;
+            columns[29][i] = recordTime == null || storedAsTimestamp ? null : recordTime.toEpochMilli();
         }
         List<String> inserted = jdbc.queryForList(SQL.formatted(conflict), String.class, (Object[]) columns);
         List<String> started = new ArrayList<>();
@@ -115,9 +118,14 @@ final class RecordBatchInsert {
                 started.add(id);
             }
         }
-        return new Result(inserted, started);
+        return new Result(inserted, started, Set.of());
     }
 
-    record Result(List<String> inserted, List<String> running) {
+    /**
+     * @param inserted the ids stored now (not stored before)
+     * @param running  of those, the ones stored running under the caller's lease
+     * @param replaced the ids stored as a stand-in, because PostgreSQL refused the invocation as it was
+     */
+    record Result(List<String> inserted, List<String> running, Set<String> replaced) {
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,9 +25,17 @@ import org.springframework.web.bind.annotation.RestController;
 class SubscriptionController {
 
     private final SubscriptionRegistry registry;
+    private final ObjectProvider<ConsumerStatuses> consumers;
 
-    SubscriptionController(SubscriptionRegistry registry) {
+    SubscriptionController(SubscriptionRegistry registry, ObjectProvider<ConsumerStatuses> consumers) {
         this.registry = registry;
+        this.consumers = consumers;
+    }
+
+    /** The view with its consumer's state, read after the change committed and the consumers followed it. */
+    private SubscriptionView withConsumer(SubscriptionView view) {
+        ConsumerStatuses statuses = consumers.getIfAvailable();
+        return statuses == null ? view : view.withConsumer(statuses.find(view.id()).orElse(null));
     }
 
     record CreateSubscriptionRequest(String source, String sink, Map<String, String> options) {
@@ -47,20 +56,20 @@ class SubscriptionController {
             + " service://SERVICE/HANDLER, options are consumer properties (group.id defaults to the id).")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new subscription")
     ResponseEntity<SubscriptionView> create(@RequestBody CreateSubscriptionRequest request) {
-        SubscriptionView view = registry.create(request.source(), request.sink(), request.options());
+        SubscriptionView view = withConsumer(registry.create(request.source(), request.sink(), request.options()));
         return ResponseEntity.created(URI.create("/subscriptions/" + view.id())).body(view);
     }
 
     @GetMapping
     @Operation(summary = "List subscriptions", description = "Optionally filtered by exact source or sink.")
     SubscriptionList list(@RequestParam(required = false) String source, @RequestParam(required = false) String sink) {
-        return new SubscriptionList(registry.list(source, sink));
+        return new SubscriptionList(registry.list(source, sink).stream().map(this::withConsumer).toList());
     }
 
     @GetMapping("/{id}")
     @Operation(summary = "Describe a subscription")
     SubscriptionView get(@PathVariable String id) {
-        return registry.get(id);
+        return withConsumer(registry.get(id));
     }
 
     @DeleteMapping("/{id}")
@@ -75,12 +84,12 @@ class SubscriptionController {
     @PostMapping("/{id}/pause")
     @Operation(summary = "Pause a subscription", description = "Stops consuming; the group keeps its offsets.")
     SubscriptionView pause(@PathVariable String id) {
-        return registry.pause(id);
+        return withConsumer(registry.pause(id));
     }
 
     @PostMapping("/{id}/resume")
     @Operation(summary = "Resume a subscription", description = "Continues from the committed offsets.")
     SubscriptionView resume(@PathVariable String id) {
-        return registry.resume(id);
+        return withConsumer(registry.resume(id));
     }
 }

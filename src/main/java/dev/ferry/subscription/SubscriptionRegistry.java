@@ -213,7 +213,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
     private static SubscriptionView view(Subscription subscription) {
         SubscriptionView view = SubscriptionView.of(subscription);
         return new SubscriptionView(view.id(), view.source(), view.sink(), Secrets.mask(view.options()), view.state(),
-                view.createdAt());
+                view.createdAt(), null);
     }
 
     private static SubscriptionDetails details(Subscription subscription) {

@@ -68,7 +68,8 @@ class SubscriptionCommandsIT {
         assertThat(described.status()).isZero();
         assertThat(described.out()).containsPattern("ID: +" + id).containsPattern("Brokers: +" + brokers)
                 .containsPattern("State: +RUNNING").containsPattern("group\\.id +" + id)
-                .containsPattern("auto\\.offset\\.reset +earliest");
+                .containsPattern("auto\\.offset\\.reset +earliest")
+                .containsPattern("Consumer: +(starting|running)").containsPattern("Consumer since: +\\d{4}-");
 
         Result paused = cli().run("sub", "pause", id);
         assertThat(paused.out()).isEqualTo("Subscription %s paused\n".formatted(id));

@@ -57,6 +57,70 @@ class RecordConverterTest {
         assertThat(badKey.lastFailure()).contains("UTF-8");
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> unstorableKeys() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("a\0b", "contains a NUL character"),
+                org.junit.jupiter.params.provider.Arguments.of("k".repeat(1025),
+                        "is 1025 bytes long; at most 1024 bytes"),
+                org.junit.jupiter.params.provider.Arguments.of("\u00e9".repeat(513),
+                        "is 1026 bytes long; at most 1024 bytes"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("unstorableKeys")
+    void keyedTargetsFailKeysPostgresqlCannotStore(String text, String reason) {
+        NewInvocation invocation = converter.convert("sub_1", target(ServiceType.VIRTUAL_OBJECT, HandlerType.EXCLUSIVE,
+                InputFormat.JSON), record(text, "{}"));
+
+        assertThat(invocation.status()).isEqualTo(InvocationStatus.COMPLETED);
+        assertThat(invocation.failureReason()).isEqualTo(FailureReason.INVALID_KEY);
+        assertThat(invocation.lastFailure()).startsWith("the record key").contains(reason);
+        assertThat(invocation.objectKey()).isNull();
+        assertThat(invocation.origin().key()).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void keysUpToTheLimitAndKeysOfUnkeyedTargetsAreKept() {
+        assertThat(converter.convert("sub_1", target(ServiceType.VIRTUAL_OBJECT, HandlerType.EXCLUSIVE,
+                InputFormat.JSON), record("k".repeat(1024), "{}")).objectKey()).hasSize(1024);
+        NewInvocation unkeyed = converter.convert("sub_1", target(ServiceType.SERVICE, null, InputFormat.JSON),
+                record("a\0" + "k".repeat(3000), "{}"));
+        assertThat(unkeyed.status()).isEqualTo(InvocationStatus.READY);
+        assertThat(unkeyed.origin().key()).hasSize(3002);
+    }
+
+    @Test
+    void dropsHeadersWhoseNameHoldsNulOrIsTooLongAndCountsThem() {
+        java.util.Map<String, Integer> dropped = new java.util.HashMap<>();
+        RecordConverter counting = new RecordConverter(JsonMapper.builder().build(), () -> "inv_1",
+                (subscription, count) -> dropped.merge(subscription, count, Integer::sum));
+        ConsumerRecord<byte[], byte[]> record = record(null, "{}");
+        record.headers().add("trace", new byte[] {1}).add("a\0b", new byte[] {2}).add("h".repeat(257), null)
+                .add("h".repeat(256), null).add("trace", null);
+
+        NewInvocation invocation = counting.convert("sub_1", target(ServiceType.SERVICE, null, InputFormat.JSON), record);
+
+        assertThat(invocation.headers()).extracting(dev.ferry.invocation.RecordHeader::name)
+                .containsExactly("trace", "h".repeat(256), "trace");
+        assertThat(dropped).containsExactly(java.util.Map.entry("sub_1", 2));
+    }
+
+    @Test
+    void keepsEveryRecordTimestampButNone() {
+        HandlerTarget service = target(ServiceType.SERVICE, null, InputFormat.RAW);
+        for (long timestamp : new long[] {0, 253_402_300_800_000L, Long.MAX_VALUE, Long.MIN_VALUE, -2}) {
+            assertThat(converter.convert("sub_1", service, record(timestamp)).origin().timestamp())
+                    .isEqualTo(java.time.Instant.ofEpochMilli(timestamp));
+        }
+        assertThat(converter.convert("sub_1", service, record(-1)).origin().timestamp()).isNull();
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(long timestamp) {
+        return new ConsumerRecord<>("t", 0, 0, timestamp, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                0, 0, null, null, new org.apache.kafka.common.header.internals.RecordHeaders(),
+                java.util.Optional.empty());
+    }
+
     @Test
     void jsonHandlersFailValuesThatAreNotJson() {
         HandlerTarget json = target(ServiceType.SERVICE, null, InputFormat.JSON);

@@ -16,9 +16,14 @@ public final class Topics {
 
     /** Creates a topic with {@code partitions} partitions and waits until the broker has it. */
     public static void create(String topic, int partitions) {
+        create(topic, partitions, Map.of());
+    }
+
+    /** Creates a topic with {@code partitions} partitions and the given topic configs, and waits until the broker has it. */
+    public static void create(String topic, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestInfrastructure.kafka().bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -25,6 +25,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.DatabaseFailure;
 import dev.ferry.invocation.InvocationAborted;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.InvocationsEnqueued;
@@ -278,7 +279,7 @@ public class Dispatcher implements SmartLifecycle {
                 return;
             } catch (RuntimeException e) {
                 claimFailing = new OutcomeRecorder.Failing(claimFailing != null ? claimFailing.since() : clock.instant(),
-                        OutcomeRecorder.reason(e));
+                        DatabaseFailure.reason(e));
                 log.warn("Could not claim invocations, trying again in {}: {}", properties.pollInterval(),
                         claimFailing.error());
                 try {

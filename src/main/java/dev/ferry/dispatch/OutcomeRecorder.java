@@ -1,8 +1,5 @@
 package dev.ferry.dispatch;
 
-import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,13 +16,9 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.NonTransientDataAccessResourceException;
-import org.springframework.dao.RecoverableDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.transaction.CannotCreateTransactionException;
 
 import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.DatabaseFailure;
 import dev.ferry.invocation.Outcome;
 
 /**
@@ -41,7 +34,6 @@ class OutcomeRecorder {
     private static final Logger log = LoggerFactory.getLogger(OutcomeRecorder.class);
     private static final int MAX_BATCH = 1000;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    private static final int MAX_REASON_CHARS = 500;
 
     /** An outcome waiting to be written, with the exclusive key it releases (or null). */
     record Pending(Outcome outcome, String releasedKey) {
@@ -160,7 +152,7 @@ class OutcomeRecorder {
             try {
                 write(part);
             } catch (RuntimeException e) {
-                if (unreachable(e)) {
+                if (DatabaseFailure.isTransient(e)) {
                     throw e;
                 }
                 if (part.size() > 1) {
@@ -176,7 +168,7 @@ class OutcomeRecorder {
 
     /** Records an outcome the database refused as paused, with the reason: an operator resumes or kills it. */
     private void writeRefused(Pending refused, RuntimeException error) {
-        String reason = reason(error);
+        String reason = DatabaseFailure.reason(error);
         log.warn("The database refused the outcome of invocation {} ({}); recording it as paused: {}",
                 refused.outcome().id(), refused.outcome().getClass().getSimpleName(), reason);
         Outcome paused = new Outcome.Paused(refused.outcome().id(),
@@ -205,30 +197,6 @@ class OutcomeRecorder {
         }
     }
 
-    /**
-     * Whether {@code error} says the database could not be reached or was busy (SQLState class 08, 40, 53, 57,
-     * transient and recoverable exceptions), so that writing the same rows again may succeed; anything else
-     * is a refusal of the rows themselves.
-     */
-    static boolean unreachable(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof TransientDataAccessException || cause instanceof RecoverableDataAccessException
-                    || cause instanceof DataAccessResourceFailureException
-                    || cause instanceof CannotCreateTransactionException
-                    || cause instanceof NonTransientDataAccessResourceException
-                    || cause instanceof SQLTransientException || cause instanceof SQLRecoverableException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().length() >= 2) {
-                return switch (sql.getSQLState().substring(0, 2)) {
-                    case "08", "40", "53", "57", "58", "XX" -> true;
-                    default -> false;
-                };
-            }
-        }
-        return false;
-    }
-
     private void succeeded() {
         if (failing != null) {
             log.info("Recording invocation outcomes again after {} of failures",
@@ -241,7 +209,7 @@ class OutcomeRecorder {
     private void failed(int outcomes, Duration backoff, RuntimeException e) {
         Instant now = clock.instant();
         Instant since = failing != null ? failing.since() : now;
-        failing = new Failing(since, reason(e));
+        failing = new Failing(since, DatabaseFailure.reason(e));
         log.warn("Could not record {} invocation outcome(s), retrying in {}ms: {}", outcomes, backoff.toMillis(),
                 failing.error());
         if (!warnedStuck && Duration.between(since, now).compareTo(stuckAfter) >= 0) {
@@ -249,21 +217,5 @@ class OutcomeRecorder {
             log.warn("Recording invocation outcomes has failed for {}; claims pause while {} outcome(s) wait",
                     Duration.between(since, now), outcomes + queue.size());
         }
-    }
-
-    /** The most specific message of {@code error}, short: what the database said, never a statement's values. */
-    static String reason(Throwable error) {
-        Throwable deepest = error;
-        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof SQLException) {
-                deepest = cause;
-            }
-        }
-        String message = deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage();
-        String firstLine = message.lines().findFirst().orElse("").strip();
-        if (deepest instanceof SQLException sql && sql.getSQLState() != null) {
-            firstLine = firstLine + " (SQLState " + sql.getSQLState() + ")";
-        }
-        return firstLine.length() > MAX_REASON_CHARS ? firstLine.substring(0, MAX_REASON_CHARS) + "…" : firstLine;
     }
 }

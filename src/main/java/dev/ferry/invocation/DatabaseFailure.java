@@ -15,7 +15,7 @@ import org.springframework.transaction.TransactionException;
  * Tells a write that failed because PostgreSQL could not be reached or was busy (worth trying again, as it
  * is) from one it refused for what was written (trying again fails the same way), and names the reason.
  */
-final class DatabaseFailure {
+public final class DatabaseFailure {
 
     /** SQLState classes of failures that are not about the data: connection, resources, operator, system, rollback. */
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57", "58");
@@ -31,7 +31,7 @@ final class DatabaseFailure {
      * SQLState decides where there is one (Spring files some refusals of the data, such as an index entry that
      * is too large, under resource failures); without one, a failure to reach the database or run a transaction.
      */
-    static boolean isTransient(Throwable failure) {
+    public static boolean isTransient(Throwable failure) {
         boolean infrastructure = false;
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof SQLTransientException || cause instanceof SQLRecoverableException
@@ -51,10 +51,10 @@ final class DatabaseFailure {
 
     /**
      * The database's reason in one line: the innermost message's first line (PostgreSQL's own words, without
-     * the statement or the values it quotes on later lines), control characters replaced, at most
+     * the statement or the values it quotes on later lines) with its SQLState, control characters replaced, at most
      * {@value #MAX_REASON} characters.
      */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         Throwable innermost = failure;
         while (innermost.getCause() != null && innermost.getCause() != innermost) {
             innermost = innermost.getCause();
@@ -64,6 +64,9 @@ final class DatabaseFailure {
         String line = (newline < 0 ? message : message.substring(0, newline)).strip();
         if (line.startsWith("ERROR: ")) {
             line = line.substring("ERROR: ".length());
+        }
+        if (innermost instanceof SQLException sql && sql.getSQLState() != null) {
+            line = line + " (SQLState " + sql.getSQLState() + ")";
         }
         StringBuilder clean = new StringBuilder(Math.min(line.length(), MAX_REASON));
         line.codePoints().limit(MAX_REASON).forEach(c -> clean.appendCodePoint(Character.isISOControl(c) ? ' ' : c));

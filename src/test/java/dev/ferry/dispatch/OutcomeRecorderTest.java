@@ -23,6 +23,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.DatabaseFailure;
 import dev.ferry.invocation.Outcome;
 
 /**
@@ -126,14 +127,14 @@ class OutcomeRecorderTest {
 
     @Test
     void tellsUnreachableFromRefused() {
-        assertThat(OutcomeRecorder.unreachable(new CannotGetJdbcConnectionException("down"))).isTrue();
-        assertThat(OutcomeRecorder.unreachable(new RuntimeException(new SQLException("gone", "08006")))).isTrue();
-        assertThat(OutcomeRecorder.unreachable(new RuntimeException(new SQLException("deadlock", "40P01")))).isTrue();
-        assertThat(OutcomeRecorder.unreachable(new RuntimeException(new SQLException("shutdown", "57P01")))).isTrue();
-        assertThat(OutcomeRecorder.unreachable(new DataIntegrityViolationException("x",
+        assertThat(DatabaseFailure.isTransient(new CannotGetJdbcConnectionException("down"))).isTrue();
+        assertThat(DatabaseFailure.isTransient(new RuntimeException(new SQLException("gone", "08006")))).isTrue();
+        assertThat(DatabaseFailure.isTransient(new RuntimeException(new SQLException("deadlock", "40P01")))).isTrue();
+        assertThat(DatabaseFailure.isTransient(new RuntimeException(new SQLException("shutdown", "57P01")))).isTrue();
+        assertThat(DatabaseFailure.isTransient(new DataIntegrityViolationException("x",
                 new SQLException("out of range", "22008")))).isFalse();
-        assertThat(OutcomeRecorder.unreachable(new RuntimeException(new SQLException("unique", "23505")))).isFalse();
-        assertThat(OutcomeRecorder.unreachable(new IllegalStateException("a bug"))).isFalse();
+        assertThat(DatabaseFailure.isTransient(new RuntimeException(new SQLException("unique", "23505")))).isFalse();
+        assertThat(DatabaseFailure.isTransient(new IllegalStateException("a bug"))).isFalse();
     }
 
     private static OutcomeRecorder recorder(Table table, Duration stuckAfter) {

@@ -51,7 +51,7 @@ class DatabaseFailureTest {
         SQLException refused = new SQLException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00\n"
                 + "  Where: unnamed portal parameter $4 = '\0secret'", "22021");
         assertThat(DatabaseFailure.reason(new DataIntegrityViolationException("insert into ...", refused)))
-                .isEqualTo("invalid byte sequence for encoding \"UTF8\": 0x00");
+                .isEqualTo("invalid byte sequence for encoding \"UTF8\": 0x00 (SQLState 22021)");
         assertThat(DatabaseFailure.reason(new SQLException("x".repeat(2000) + "\0")))
                 .hasSize(DatabaseFailure.MAX_REASON);
     }

@@ -29,7 +29,8 @@ public final class DatabaseFailure {
     /**
      * Whether the failure says nothing about the rows written, so the same write may succeed later. PostgreSQL's
      * SQLState decides where there is one (Spring files some refusals of the data, such as an index entry that
-     * is too large, under resource failures); without one, a failure to reach the database or run a transaction.
+     * is too large, under resource failures); without one, a failure to reach the database or run a transaction,
+     * or a JDBC failure without a SQLState (which PostgreSQL's own refusals always carry).
      */
     public static boolean isTransient(Throwable failure) {
         boolean infrastructure = false;
@@ -42,7 +43,9 @@ public final class DatabaseFailure {
                 String state = sql.getSQLState();
                 return TRANSIENT_CLASSES.contains(state.substring(0, 2)) || "55P03".equals(state);
             }
-            infrastructure |= cause instanceof TransactionException
+            // PostgreSQL gives every refusal a SQLState: a JDBC failure without one comes from the driver or the
+            // pool (a closed connection), whatever the exception that wraps it
+            infrastructure |= cause instanceof SQLException || cause instanceof TransactionException
                     || cause instanceof DataAccessResourceFailureException
                     || cause instanceof TransientDataAccessException || cause instanceof RecoverableDataAccessException;
         }

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.orm.jpa.JpaSystemException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 class DatabaseFailureTest {
@@ -25,6 +26,9 @@ class DatabaseFailureTest {
                 Arguments.of("pool timeout", new CannotCreateTransactionException("no connection",
                         new SQLTransientConnectionException("timed out")), true),
                 Arguments.of("no SQLState, resource failure", new DataAccessResourceFailureException("down"), true),
+                Arguments.of("rollback on a connection the server terminated, translated by the JPA dialect",
+                        new JpaSystemException(new RuntimeException("Unable to rollback against JDBC Connection",
+                                new SQLException("Connection is closed"))), true),
                 Arguments.of("NUL byte", new DataIntegrityViolationException("x", sql("22021")), false),
                 Arguments.of("index row too large, filed by Spring as a resource failure",
                         new DataAccessResourceFailureException("x", sql("54000")), false),

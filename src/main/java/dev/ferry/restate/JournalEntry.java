@@ -52,6 +52,23 @@ public record JournalEntry(int type, String name, byte[] frame) {
         return frame;
     }
 
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof JournalEntry that && that.type == type && that.name.equals(name)
+                && java.util.Arrays.equals(that.frame, frame);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(frame);
+    }
+
+    @Override
+    public String toString() {
+        return "JournalEntry[" + typeName() + (name.isEmpty() ? "" : " \"" + name + "\"") + ", " + frame.length
+                + " bytes]";
+    }
+
     private static String entryName(Frame frame) {
         if (MessageType.isNotification(frame.type())) {
             return "";

@@ -1,0 +1,76 @@
+package dev.ferry.restate;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
+/**
+ * How an invocation names itself to an SDK: the id as bytes (the start message's {@code id}, from which SDKs
+ * derive awakeable ids) and its readable {@code inv_...} form ({@code debug_id}, what {@code ctx.request().id}
+ * shows and what goes in {@code x-restate-invocation-id}).
+ *
+ * @param id      the id bytes
+ * @param debugId the readable id
+ */
+public record InvocationIdentity(byte[] id, String debugId) {
+
+    private static final String CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
+
+    public InvocationIdentity {
+        id = id.clone();
+    }
+
+    /**
+     * The identity of a Ferry invocation id: {@code inv_} and 26 base32 characters decode to their 16 bytes
+     * (the ULID); any other id goes as its UTF-8 bytes.
+     */
+    public static InvocationIdentity of(String invocationId) {
+        return new InvocationIdentity(bytesOf(invocationId), invocationId);
+    }
+
+    @Override
+    public byte[] id() {
+        return id.clone();
+    }
+
+    /** A seed derived from the id: the same for every attempt of the invocation, different between invocations. */
+    public long randomSeed() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id);
+            long seed = 0;
+            for (int i = 0; i < 8; i++) {
+                seed = (seed << 8) | (digest[i] & 0xff);
+            }
+            return seed;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static byte[] bytesOf(String invocationId) {
+        String digits = invocationId.startsWith("inv_") ? invocationId.substring(4) : "";
+        if (digits.length() != 26 || digits.chars().anyMatch(c -> CROCKFORD.indexOf(c) < 0) || digits.charAt(0) > '7') {
+            return invocationId.getBytes(StandardCharsets.UTF_8);
+        }
+        java.math.BigInteger value = java.math.BigInteger.ZERO;
+        for (char c : digits.toCharArray()) {
+            value = value.shiftLeft(5).or(java.math.BigInteger.valueOf(CROCKFORD.indexOf(c)));
+        }
+        byte[] raw = value.toByteArray();
+        byte[] out = new byte[16];
+        int copy = Math.min(raw.length, 16);
+        System.arraycopy(raw, raw.length - copy, out, 16 - copy, copy);
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof InvocationIdentity that && Arrays.equals(that.id, id) && that.debugId.equals(debugId);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(id) + debugId.hashCode();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ferry.restate;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The state of virtual objects: one row per service, object key and state key. */
+@Repository
+public class StateStore {
+
+    private final JdbcTemplate jdbc;
+
+    public StateStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** An object's whole state, by state key in key order; empty if it has none. */
+    public Map<String, byte[]> load(String service, String objectKey) {
+        Map<String, byte[]> state = new LinkedHashMap<>();
+        jdbc.query("select state_key, value from object_state where service = ? and object_key = ? order by state_key",
+                row -> {
+                    state.put(row.getString(1), row.getBytes(2));
+                }, service, objectKey);
+        return state;
+    }
+
+    /** Applies state changes in order; runs inside the caller's transaction. */
+    void apply(String service, String objectKey, List<StateChange> changes, Instant now) {
+        for (StateChange change : changes) {
+            switch (change) {
+                case StateChange.Set set -> jdbc.update("""
+                        insert into object_state (service, object_key, state_key, value, modified_at)
+                        values (?, ?, ?, ?, ?)
+                        on conflict (service, object_key, state_key)
+                        do update set value = excluded.value, modified_at = excluded.modified_at""",
+                        service, objectKey, set.key(), set.value(), Timestamp.from(now));
+                case StateChange.Clear clear -> jdbc.update(
+                        "delete from object_state where service = ? and object_key = ? and state_key = ?",
+                        service, objectKey, clear.key());
+                case StateChange.ClearAll clearAll -> jdbc.update(
+                        "delete from object_state where service = ? and object_key = ?", service, objectKey);
+            }
+        }
+    }
+}

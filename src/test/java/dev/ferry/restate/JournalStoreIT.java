@@ -1,0 +1,147 @@
+package dev.ferry.restate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.ferry.restate.JournalStore.AppendOutcome;
+import dev.ferry.testsupport.EmbeddedDatabase;
+
+/** The journal and object state tables against a real PostgreSQL, migrated by Flyway. */
+class JournalStoreIT {
+
+    private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
+
+    private static EmbeddedDatabase database;
+    private static JdbcTemplate jdbc;
+    private static JournalStore journals;
+    private static StateStore states;
+    private static int invocations;
+
+    @BeforeAll
+    static void migrate() {
+        database = EmbeddedDatabase.forTests();
+        String url = database.createDatabase("journal_store");
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(url, database.username(), database.password());
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        jdbc = new JdbcTemplate(dataSource);
+        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        states = new StateStore(jdbc);
+        journals = new JournalStore(jdbc, transactions, states, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    @Test
+    void appendsEntriesInOrderAndAppliesStateChangesInOneGo() {
+        String id = newInvocation();
+        List<JournalEntry> entries = List.of(entry(0x0400, "in"), entry(0x0403, "set"), entry(0x0401, "out"));
+
+        AppendOutcome outcome = journals.append(new JournalAppend(id, 0, entries, "Account", "alice", List.of(
+                new StateChange.Set("balance", bytes("1")), new StateChange.Set("owner", bytes("\"alice\"")),
+                new StateChange.Clear("owner"), new StateChange.Set("balance", bytes("2"))), false));
+
+        assertThat(outcome).isEqualTo(AppendOutcome.APPENDED);
+        assertThat(journals.load(id)).isEqualTo(entries);
+        assertThat(journals.position(id)).contains(new JournalPosition(3, 0, NOW));
+        assertThat(states.load("Account", "alice")).containsOnlyKeys("balance")
+                .hasEntrySatisfying("balance", value -> assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("2"));
+    }
+
+    @Test
+    void aStaleAttemptIsFencedOutAndWritesNothing() {
+        String id = newInvocation();
+        journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, "")), "Account", "bob",
+                List.of(new StateChange.Set("balance", bytes("1"))), false));
+
+        AppendOutcome stale = journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, ""), entry(0x0403, "")),
+                "Account", "bob", List.of(new StateChange.Set("balance", bytes("99"))), false));
+
+        assertThat(stale).isEqualTo(AppendOutcome.FENCED);
+        assertThat(journals.load(id)).hasSize(1);
+        assertThat(new String(states.load("Account", "bob").get("balance"), StandardCharsets.UTF_8)).isEqualTo("1");
+    }
+
+    @Test
+    void ofTwoConcurrentAttemptsFromTheSameLengthExactlyOneIsStored() throws Exception {
+        String id = newInvocation();
+        Callable<AppendOutcome> attempt = () -> journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, "")),
+                "Counter", "c", List.of(new StateChange.Set("n", bytes("1"))), false));
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<AppendOutcome> one = pool.submit(attempt);
+            Future<AppendOutcome> two = pool.submit(attempt);
+            assertThat(List.of(one.get(), two.get())).containsExactlyInAnyOrder(AppendOutcome.APPENDED, AppendOutcome.FENCED);
+        }
+        assertThat(journals.position(id).orElseThrow().length()).isEqualTo(1);
+    }
+
+    @Test
+    void countsFailedAttemptsSinceTheJournalLastGrew() {
+        String id = newInvocation();
+        journals.append(new JournalAppend(id, 0, List.of(), "S", "", List.of(), true));
+        journals.append(new JournalAppend(id, 0, List.of(), "S", "", List.of(), true));
+        assertThat(journals.position(id)).contains(new JournalPosition(0, 2, null));
+
+        journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, "")), "S", "", List.of(), true));
+        JournalPosition position = journals.position(id).orElseThrow();
+        assertThat(position).isEqualTo(new JournalPosition(1, 1, NOW));
+        assertThat(position.retryInfo(NOW.plusSeconds(3))).isEqualTo(new AttemptRequest.RetryInfo(1, Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void clearAllRemovesOnlyThatObjectsStateAndTheJournalGoesWithItsInvocation() {
+        String id = newInvocation();
+        journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, "")), "Account", "carol",
+                List.of(new StateChange.Set("a", bytes("1")), new StateChange.Set("b", bytes("2"))), false));
+        journals.append(new JournalAppend(newInvocation(), 0, List.of(entry(0x0400, "")), "Account", "dave",
+                List.of(new StateChange.Set("a", bytes("1"))), false));
+
+        journals.append(new JournalAppend(id, 1, List.of(entry(0x0405, "")), "Account", "carol",
+                List.of(new StateChange.ClearAll()), false));
+
+        assertThat(states.load("Account", "carol")).isEmpty();
+        assertThat(states.load("Account", "dave")).containsOnlyKeys("a");
+        jdbc.update("delete from invocations where id = ?", id);
+        assertThat(journals.load(id)).isEmpty();
+    }
+
+    private static String newInvocation() {
+        String id = "inv_test" + (++invocations);
+        jdbc.update("""
+                insert into invocations (id, service, handler, status, created_at, modified_at)
+                values (?, 'Account', 'deposit', 'running', ?, ?)""", id, Timestamp.from(NOW), Timestamp.from(NOW));
+        return id;
+    }
+
+    private static JournalEntry entry(int type, String name) {
+        byte[] body = dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage.newBuilder().setName(name).build()
+                .toByteArray();
+        return JournalEntry.of(Frame.of(type, body));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.ferry.restate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import org.junit.jupiter.api.Test;
+
+import dev.ferry.restate.AttemptEnding.Failed;
+import dev.ferry.restate.AttemptEnding.Kind;
+import dev.ferry.restate.AttemptEnding.Suspended;
+import dev.ferry.restate.wire.ServiceProtocol.ErrorMessage;
+import dev.ferry.restate.wire.ServiceProtocol.Future;
+import dev.ferry.restate.wire.ServiceProtocol.GetLazyStateCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.GetLazyStateCompletionNotificationMessage;
+import dev.ferry.restate.wire.ServiceProtocol.InputCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.SetStateCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.StartMessage;
+import dev.ferry.restate.wire.ServiceProtocol.SuspensionMessage;
+import dev.ferry.restate.wire.ServiceProtocol.Value;
+
+/** The protocol decisions of one attempt, frame by frame, without a deployment. */
+class RestateAttemptTest {
+
+    @Test
+    void aFirstAttemptWritesTheInputCommandWithItsHeadersAsEntryZero() throws Exception {
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+
+        ByteBuffer body = ByteBuffer.wrap(attempt.requestBody());
+        Frame start = next(body);
+        Frame input = next(body);
+
+        assertThat(StartMessage.parseFrom(start.body()).getKnownEntries()).isEqualTo(1);
+        InputCommandMessage command = InputCommandMessage.parseFrom(input.body());
+        assertThat(command.getValue().getContent().toStringUtf8()).isEqualTo("10");
+        assertThat(command.getHeadersList()).extracting(h -> h.getKey() + "=" + h.getValue())
+                .containsExactly("restate.subscription.id=sub_1", "kafka.offset=4");
+        assertThat(body.hasRemaining()).isFalse();
+        assertThat(attempt.result().newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand");
+    }
+
+    @Test
+    void aSharedHandlerThatWritesStateIsAProtocolViolationAndKeepsNothingOfTheSdks() {
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.SHARED, List.of()));
+
+        attempt.accept(command(0x0407, NamedCommandMessage.getDefaultInstance()));
+        attempt.accept(setState("balance", "1"));
+
+        AttemptResult result = attempt.result();
+        assertThat(result.ending()).isInstanceOfSatisfying(Failed.class, failed -> {
+            assertThat(failed.kind()).isEqualTo(Kind.PROTOCOL_VIOLATION);
+            assertThat(failed.describe()).isEqualTo("protocol violation (571): the shared handler Account/deposit "
+                    + "tried to change state (SetStateCommand); only exclusive handlers may");
+        });
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand");
+        assertThat(result.stateChanges()).isEmpty();
+    }
+
+    @Test
+    void lazyStateIsNotSentAndEachLazyReadIsAnsweredFromTheStateSeenSoFar() throws Exception {
+        AttemptRequest request = lazy(request(HandlerKind.EXCLUSIVE, List.of()));
+        RestateAttempt attempt = RestateAttempt.of(request);
+        StartMessage start = StartMessage.parseFrom(next(ByteBuffer.wrap(attempt.requestBody())).body());
+        assertThat(start.getPartialState()).isTrue();
+        assertThat(start.getStateMapList()).isEmpty();
+
+        attempt.accept(setState("balance", "7"));
+        attempt.accept(command(0x0402, GetLazyStateCommandMessage.newBuilder()
+                .setKey(ByteString.copyFromUtf8("balance")).setResultCompletionId(1).build()));
+        attempt.accept(Frame.of(0x0001, SuspensionMessage.newBuilder().addWaitingCompletions(1).build().toByteArray()));
+
+        AttemptResult result = attempt.result();
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand",
+                "SetStateCommand", "GetLazyStateCommand", "GetLazyStateCompletionNotification");
+        GetLazyStateCompletionNotificationMessage answer = GetLazyStateCompletionNotificationMessage
+                .parseFrom(Frame.parse(result.newEntries().get(3).frame()).body());
+        assertThat(answer.getCompletionId()).isEqualTo(1);
+        assertThat(answer.getValue().getContent().toStringUtf8()).isEqualTo("7");
+        assertThat(result.ending()).isEqualTo(new Suspended(List.of(1), List.of(), List.of(), true));
+    }
+
+    @Test
+    void anUnsupportedCommandKeepsWhatCameBeforeItAndNothingAfter() {
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.EXCLUSIVE, List.of()));
+
+        attempt.accept(setState("a", "1"));
+        boolean ended = attempt.accept(command(0x040D, NamedCommandMessage.newBuilder().setName("charge").build()));
+        attempt.accept(setState("b", "2"));
+
+        AttemptResult result = attempt.result();
+        assertThat(ended).isTrue();
+        assertThat(result.ending()).isEqualTo(new AttemptEnding.Unsupported("CallCommand", "calling another handler "
+                + "(ctx.serviceClient, ctx.objectClient, ctx.genericCall) is not supported yet (CallCommand)"));
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand", "SetStateCommand");
+        assertThat(result.stateChanges()).extracting(change -> ((StateChange.Set) change).key()).containsExactly("a");
+    }
+
+    @Test
+    void aVersion7SuspensionOnASignalAloneIsNotReadyNow() {
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+
+        attempt.accept(Frame.of(0x0001, SuspensionMessage.newBuilder().setAwaitingOn(Future.newBuilder()
+                .addNestedFutures(Future.newBuilder().addWaitingSignals(17).addWaitingNamedSignals("approved")))
+                .build().toByteArray()));
+
+        assertThat(attempt.result().ending()).isEqualTo(new Suspended(List.of(), List.of(17), List.of("approved"), false));
+    }
+
+    @Test
+    void anErrorMessageIsAFailedAttemptWithTheSdksDelayAndTheCommandItNames() {
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+
+        attempt.accept(Frame.of(0x0002, ErrorMessage.newBuilder().setCode(500).setMessage("boom")
+                .setRelatedCommandIndex(2).setRelatedCommandType(0x0411).setRelatedCommandName("charge")
+                .setNextRetryDelay(250).build().toByteArray()));
+
+        assertThat(attempt.result().ending()).isEqualTo(new Failed(Kind.HANDLER_ERROR, 500,
+                "boom (at command #2 RunCommand \"charge\")", Duration.ofMillis(250), AttemptEnding.Behavior.RETRY));
+    }
+
+    @Test
+    void aResponseWithoutATerminatingMessageIsCutShortAndEndWithoutOutputIsAViolation() {
+        RestateAttempt cut = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+        cut.accept(command(0x0411, NamedCommandMessage.newBuilder().setName("step").build()));
+        assertThat(((Failed) cut.result().ending()).kind()).isEqualTo(Kind.STREAM_CUT);
+        assertThat(cut.result().newEntries()).hasSize(2);
+
+        RestateAttempt noOutput = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+        noOutput.accept(Frame.of(0x0003, new byte[0]));
+        assertThat(((Failed) noOutput.result().ending()).kind()).isEqualTo(Kind.PROTOCOL_VIOLATION);
+    }
+
+    @Test
+    void aStoredJournalIsReplayedAsItIsWithoutANewInputCommand() {
+        List<JournalEntry> stored = List.of(JournalEntry.of(command(0x0400, InputCommandMessage.getDefaultInstance())),
+                JournalEntry.of(setState("a", "1")));
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.EXCLUSIVE, stored));
+
+        ByteBuffer body = ByteBuffer.wrap(attempt.requestBody());
+        next(body);
+        assertThat(List.of(JournalEntry.of(next(body)), JournalEntry.of(next(body)))).isEqualTo(stored);
+        assertThat(attempt.replayedEntries()).isEqualTo(2);
+        assertThat(attempt.result().newEntries()).isEmpty();
+    }
+
+    static AttemptRequest request(HandlerKind kind, List<JournalEntry> journal) {
+        return new AttemptRequest(InvocationIdentity.of("inv_1"), "Account", "deposit", kind, "alice",
+                "10".getBytes(StandardCharsets.UTF_8), List.of(new AttemptRequest.Header("restate.subscription.id", "sub_1"),
+                        new AttemptRequest.Header("kafka.offset", "4")), journal,
+                Map.of("balance", "5".getBytes(StandardCharsets.UTF_8)), false, AttemptRequest.RetryInfo.NONE, 1);
+    }
+
+    private static AttemptRequest lazy(AttemptRequest r) {
+        return new AttemptRequest(r.identity(), r.service(), r.handler(), r.kind(), r.key(), r.input(), r.headers(),
+                r.journal(), r.state(), true, r.retry(), r.randomSeed());
+    }
+
+    private static Frame setState(String key, String value) {
+        return command(0x0403, SetStateCommandMessage.newBuilder().setKey(ByteString.copyFromUtf8(key))
+                .setValue(Value.newBuilder().setContent(ByteString.copyFromUtf8(value))).build());
+    }
+
+    private static Frame command(int type, MessageLite message) {
+        return Frame.of(type, message.toByteArray());
+    }
+
+    private static Frame next(ByteBuffer body) {
+        int start = body.position();
+        body.position(start + 4);
+        int length = body.getInt();
+        byte[] frame = new byte[8 + length];
+        body.position(start);
+        body.get(frame);
+        return Frame.parse(frame);
+    }
+}

@@ -1,0 +1,75 @@
+// Test services for Ferry's service protocol tests, served by the real Restate TypeScript SDK.
+//
+//   node protocol-suite.mjs <h2|h1> <port>
+//
+// Listens on 127.0.0.1 only: <port> for the Restate endpoint (HTTP/2 cleartext with h2, HTTP/1.1 with h1), and
+// a side endpoint on a free port that reports, outside the protocol, how often each ctx.run closure really ran
+// (GET /runs). Prints "listening <port> <sidePort>" once both accept connections.
+import http from "node:http";
+import http2 from "node:http2";
+import * as restate from "@restatedev/restate-sdk";
+
+const [mode, portArg] = process.argv.slice(2);
+const runs = {};
+const count = (name) => (runs[name] = (runs[name] ?? 0) + 1);
+const calls = {};
+const callNumber = (name) => (calls[name] = (calls[name] ?? 0) + 1);
+
+const greeter = restate.service({
+  name: "Greeter",
+  handlers: {
+    greet: async (ctx, name) => `Hello ${name} (${ctx.request().headers.get("kafka.topic") ?? "no topic"})`,
+    failOnce: async (ctx, name) => {
+      if (callNumber("failOnce") === 1) {
+        throw new Error("the first call always fails");
+      }
+      return `recovered ${name}`;
+    },
+    refuse: async () => {
+      throw new restate.TerminalError("no such order", { errorCode: 404 });
+    },
+    nap: async (ctx) => {
+      await ctx.sleep(60_000);
+      return "woke up";
+    },
+  },
+});
+
+const account = restate.object({
+  name: "Account",
+  handlers: {
+    deposit: async (ctx, amount) => {
+      const balance = (await ctx.get("balance")) ?? 0;
+      const receipt = await ctx.run("receipt", () => `receipt-${count("receipt")}`);
+      ctx.set("balance", balance + amount);
+      return { balance: balance + amount, receipt };
+    },
+    balance: restate.handlers.object.shared(async (ctx) => (await ctx.get("balance")) ?? 0),
+    drift: async (ctx) => {
+      // Decides on a process-wide counter instead of the journal: the replay takes another path.
+      if (callNumber("drift") === 1) {
+        ctx.set("path", "first");
+      } else {
+        await ctx.get("path");
+      }
+      await ctx.run("tick", () => count("tick"));
+      return "drifted";
+    },
+  },
+});
+
+const handler = restate.createEndpointHandler({ services: [greeter, account] });
+const server = mode === "h1" ? http.createServer(handler) : http2.createServer(handler);
+const side = http.createServer((req, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify(runs));
+});
+
+server.listen(Number(portArg), "127.0.0.1", () => {
+  side.listen(0, "127.0.0.1", () => {
+    console.log(`listening ${server.address().port} ${side.address().port}`);
+  });
+});
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => process.exit(0));
+}

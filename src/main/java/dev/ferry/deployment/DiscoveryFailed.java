@@ -9,7 +9,7 @@ import dev.ferry.web.FerryException;
 /** The endpoint could not be registered: it did not answer, or answered something Ferry cannot use (400). */
 class DiscoveryFailed extends FerryException {
 
-    private DiscoveryFailed(String type, String title, String uri, String detail) {
+    private DiscoveryFailed(String type, String title, String detail, String uri) {
         super(HttpStatus.BAD_REQUEST, type, title, detail, Map.of("uri", uri));
     }
 

@@ -1,15 +1,15 @@
 // Test services for Ferry's service protocol tests, served by the real Restate TypeScript SDK.
 //
-//   node protocol-suite.mjs <h2|h1> <port>
+//   node protocol-suite.mjs <port> <h2c|http1>
 //
-// Listens on 127.0.0.1 only: <port> for the Restate endpoint (HTTP/2 cleartext with h2, HTTP/1.1 with h1), and
+// Listens on 127.0.0.1 only: <port> for the Restate endpoint (HTTP/2 cleartext or HTTP/1.1), and
 // a side endpoint on a free port that reports, outside the protocol, how often each ctx.run closure really ran
 // (GET /runs). Prints "listening <port> <sidePort>" once both accept connections.
 import http from "node:http";
 import http2 from "node:http2";
 import * as restate from "@restatedev/restate-sdk";
 
-const [mode, portArg] = process.argv.slice(2);
+const [portArg, transport] = process.argv.slice(2);
 const runs = {};
 const count = (name) => (runs[name] = (runs[name] ?? 0) + 1);
 const calls = {};
@@ -59,7 +59,7 @@ const account = restate.object({
 });
 
 const handler = restate.createEndpointHandler({ services: [greeter, account] });
-const server = mode === "h1" ? http.createServer(handler) : http2.createServer(handler);
+const server = transport === "http1" ? http.createServer(handler) : http2.createServer(handler);
 const side = http.createServer((req, res) => {
   res.writeHead(200, { "content-type": "application/json" });
   res.end(JSON.stringify(runs));

@@ -29,7 +29,31 @@ class Handler {
     @Embedded
     private RetrySettings retry;
 
+    @Column(name = "enable_lazy_state", nullable = false)
+    private boolean enableLazyState;
+
+    @Column(name = "abort_timeout_ms")
+    private Long abortTimeoutMillis;
+
+    @Column(name = "input_content_type")
+    private String inputContentType;
+
+    @Column(name = "output_content_type")
+    private String outputContentType;
+
     protected Handler() {
+    }
+
+    /** A handler of a Restate SDK service: its input goes to the SDK as it is, which checks it. */
+    static Handler restate(RestateServiceDefinition service, RestateServiceDefinition.Handler definition) {
+        Handler handler = new Handler(definition.name(), definition.type(), InputFormat.RAW,
+                definition.inactivityTimeout(), definition.retry());
+        handler.enableLazyState = definition.enableLazyState() != null ? definition.enableLazyState()
+                : service.enableLazyState();
+        handler.abortTimeoutMillis = definition.abortTimeout() == null ? null : definition.abortTimeout().toMillis();
+        handler.inputContentType = definition.inputContentType();
+        handler.outputContentType = definition.outputContentType();
+        return handler;
     }
 
     Handler(String name, HandlerType type, InputFormat input, Duration timeout, RetrySettings retry) {
@@ -58,5 +82,21 @@ class Handler {
 
     RetrySettings retry() {
         return retry == null ? RetrySettings.inherit() : retry;
+    }
+
+    boolean enableLazyState() {
+        return enableLazyState;
+    }
+
+    Duration abortTimeout() {
+        return abortTimeoutMillis == null ? null : Duration.ofMillis(abortTimeoutMillis);
+    }
+
+    String inputContentType() {
+        return inputContentType;
+    }
+
+    String outputContentType() {
+        return outputContentType;
     }
 }

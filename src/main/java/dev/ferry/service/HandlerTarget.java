@@ -5,10 +5,22 @@ import java.time.Duration;
 
 /**
  * Everything needed to run one handler: where it lives, how invocations of one key relate, what body
- * it takes, its timeout (null: the global default) and its retry settings (handler over service).
+ * it takes, its timeout (null: the global default), its retry settings (handler over service), the protocol
+ * to call it with and, for a Restate SDK handler, what that protocol needs ({@code restate}; null for HTTP).
  */
 public record HandlerTarget(String service, String handler, ServiceType serviceType, HandlerType handlerType,
-        URI endpoint, InputFormat input, Duration timeout, RetrySettings retry) {
+        URI endpoint, InputFormat input, Duration timeout, RetrySettings retry, ServiceProtocol protocol,
+        RestateTarget restate) {
+
+    public HandlerTarget {
+        protocol = protocol == null ? ServiceProtocol.HTTP : protocol;
+    }
+
+    /** A plain HTTP handler. */
+    public HandlerTarget(String service, String handler, ServiceType serviceType, HandlerType handlerType,
+            URI endpoint, InputFormat input, Duration timeout, RetrySettings retry) {
+        this(service, handler, serviceType, handlerType, endpoint, input, timeout, retry, ServiceProtocol.HTTP, null);
+    }
 
     /** Whether invocations carry an object key. */
     public boolean keyed() {

@@ -49,6 +49,30 @@ class RegisteredService {
 
     private Instant createdAt;
 
+    @Column(name = "protocol", nullable = false)
+    private String protocol = ServiceProtocol.HTTP.wireName();
+
+    @Column(name = "deployment_id")
+    private String deploymentId;
+
+    @Column(name = "use_http_11", nullable = false)
+    private boolean useHttp11;
+
+    @Column(name = "min_protocol_version")
+    private Integer minProtocolVersion;
+
+    @Column(name = "max_protocol_version")
+    private Integer maxProtocolVersion;
+
+    @Column(name = "abort_timeout_ms")
+    private Long abortTimeoutMillis;
+
+    @Column(name = "enable_lazy_state", nullable = false)
+    private boolean enableLazyState;
+
+    @Column(name = "revision", nullable = false)
+    private int revision = 1;
+
     @Version
     private long version;
 
@@ -65,6 +89,75 @@ class RegisteredService {
         this.retry = retry;
         this.handlers = new ArrayList<>(handlers);
         this.createdAt = now;
+    }
+
+    /** A service of a Restate SDK deployment, at revision 1. */
+    static RegisteredService restate(RestateEndpoint endpoint, RestateServiceDefinition definition, Instant now) {
+        RegisteredService service = new RegisteredService(definition.name(), definition.type(), endpoint.uri(),
+                null, null, List.of(), null, now);
+        service.redefine(endpoint, definition);
+        service.revision = 1;
+        return service;
+    }
+
+    /** Takes the deployment's new definition in place (same name, same subscriptions) as the next revision. */
+    void redefine(RestateEndpoint endpoint, RestateServiceDefinition definition) {
+        this.protocol = ServiceProtocol.RESTATE.wireName();
+        this.type = definition.type();
+        this.endpoint = endpoint.uri();
+        this.deploymentId = endpoint.deploymentId();
+        this.useHttp11 = endpoint.useHttp11();
+        this.minProtocolVersion = endpoint.minProtocolVersion();
+        this.maxProtocolVersion = endpoint.maxProtocolVersion();
+        this.timeoutMillis = definition.inactivityTimeout() == null ? null : definition.inactivityTimeout().toMillis();
+        this.abortTimeoutMillis = definition.abortTimeout() == null ? null : definition.abortTimeout().toMillis();
+        this.retry = definition.retry();
+        this.enableLazyState = definition.enableLazyState();
+        // a new list: Hibernate then rewrites the rows whole instead of renaming them in place one by one
+        this.handlers = new ArrayList<>(definition.handlers().stream()
+                .map(handler -> Handler.restate(definition, handler)).toList());
+        this.revision++;
+    }
+
+    /** The definition this service was registered from; null for a plain HTTP service. */
+    RestateServiceDefinition definition() {
+        if (protocol() != ServiceProtocol.RESTATE) {
+            return null;
+        }
+        List<RestateServiceDefinition.Handler> definitions = handlers.stream()
+                .map(handler -> new RestateServiceDefinition.Handler(handler.name(), handler.type(),
+                        handler.inputContentType(), handler.outputContentType(), handler.timeout(),
+                        handler.abortTimeout(), handler.retry(),
+                        handler.enableLazyState() == enableLazyState ? null : handler.enableLazyState()))
+                .toList();
+        return new RestateServiceDefinition(name, type, timeout(), abortTimeout(), retry(), enableLazyState,
+                definitions);
+    }
+
+    ServiceProtocol protocol() {
+        return ServiceProtocol.ofWireName(protocol);
+    }
+
+    String deploymentId() {
+        return deploymentId;
+    }
+
+    int revision() {
+        return revision;
+    }
+
+    Duration abortTimeout() {
+        return abortTimeoutMillis == null ? null : Duration.ofMillis(abortTimeoutMillis);
+    }
+
+    /** What the Restate protocol needs to call the handler; null for a plain HTTP service. */
+    RestateTarget restateTarget(Handler handler) {
+        if (protocol() != ServiceProtocol.RESTATE) {
+            return null;
+        }
+        return new RestateTarget(deploymentId, useHttp11, minProtocolVersion, maxProtocolVersion,
+                handler.enableLazyState(), handler.abortTimeout() != null ? handler.abortTimeout() : abortTimeout(),
+                revision);
     }
 
     String name() {

@@ -77,6 +77,20 @@ public class RetrySettings {
                 onMaxAttempts() != null ? onMaxAttempts() : fallback.onMaxAttempts());
     }
 
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof RetrySettings that && java.util.Objects.equals(initialIntervalMillis, that.initialIntervalMillis)
+                && java.util.Objects.equals(factor, that.factor)
+                && java.util.Objects.equals(maxIntervalMillis, that.maxIntervalMillis)
+                && java.util.Objects.equals(maxAttempts, that.maxAttempts)
+                && java.util.Objects.equals(onMaxAttempts, that.onMaxAttempts);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(initialIntervalMillis, factor, maxIntervalMillis, maxAttempts, onMaxAttempts);
+    }
+
     /** What happens when an invocation has used all its attempts. */
     public enum OnMaxAttempts {
         /** The invocation is paused, for an operator to resume or kill. */

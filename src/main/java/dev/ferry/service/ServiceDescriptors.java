@@ -32,9 +32,19 @@ public final class ServiceDescriptors {
         }
     }
 
+    /**
+     * A handler; {@code enable_lazy_state}, {@code input_content_type} and {@code output_content_type} are shown for
+     * the handlers of Restate SDK services only.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HandlerDescriptor(String name, HandlerType type, String input, String timeout,
-            RetryPolicyDescriptor retryPolicy) {
+            RetryPolicyDescriptor retryPolicy, Boolean enableLazyState, String inputContentType,
+            String outputContentType) {
+
+        public HandlerDescriptor(String name, HandlerType type, String input, String timeout,
+                RetryPolicyDescriptor retryPolicy) {
+            this(name, type, input, timeout, retryPolicy, null, null, null);
+        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -42,17 +52,25 @@ public final class ServiceDescriptors {
             RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers) {
     }
 
+    /**
+     * A service; {@code protocol} is {@code http} or {@code restate}, and a Restate SDK service also shows the
+     * deployment that serves it and its revision.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ServiceView(String name, ServiceType type, String endpoint, String timeout,
-            RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers, Instant createdAt) {
+    public record ServiceView(String name, ServiceType type, String protocol, String endpoint, String deploymentId,
+            Integer revision, String timeout, RetryPolicyDescriptor retryPolicy, String retention,
+            List<HandlerDescriptor> handlers, Instant createdAt) {
 
         static ServiceView of(RegisteredService service) {
+            boolean restate = service.protocol() == ServiceProtocol.RESTATE;
             List<HandlerDescriptor> handlers = service.handlers().stream()
                     .map(handler -> new HandlerDescriptor(handler.name(), handler.type(),
                             handler.input().name().toLowerCase(), format(handler.timeout()),
-                            RetryPolicyDescriptor.of(handler.retry())))
+                            RetryPolicyDescriptor.of(handler.retry()), restate ? handler.enableLazyState() : null,
+                            handler.inputContentType(), handler.outputContentType()))
                     .toList();
-            return new ServiceView(service.name(), service.type(), service.endpoint(), format(service.timeout()),
+            return new ServiceView(service.name(), service.type(), service.protocol().wireName(), service.endpoint(),
+                    service.deploymentId(), restate ? service.revision() : null, format(service.timeout()),
                     RetryPolicyDescriptor.of(service.retry()), format(service.retention()), handlers,
                     service.createdAt());
         }

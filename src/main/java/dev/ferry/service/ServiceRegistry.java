@@ -113,8 +113,12 @@ public class ServiceRegistry {
 
     @Transactional
     public void delete(String name) {
-        if (!repository.existsById(name)) {
-            throw ServiceNotFound.of(name);
+        RegisteredService service = repository.findById(name).orElseThrow(() -> ServiceNotFound.of(name));
+        if (service.protocol() == ServiceProtocol.RESTATE) {
+            throw new Conflict("service-of-deployment", "Service of a deployment",
+                    "Service '%s' was registered from deployment %s; remove the deployment instead (DELETE /deployments/%s)."
+                            .formatted(name, service.deploymentId(), service.deploymentId()),
+                    Map.of("service", name, "deployment_id", service.deploymentId()));
         }
         List<String> subscriptions = usage.subscriptionsOf(name);
         if (!subscriptions.isEmpty()) {
@@ -171,7 +175,7 @@ public class ServiceRegistry {
         return service.handler(handlerName).map(handler -> new HandlerTarget(service.name(), handler.name(),
                 service.type(), handler.type(), URI.create(service.endpoint()), handler.input(),
                 handler.timeout() != null ? handler.timeout() : service.timeout(),
-                handler.retry().orElse(service.retry())));
+                handler.retry().orElse(service.retry()), service.protocol(), service.restateTarget(handler)));
     }
 
     private static Handler handler(ServiceType serviceType, HandlerDescriptor descriptor) {

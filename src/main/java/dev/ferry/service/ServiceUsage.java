@@ -10,4 +10,7 @@ public interface ServiceUsage {
 
     /** Ids of the subscriptions whose sink is a handler of the named service. */
     List<String> subscriptionsOf(String serviceName);
+
+    /** Deletes every subscription whose sink is a handler of the named service; called when forced. */
+    void deleteSubscriptionsOf(String serviceName);
 }

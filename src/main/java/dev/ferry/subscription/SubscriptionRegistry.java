@@ -153,6 +153,15 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
         return repository.findByServiceNameOrderByCreatedAtAsc(serviceName).stream().map(Subscription::id).toList();
     }
 
+    @Override
+    @Transactional
+    public void deleteSubscriptionsOf(String serviceName) {
+        for (Subscription subscription : repository.findByServiceNameOrderByCreatedAtAsc(serviceName)) {
+            delete(subscription.id());
+        }
+        repository.flush();
+    }
+
     private SubscriptionView changeState(String id, SubscriptionState state) {
         Subscription subscription = find(id);
         if (subscription.state() != state) {

@@ -25,6 +25,7 @@ import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.FerryInstance;
 import dev.ferry.testsupport.NodePackages;
+import dev.ferry.testsupport.SdkEndpoint;
 import dev.ferry.testsupport.TestInfrastructure;
 
 /**
@@ -121,6 +122,45 @@ class RestateCliIT {
         Run missing = restate("kc", "describe", "nowhere");
         assertThat(missing.status()).isNotZero();
         assertThat(missing.output()).contains("No Kafka cluster is named 'nowhere'.");
+    }
+
+    @Test
+    void managesDeploymentsAndServicesWithRestatesCli() throws Exception {
+        try (SdkEndpoint endpoint = SdkEndpoint.start("discovery-greeter.mjs", SdkEndpoint.Transport.H2C)) {
+            Run registered = restate("--yes", "deployments", "register", endpoint.uri());
+            assertThat(registered.status()).as(registered.output()).isZero();
+            assertThat(registered.output()).contains("SERVICES THAT WILL BE ADDED", "DiscoveryCounter");
+            Matcher id = Pattern.compile("Deployment ID: +(dp_\\w+)").matcher(registered.output());
+            assertThat(id.find()).as(registered.output()).isTrue();
+            String deployment = id.group(1);
+            assertThat(api.get("/deployments/" + deployment).status()).isEqualTo(200);
+
+            Run again = restate("--yes", "deployments", "register", endpoint.uri());
+            assertThat(again.status()).as(again.output()).isZero();
+            assertThat(again.output()).contains("Deployment already exists with id " + deployment);
+
+            Run listed = restate("deployments", "list");
+            assertThat(listed.status()).as(listed.output()).isZero();
+            assertThat(listed.output()).containsPattern(Pattern.quote(endpoint.uri()) + "/? +HTTP +" + deployment)
+                    .contains("- DiscoveryCounter [1]");
+            Run described = restate("deployments", "describe", deployment);
+            assertThat(described.status()).as(described.output()).isZero();
+            assertThat(described.output()).contains("DiscoveryGreeter", "DiscoverySignup").containsPattern("greet");
+
+            Run services = restate("services", "list");
+            assertThat(services.status()).as(services.output()).isZero();
+            assertThat(services.output()).containsPattern("DiscoveryCounter +1 +virtual object +HTTP +" + deployment)
+                    .containsPattern("DiscoveryGreeter +1 +HTTP +" + deployment);
+            Run service = restate("services", "describe", "DiscoveryCounter");
+            assertThat(service.status()).as(service.output()).isZero();
+            assertThat(service.output()).containsPattern("Deployment ID: +" + deployment).contains("add", "get");
+
+            Run removed = restate("--yes", "deployments", "remove", "--force", deployment);
+            assertThat(removed.status()).as(removed.output()).isZero();
+            assertThat(removed.output()).contains("Deployment " + deployment + " removed successfully");
+            assertThat(api.get("/deployments/" + deployment).status()).isEqualTo(404);
+            assertThat(api.get("/services/DiscoveryCounter").status()).isEqualTo(404);
+        }
     }
 
     private static Run restate(String... args) throws IOException, InterruptedException {

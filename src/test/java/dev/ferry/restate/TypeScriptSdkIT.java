@@ -38,8 +38,8 @@ class TypeScriptSdkIT {
 
     @BeforeAll
     static void start() {
-        h2 = SdkEndpoint.start("protocol-suite.mjs", false);
-        h1 = SdkEndpoint.start("protocol-suite.mjs", true);
+        h2 = SdkEndpoint.start("protocol-suite.mjs", SdkEndpoint.Transport.H2C);
+        h1 = SdkEndpoint.start("protocol-suite.mjs", SdkEndpoint.Transport.HTTP1);
         client = new ServiceProtocolClient(RestateProperties.defaults());
     }
 
@@ -189,7 +189,7 @@ class TypeScriptSdkIT {
         AttemptRequest.RetryInfo retry = AttemptRequest.RetryInfo.NONE;
 
         Invocation(boolean http11, String service, String handler, HandlerKind kind, String key, String input) {
-            URI uri = endpoint(http11).uri();
+            URI uri = URI.create(endpoint(http11).uri());
             this.endpoint = RestateEndpoint.of(uri, http11);
             this.service = service;
             this.handler = handler;

@@ -6,87 +6,114 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A Restate SDK endpoint written for the tests ({@code src/test/node/services/*.mjs}), run by Node 24 with the
- * pinned TypeScript SDK: over HTTP/2 cleartext ({@code http2.createServer}) or HTTP/1.1 ({@code
- * http.createServer}), on 127.0.0.1 only. The script prints {@code listening <port> <sidePort>}; the side port
- * answers {@code GET /runs} with how often each {@code ctx.run} closure really ran, counted outside the protocol.
+ * A Restate SDK deployment under test: a script of {@code src/test/node/services} run by Node 24 with the pinned
+ * TypeScript SDK, serving HTTP/2 cleartext ({@code http2.createServer}) or HTTP/1.1 ({@code http.createServer}) on
+ * 127.0.0.1 and a port picked here. A script takes the port, the transport and optional arguments; one that
+ * prints {@code listening <port> <sidePort>} also answers {@code GET /runs} on the side port with how often each
+ * {@code ctx.run} closure really ran, counted outside the protocol.
  */
 public final class SdkEndpoint implements AutoCloseable {
 
-    private final Process process;
-    private final int port;
-    private final int sidePort;
-    private final Path log;
+    /** How the endpoint is served. */
+    public enum Transport {
+        H2C("h2c"), HTTP1("http1");
 
-    private SdkEndpoint(Process process, int port, int sidePort, Path log) {
-        this.process = process;
-        this.port = port;
-        this.sidePort = sidePort;
-        this.log = log;
+        private final String argument;
+
+        Transport(String argument) {
+            this.argument = argument;
+        }
     }
 
-    /** Starts {@code services/<script>} and waits until it listens. */
-    public static SdkEndpoint start(String script, boolean http11) {
+    private final Process process;
+    private final int port;
+    private final AtomicInteger sidePort = new AtomicInteger();
+    private final StringBuffer output = new StringBuffer();
+
+    private SdkEndpoint(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        Thread.ofVirtual().start(this::readOutput);
+    }
+
+    /** Starts {@code script} (a file of {@code src/test/node/services}) and waits until it accepts connections. */
+    public static SdkEndpoint start(String script, Transport transport, String... arguments) {
+        return startOn(freePort(), script, transport, arguments);
+    }
+
+    /** The same on a given port, e.g. to serve another revision where an earlier endpoint was. */
+    public static SdkEndpoint startOn(int port, String script, Transport transport, String... arguments) {
         Path node = NodePackages.node();
+        List<String> command = new ArrayList<>(List.of(node.toString(), "services/" + script, String.valueOf(port),
+                transport.argument));
+        command.addAll(List.of(arguments));
         try {
-            Path log = Files.createTempFile("ferry-sdk-endpoint", ".log");
-            Process process = new ProcessBuilder(List.of(node.toString(), "services/" + script, http11 ? "h1" : "h2", "0"))
-                    .directory(NodePackages.root().toFile())
-                    .redirectError(log.toFile())
-                    .start();
-            AtomicReference<String> listening = new AtomicReference<>();
-            Thread reader = Thread.ofVirtual().start(() -> readLines(process, listening));
-            await().atMost(Duration.ofSeconds(30)).until(() -> listening.get() != null || !process.isAlive());
-            if (listening.get() == null) {
-                reader.interrupt();
-                throw new IllegalStateException("the SDK endpoint exited: " + Files.readString(log));
-            }
-            String[] parts = listening.get().split(" ");
-            return new SdkEndpoint(process, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]), log);
+            Process process = new ProcessBuilder(command).directory(NodePackages.root().toFile())
+                    .redirectErrorStream(true).start();
+            SdkEndpoint endpoint = new SdkEndpoint(process, port);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(script + " exited with " + process.exitValue() + ": "
+                            + endpoint.log());
+                }
+                return accepts(port);
+            });
+            return endpoint;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void readLines(Process process, AtomicReference<String> listening) {
+    private void readOutput() {
         try (BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("listening ") && listening.get() == null) {
-                    listening.set(line);
+                String[] parts = line.split(" ");
+                if (parts.length == 3 && parts[0].equals("listening")) {
+                    sidePort.compareAndSet(0, Integer.parseInt(parts[2]));
                 }
+                output.append(line).append('\n');
             }
         } catch (IOException e) {
             // the process ended
         }
     }
 
-    /** The endpoint's base URI. */
-    public URI uri() {
-        return URI.create("http://127.0.0.1:" + port);
+    /** The URI to register, {@code http://127.0.0.1:PORT}. */
+    public String uri() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** How often the {@code ctx.run} closure of this name has really run. */
     public int runs(String name) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> sidePort.get() != 0);
         try (HttpClient client = HttpClient.newHttpClient()) {
-            String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidePort + "/runs"))
+            String body = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidePort.get() + "/runs"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
             Map<String, Integer> runs = JsonMapper.builder().build().readValue(body, new TypeReference<>() { });
             return runs.getOrDefault(name, 0);
@@ -98,13 +125,9 @@ public final class SdkEndpoint implements AutoCloseable {
         }
     }
 
-    /** What the endpoint wrote to stderr so far. */
+    /** What the endpoint printed so far. */
     public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "";
-        }
+        return output.toString();
     }
 
     @Override
@@ -114,11 +137,27 @@ public final class SdkEndpoint implements AutoCloseable {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            Files.deleteIfExists(log);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(port));
+    }
+
+    /** A port nothing listens on now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         } catch (IOException e) {
-            // a temporary file left behind
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -61,7 +61,7 @@ class ServiceApiIT {
         assertThat(problem(json("{'name':'A','type':'VIRTUAL_OBJECT','endpoint':'http://h:1','handlers':[{'name':'h','input':'xml'}]}")))
                 .contains("use \"json\" or \"raw\"");
         assertThat(problem(json("{'name':'A','type':'SERVICE','endpoint':'http://h:1','timeout':'soon','handlers':[{'name':'h'}]}")))
-                .contains("'soon' is not a positive duration");
+                .contains("'timeout' is 'soon', not a duration");
         assertThat(problem(json("{'name':'A','type':'THING','endpoint':'http://h:1','handlers':[{'name':'h'}]}")))
                 .contains("not valid JSON for this operation");
         assertThat(api.get("/services/A").status()).isEqualTo(404);

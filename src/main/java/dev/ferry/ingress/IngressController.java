@@ -125,9 +125,10 @@ class IngressController {
                     .formatted(service, service, handler));
         }
         byte[] input = body == null ? new byte[0] : body;
-        if (target.input() == InputFormat.JSON && input.length > 0 && !JsonValues.isSingleValue(json, input)) {
-            throw InvalidRequest.of("body", "The request body is not valid JSON, which handler %s/%s takes."
-                    .formatted(service, handler) + " Send JSON, or register the handler with input \"raw\".");
+        String notJson = target.input() == InputFormat.JSON && input.length > 0 ? JsonValues.problem(json, input) : null;
+        if (notJson != null) {
+            throw InvalidRequest.of("body", "Handler %s/%s takes JSON, but the request body is not: %s."
+                    .formatted(service, handler, notJson) + " Send JSON, or register the handler with input \"raw\".");
         }
         NewInvocation invocation = Submissions.of(target, Ids.next("inv_", clock.instant()), key, input);
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {

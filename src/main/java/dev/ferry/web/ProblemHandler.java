@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every error into an RFC 9457 problem. Domain exceptions carry their own type, title and
@@ -31,6 +32,12 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final JsonMapper json;
+
+    ProblemHandler(JsonMapper json) {
+        this.json = json;
+    }
 
     @ExceptionHandler(FerryException.class)
     @ApiResponse(responseCode = "4XX", description = "Refused; the problem's detail says what to change",
@@ -45,16 +52,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> on(MethodArgumentTypeMismatchException e) {
-        return on(InvalidRequest.of(e.getName(),
-                "Parameter '%s' has an invalid value; check its format.".formatted(e.getName())));
+        return on(InvalidRequest.of(e.getName(), "Parameter '%s' must be %s.".formatted(e.getName(),
+                UnreadableBodies.expected(e.getRequiredType()))));
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        String detail = "The request body is not valid JSON for this operation: " + conciseCause(e)
-                + ". Send a JSON object with the documented fields.";
-        return problem(HttpStatus.BAD_REQUEST, detail);
+        UnreadableBodies.Explanation explanation = UnreadableBodies.explain(e, json);
+        ResponseEntity<Object> response = problem(HttpStatus.BAD_REQUEST, explanation.detail());
+        if (explanation.field() != null && response.getBody() instanceof ProblemDetail problem) {
+            problem.setProperty("field", explanation.field());
+        }
+        return response;
     }
 
     @Override
@@ -112,15 +122,4 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         problem.setType(java.net.URI.create("https://ferry.dev/problems/invalid-request"));
         return ResponseEntity.status(status).body(withMessage(problem));
     }
-
-    /** The first line of the parser's complaint, without the payload it quotes. */
-    private static String conciseCause(HttpMessageNotReadableException e) {
-        Throwable cause = e.getMostSpecificCause();
-        String message = cause.getMessage() == null ? "unreadable body" : cause.getMessage();
-        int cut = message.indexOf('\n');
-        message = cut > 0 ? message.substring(0, cut) : message;
-        int source = message.indexOf(" at [Source");
-        return source > 0 ? message.substring(0, source) : message;
-    }
-
 }

@@ -79,6 +79,46 @@ class BadRequestsIT {
         assertNoJavaInternals(reply.text());
     }
 
+    static Stream<Arguments> unreadableBodies() {
+        String deep = "[".repeat(600) + "]".repeat(600);
+        String service = "{'name':'J','type':'SERVICE','endpoint':'http://127.0.0.1:9','handlers':[{'name':'h'}]%s}";
+        return Stream.of(
+                Arguments.of("number for an enum", "/services", json("{'name':'J','type':1,'endpoint':'http://127.0.0.1:9',"
+                        + "'handlers':[{'name':'h'}]}"), "Field 'type' must be one of SERVICE, VIRTUAL_OBJECT, WORKFLOW"),
+                Arguments.of("unknown enum constant", "/services", json("{'name':'J','type':'THING','endpoint':'http://h:1',"
+                        + "'handlers':[{'name':'h'}]}"), "Field 'type' must be one of SERVICE, VIRTUAL_OBJECT, WORKFLOW"),
+                Arguments.of("number for a nested enum", "/services", json("{'name':'J','type':'VIRTUAL_OBJECT',"
+                        + "'endpoint':'http://h:1','handlers':[{'name':'h','type':2}]}"), "Field 'handlers[0].type' must be one of"),
+                Arguments.of("number for a property value", "/kafka-clusters", json("{'name':'c','properties':"
+                        + "{'bootstrap.servers':9092}}"), "Field 'properties[\"bootstrap.servers\"]' must be a string"),
+                Arguments.of("boolean for a string", "/services", json(service.formatted(",'timeout':true")),
+                        "Field 'timeout' must be a string"),
+                Arguments.of("number for a boolean", "/invocations/bulk/cancel", json("{'service':'x','dry_run':1}"),
+                        "Field 'dry_run' must be true or false"),
+                Arguments.of("fraction for a whole number", "/invocations/bulk/cancel", json("{'service':'x','limit':2.5}"),
+                        "Field 'limit' must be a whole number"),
+                Arguments.of("no body", "/services", "", "The request body is missing"),
+                Arguments.of("array for an object", "/services", "[1]", "must be an object"),
+                Arguments.of("not JSON", "/services", "{not json", "not valid JSON (line 1, column 2)"),
+                Arguments.of("600 levels of nesting", "/services", json(service.formatted(",'x':" + deep)),
+                        "nesting deeper than 500 levels"),
+                Arguments.of("2,000-digit number", "/services", json(service.formatted(",'x':" + "1".repeat(2000))),
+                        "a number longer than 1000 characters"),
+                Arguments.of("600 levels of nesting for a JSON handler", "/send/Greeter/greet", deep,
+                        "nesting deeper than 500 levels"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("unreadableBodies")
+    void explainsAnUnreadableBodyInTheApisTerms(String name, String path, String body, String detail) {
+        Reply reply = api.post(path, body);
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(400);
+        assertThat(reply.headers().firstValue("content-type").orElse("")).startsWith("application/problem+json");
+        assertThat(reply.body().get("detail").asString()).contains(detail);
+        assertNoJavaInternals(reply.text());
+    }
+
     static Stream<Arguments> malformedRequests() {
         return Stream.of(
                 Arguments.of("NUL in the path", "GET /services/a%00b HTTP/1.1\r\nHost: x\r\n\r\n", 400),

@@ -59,6 +59,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        RequestTooLarge tooLarge = RequestTooLarge.in(e);
+        if (tooLarge != null) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+            problem.setType(java.net.URI.create("https://ferry.dev/problems/request-too-large"));
+            problem.setTitle("Request too large");
+            problem.setProperty("max_bytes", tooLarge.maxBytes());
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(withMessage(problem));
+        }
         UnreadableBodies.Explanation explanation = UnreadableBodies.explain(e, json);
         ResponseEntity<Object> response = problem(HttpStatus.BAD_REQUEST, explanation.detail());
         if (explanation.field() != null && response.getBody() instanceof ProblemDetail problem) {

@@ -41,6 +41,7 @@ public class ServiceRegistry {
     private static final Logger log = LoggerFactory.getLogger(ServiceRegistry.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
+    private static final int MAX_CACHED = 10_000;
 
     private final RegisteredServiceRepository repository;
     private final ServiceUsage usage;
@@ -133,7 +134,7 @@ public class ServiceRegistry {
 
     @Transactional(readOnly = true)
     public boolean exists(String name) {
-        return repository.existsById(name);
+        return NAME.matcher(name).matches() && repository.existsById(name);
     }
 
     /** Services that keep completed invocations for their own retention period, by name. */
@@ -150,11 +151,19 @@ public class ServiceRegistry {
 
     /** The handler to call, if the service and handler exist. */
     public Optional<HandlerTarget> findTarget(String service, String handler) {
+        if (!NAME.matcher(service).matches() || !NAME.matcher(handler).matches()) {
+            // no registered service or handler has such a name; nothing to look up, nothing to cache
+            return Optional.empty();
+        }
         String cacheKey = service + '/' + handler;
         Instant now = clock.instant();
         Cached cached = cache.get(cacheKey);
         if (cached == null || cached.loadedAt().plus(CACHE_TTL).isBefore(now)) {
             cached = new Cached(repository.findById(service).flatMap(found -> target(found, handler)), now);
+            if (cache.size() >= MAX_CACHED) {
+                // calls of made-up names must not grow the cache without bound
+                cache.clear();
+            }
             cache.put(cacheKey, cached);
         }
         return cached.target();

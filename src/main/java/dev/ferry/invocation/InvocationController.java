@@ -56,6 +56,7 @@ class InvocationController {
      */
     record BulkRequest(String subscription, String service, String handler, String key, String status,
             String completion, Instant createdAfter, Instant createdBefore, Integer limit, Boolean dryRun,
+            @Schema(description = "Must be true to act on every invocation when no other filter is given")
             Boolean all) {
     }
 

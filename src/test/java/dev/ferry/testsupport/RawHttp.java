@@ -48,13 +48,31 @@ public final class RawHttp {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         try {
-            for (int n; (n = in.read(buffer)) > 0;) {
+            for (int n; !complete(all.toByteArray()) && (n = in.read(buffer)) > 0;) {
                 all.write(buffer, 0, n);
             }
         } catch (java.net.SocketException reset) {
             // the server closed after answering; what it sent is what counts
         }
         return all.toByteArray();
+    }
+
+    /**
+     * Whether a response with a Content-Length has all of its body: the server may keep the connection open
+     * after it answered, e.g. while it waits for the rest of a request body it refused.
+     */
+    private static boolean complete(byte[] raw) {
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return false;
+        }
+        for (String line : text.substring(0, end).split("\r\n")) {
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                return raw.length - (end + 4) >= Long.parseLong(line.substring(15).strip());
+            }
+        }
+        return false;
     }
 
     private static Response parse(byte[] raw) {

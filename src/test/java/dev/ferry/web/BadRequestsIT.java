@@ -132,7 +132,13 @@ class BadRequestsIT {
                 Arguments.of("unknown health component", "GET /actuator/health/nothing HTTP/1.1\r\nHost: x\r\n\r\n", 404),
                 Arguments.of("unknown actuator endpoint", "GET /actuator/nothing HTTP/1.1\r\nHost: x\r\n\r\n", 404),
                 Arguments.of("unknown metric", "GET /actuator/metrics/nothing HTTP/1.1\r\nHost: x\r\n\r\n", 404),
-                Arguments.of("the error page itself", "GET /error HTTP/1.1\r\nHost: x\r\n\r\n", 404));
+                Arguments.of("the error page itself", "GET /error HTTP/1.1\r\nHost: x\r\n\r\n", 404),
+                Arguments.of("an error for a browser", "GET /services/nothing HTTP/1.1\r\nHost: x\r\n"
+                        + "Accept: text/html\r\n\r\n", 404),
+                Arguments.of("a body that is not JSON", "POST /services HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi", 415),
+                Arguments.of("a body over its declared limit", "POST /services HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{", 413));
     }
 
     @ParameterizedTest(name = "{0}")

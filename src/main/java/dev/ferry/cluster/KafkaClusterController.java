@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.ferry.web.InvalidRequest;
+import dev.ferry.web.PropertyLimits;
 
 /** The {@code /kafka-clusters} resource, shaped like Restate's admin API. */
 @RestController
@@ -89,6 +90,7 @@ class KafkaClusterController {
     @ApiResponse(responseCode = "201", description = "Created; Location names the new cluster")
     ResponseEntity<?> create(@RequestBody CreateKafkaClusterRequest request,
             @RequestParam(defaultValue = "false") boolean validate) {
+        PropertyLimits.check("properties", request.properties());
         if (validate) {
             return ResponseEntity.ok(ValidationResponse.of(registry.validate(request.name(), request.properties())));
         }
@@ -116,6 +118,8 @@ class KafkaClusterController {
             + " (secrets included). Restarts the cluster's consumers.")
     KafkaClusterResponse update(@PathVariable String name, @RequestBody UpdateKafkaClusterRequest request,
             @RequestParam(defaultValue = "false") boolean merge) {
+        PropertyLimits.check("properties", request.properties());
+        PropertyLimits.checkNames("unset", request.unset());
         if (merge) {
             return KafkaClusterResponse.of(registry.mergeProperties(name, request.properties(), request.unset()));
         }

@@ -9,7 +9,6 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,8 +31,10 @@ import dev.ferry.service.ServiceNotFound;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.shared.Ids;
 import dev.ferry.shared.JsonValues;
+import dev.ferry.shared.StoredText;
 import dev.ferry.web.InvalidRequest;
 import dev.ferry.web.NotFound;
+import dev.ferry.web.RequestDurations;
 
 /**
  * The RPC ingress: {@code POST /call/{service}/[{key}/]{handler}} waits for the result,
@@ -107,6 +108,7 @@ class IngressController {
 
     private InvocationStore.Submitted submit(String service, String key, String handler, byte[] body,
             String idempotencyKey, Duration delay) {
+        checkStorable(key, idempotencyKey);
         HandlerTarget target = services.findTarget(service, handler).orElseThrow(() -> {
             if (!services.exists(service)) {
                 return ServiceNotFound.of(service);
@@ -123,9 +125,10 @@ class IngressController {
                     .formatted(service, service, handler));
         }
         byte[] input = body == null ? new byte[0] : body;
-        if (target.input() == InputFormat.JSON && input.length > 0 && !JsonValues.isSingleValue(json, input)) {
-            throw InvalidRequest.of("body", "The request body is not valid JSON, which handler %s/%s takes."
-                    .formatted(service, handler) + " Send JSON, or register the handler with input \"raw\".");
+        String notJson = target.input() == InputFormat.JSON && input.length > 0 ? JsonValues.problem(json, input) : null;
+        if (notJson != null) {
+            throw InvalidRequest.of("body", "Handler %s/%s takes JSON, but the request body is not: %s."
+                    .formatted(service, handler, notJson) + " Send JSON, or register the handler with input \"raw\".");
         }
         NewInvocation invocation = Submissions.of(target, Ids.next("inv_", clock.instant()), key, input);
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
@@ -138,18 +141,19 @@ class IngressController {
     }
 
     private static Duration parseDelay(String delay) {
-        if (delay == null) {
-            return null;
+        return RequestDurations.nonNegative("delay", delay, RequestDurations.MAX_WAIT);
+    }
+
+    /** Keys and idempotency keys are stored and indexed: refuse what PostgreSQL would refuse, up front. */
+    private static void checkStorable(String key, String idempotencyKey) {
+        String problem = key == null ? null : StoredText.problem("The key", key, StoredText.MAX_KEY_BYTES);
+        if (problem != null) {
+            throw InvalidRequest.of("key", problem + "; use a shorter key without NUL.");
         }
-        try {
-            Duration parsed = DurationStyle.detectAndParse(delay);
-            if (parsed.isNegative()) {
-                throw new IllegalArgumentException();
-            }
-            return parsed;
-        } catch (IllegalArgumentException e) {
-            throw InvalidRequest.of("delay", "delay '%s' is not a duration: write it like \"500ms\", \"10s\" or \"5m\"."
-                    .formatted(delay));
+        problem = idempotencyKey == null ? null
+                : StoredText.problem("The Idempotency-Key header", idempotencyKey, StoredText.MAX_IDEMPOTENCY_KEY_BYTES);
+        if (problem != null) {
+            throw InvalidRequest.of("Idempotency-Key", problem + "; use a shorter idempotency key without NUL.");
         }
     }
 }

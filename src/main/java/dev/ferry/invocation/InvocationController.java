@@ -50,9 +50,14 @@ class InvocationController {
     record ActionResult(String invocationId, String action, String status) {
     }
 
-    /** A filter for bulk actions; absent fields match everything. */
+    /**
+     * A filter for bulk actions; absent fields match everything, so a filter without any field is refused
+     * unless {@code all} is true.
+     */
     record BulkRequest(String subscription, String service, String handler, String key, String status,
-            String completion, Instant createdAfter, Instant createdBefore, Integer limit, Boolean dryRun) {
+            String completion, Instant createdAfter, Instant createdBefore, Integer limit, Boolean dryRun,
+            @Schema(description = "Must be true to act on every invocation when no other filter is given")
+            Boolean all) {
     }
 
     @GetMapping
@@ -66,8 +71,8 @@ class InvocationController {
             @RequestParam(name = "created_before", required = false) Instant createdBefore,
             @RequestParam(required = false) String cursor, @RequestParam(defaultValue = "newest") String order,
             @RequestParam(defaultValue = "50") int limit) {
-        InvocationReader.Page page = reader.list(new InvocationQuery(subscription, service, handler, key, status,
-                completion, createdAfter, createdBefore, cursor, oldestFirst(order), limit));
+        InvocationReader.Page page = reader.list(QueryChecks.checked(new InvocationQuery(subscription, service,
+                handler, key, status, completion, createdAfter, createdBefore, cursor, oldestFirst(order), limit)));
         return new InvocationList(page.invocations(), page.nextCursor());
     }
 
@@ -78,8 +83,8 @@ class InvocationController {
             @RequestParam(required = false) String completion,
             @RequestParam(name = "created_after", required = false) Instant createdAfter,
             @RequestParam(name = "created_before", required = false) Instant createdBefore) {
-        return new Counts(reader.countByStatus(new InvocationQuery(subscription, service, handler, key, null,
-                completion, createdAfter, createdBefore, null, false, 1)));
+        return new Counts(reader.countByStatus(QueryChecks.checked(new InvocationQuery(subscription, service,
+                handler, key, null, completion, createdAfter, createdBefore, null, false, 1))));
     }
 
     @GetMapping("/{id}")
@@ -111,11 +116,17 @@ class InvocationController {
 
     @PostMapping("/bulk/{action}")
     @Operation(summary = "Act on every invocation matching a filter", description = "cancel, kill, pause, resume,"
-            + " restart or purge; at most 'limit' (default 1000, at most 10000); dry_run says what would be affected.")
+            + " restart or purge; at most 'limit' (default 1000, at most 10000); dry_run says what would be affected."
+            + " An empty filter is refused unless \"all\": true.")
     InvocationCommands.BulkResult bulk(@PathVariable String action, @RequestBody BulkRequest request) {
         InvocationQuery query = new InvocationQuery(request.subscription(), request.service(), request.handler(),
                 request.key(), request.status(), request.completion(), request.createdAfter(),
                 request.createdBefore(), null, true, request.limit() == null ? 1000 : request.limit());
+        QueryChecks.checked(query);
+        if (!QueryChecks.filtersAnything(query) && !Boolean.TRUE.equals(request.all())) {
+            throw InvalidRequest.of("all", "The filter is empty, so the action would apply to every invocation:"
+                    + " give a filter (service, status, ...), or send \"all\": true to mean every invocation.");
+        }
         return commands.applyAll(query, action(action), Boolean.TRUE.equals(request.dryRun()));
     }
 

@@ -25,6 +25,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.ferry.web.RequestPaths;
+
 /**
  * Requires {@code Authorization: Bearer <ferry.security.admin-token>} on every request except health, info,
  * Prometheus metrics and the API documentation (Swagger UI and {@code /v3/api-docs}, which describe the API
@@ -91,11 +93,13 @@ public class AdminTokenFilter extends OncePerRequestFilter {
         return false;
     }
 
-    /** The path the servlet container resolved (decoded, with dot segments removed), not the raw request line. */
+    /**
+     * The path the router will match (see {@link RequestPaths}), not the one the servlet container
+     * normalised: the two differ for {@code ..} segments and {@code ;} parameters, which
+     * {@code PlainPathFilter} refuses before this filter runs anyway.
+     */
     private static String path(HttpServletRequest request) {
-        String servletPath = request.getServletPath() == null ? "" : request.getServletPath();
-        String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
-        return servletPath + pathInfo;
+        return RequestPaths.routed(request);
     }
 
     private static String bearerToken(HttpServletRequest request) {

@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -29,6 +28,7 @@ import dev.ferry.service.ServiceDescriptors.RetryPolicyDescriptor;
 import dev.ferry.service.ServiceDescriptors.ServiceView;
 import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
+import dev.ferry.web.RequestDurations;
 
 /**
  * Registers services and resolves handler targets. Targets are cached briefly, because every
@@ -41,6 +41,7 @@ public class ServiceRegistry {
     private static final Logger log = LoggerFactory.getLogger(ServiceRegistry.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
+    private static final int MAX_CACHED = 10_000;
 
     private final RegisteredServiceRepository repository;
     private final ServiceUsage usage;
@@ -93,8 +94,10 @@ public class ServiceRegistry {
                     Map.of("service", name));
         }
         RegisteredService service = repository.save(new RegisteredService(name, request.type(), endpoint,
-                duration("timeout", request.timeout()), retry("retry_policy", request.retryPolicy()), handlers,
-                duration("retention", request.retention()), clock.instant()));
+                RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
+                retry("retry_policy", request.retryPolicy()), handlers,
+                RequestDurations.positive("retention", request.retention(), RequestDurations.MAX_RETENTION),
+                clock.instant()));
         evict(name);
         events.publishEvent(new ServiceChanged(name));
         log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint, handlers.size());
@@ -135,7 +138,7 @@ public class ServiceRegistry {
 
     @Transactional(readOnly = true)
     public boolean exists(String name) {
-        return repository.existsById(name);
+        return NAME.matcher(name).matches() && repository.existsById(name);
     }
 
     /** Services that keep completed invocations for their own retention period, by name. */
@@ -152,11 +155,19 @@ public class ServiceRegistry {
 
     /** The handler to call, if the service and handler exist. */
     public Optional<HandlerTarget> findTarget(String service, String handler) {
+        if (!NAME.matcher(service).matches() || !NAME.matcher(handler).matches()) {
+            // no registered service or handler has such a name; nothing to look up, nothing to cache
+            return Optional.empty();
+        }
         String cacheKey = service + '/' + handler;
         Instant now = clock.instant();
         Cached cached = cache.get(cacheKey);
         if (cached == null || cached.loadedAt().plus(CACHE_TTL).isBefore(now)) {
             cached = new Cached(repository.findById(service).flatMap(found -> target(found, handler)), now);
+            if (cache.size() >= MAX_CACHED) {
+                // calls of made-up names must not grow the cache without bound
+                cache.clear();
+            }
             cache.put(cacheKey, cached);
         }
         return cached.target();
@@ -212,8 +223,9 @@ public class ServiceRegistry {
             throw InvalidRequest.of("handlers", "Handler '%s' has input '%s': use \"json\" or \"raw\"."
                     .formatted(descriptor.name(), descriptor.input()));
         }
-        return new Handler(descriptor.name(), type, input, duration("timeout", descriptor.timeout()),
-                retry("retry_policy", descriptor.retryPolicy()));
+        return new Handler(descriptor.name(), type, input,
+                RequestDurations.positive("handlers.timeout", descriptor.timeout(), RequestDurations.MAX_WAIT),
+                retry("handlers.retry_policy", descriptor.retryPolicy()));
     }
 
     private static String validEndpoint(String endpoint) {
@@ -243,22 +255,6 @@ public class ServiceRegistry {
         return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
     }
 
-    private static Duration duration(String field, String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            Duration duration = DurationStyle.detectAndParse(text);
-            if (duration.isNegative() || duration.isZero()) {
-                throw new IllegalArgumentException("not positive");
-            }
-            return duration;
-        } catch (IllegalArgumentException e) {
-            throw InvalidRequest.of(field, "'%s' is not a positive duration: write it like \"500ms\", \"30s\" or \"5m\"."
-                    .formatted(text));
-        }
-    }
-
     private static RetrySettings retry(String field, RetryPolicyDescriptor descriptor) {
         if (descriptor == null) {
             return RetrySettings.inherit();
@@ -279,8 +275,10 @@ public class ServiceRegistry {
                         .formatted(descriptor.onMaxAttempts()));
             }
         }
-        return new RetrySettings(duration(field + ".initial_interval", descriptor.initialInterval()),
-                descriptor.factor(), duration(field + ".max_interval", descriptor.maxInterval()),
+        return new RetrySettings(RequestDurations.positive(field + ".initial_interval",
+                descriptor.initialInterval(), RequestDurations.MAX_WAIT),
+                descriptor.factor(), RequestDurations.positive(field + ".max_interval",
+                descriptor.maxInterval(), RequestDurations.MAX_WAIT),
                 descriptor.maxAttempts(), onMax);
     }
 }

@@ -18,6 +18,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.ferry.web.PropertyLimits;
+
 /** The {@code /subscriptions} resource, shaped like Restate's admin API. */
 @RestController
 @RequestMapping({"/subscriptions", "/v4/subscriptions"})
@@ -56,6 +58,7 @@ class SubscriptionController {
             + " service://SERVICE/HANDLER, options are consumer properties (group.id defaults to the id).")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new subscription")
     ResponseEntity<SubscriptionView> create(@RequestBody CreateSubscriptionRequest request) {
+        PropertyLimits.check("options", request.options());
         SubscriptionView view = withConsumer(registry.create(request.source(), request.sink(), request.options()));
         return ResponseEntity.created(URI.create("/subscriptions/" + view.id())).body(view);
     }

@@ -7,6 +7,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every error into an RFC 9457 problem. Domain exceptions carry their own type, title and
@@ -30,6 +32,12 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final JsonMapper json;
+
+    ProblemHandler(JsonMapper json) {
+        this.json = json;
+    }
 
     @ExceptionHandler(FerryException.class)
     @ApiResponse(responseCode = "4XX", description = "Refused; the problem's detail says what to change",
@@ -44,16 +52,27 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> on(MethodArgumentTypeMismatchException e) {
-        return on(InvalidRequest.of(e.getName(),
-                "Parameter '%s' has an invalid value; check its format.".formatted(e.getName())));
+        return on(InvalidRequest.of(e.getName(), "Parameter '%s' must be %s.".formatted(e.getName(),
+                UnreadableBodies.expected(e.getRequiredType()))));
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        String detail = "The request body is not valid JSON for this operation: " + conciseCause(e)
-                + ". Send a JSON object with the documented fields.";
-        return problem(HttpStatus.BAD_REQUEST, detail);
+        RequestTooLarge tooLarge = RequestTooLarge.in(e);
+        if (tooLarge != null) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+            problem.setType(java.net.URI.create("https://ferry.dev/problems/request-too-large"));
+            problem.setTitle("Request too large");
+            problem.setProperty("max_bytes", tooLarge.maxBytes());
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(withMessage(problem));
+        }
+        UnreadableBodies.Explanation explanation = UnreadableBodies.explain(e, json);
+        ResponseEntity<Object> response = problem(HttpStatus.BAD_REQUEST, explanation.detail());
+        if (explanation.field() != null && response.getBody() instanceof ProblemDetail problem) {
+            problem.setProperty("field", explanation.field());
+        }
+        return response;
     }
 
     @Override
@@ -68,7 +87,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     @ApiResponse(responseCode = "500", description = "Ferry failed; its log says why",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(responseCode = "503", description = "Ferry cannot reach its database; try again after Retry-After",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<ProblemDetail> onUnexpected(Exception e) {
+        if (DatabaseOutage.causedBy(e)) {
+            log.warn("Answered 503: the database is unreachable ({})",
+                    NestedExceptionUtils.getMostSpecificCause(e).getMessage());
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                    "Ferry cannot reach its database right now; nothing was changed. Try again in a few seconds.");
+            problem.setType(java.net.URI.create("https://ferry.dev/problems/database-unavailable"));
+            problem.setTitle("Database unavailable");
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS))
+                    .body(withMessage(problem));
+        }
         log.error("Unexpected error while handling a request", e);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "Ferry could not complete the request because of an internal error; nothing was changed"
@@ -98,15 +130,4 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         problem.setType(java.net.URI.create("https://ferry.dev/problems/invalid-request"));
         return ResponseEntity.status(status).body(withMessage(problem));
     }
-
-    /** The first line of the parser's complaint, without the payload it quotes. */
-    private static String conciseCause(HttpMessageNotReadableException e) {
-        Throwable cause = e.getMostSpecificCause();
-        String message = cause.getMessage() == null ? "unreadable body" : cause.getMessage();
-        int cut = message.indexOf('\n');
-        message = cut > 0 ? message.substring(0, cut) : message;
-        int source = message.indexOf(" at [Source");
-        return source > 0 ? message.substring(0, source) : message;
-    }
-
 }

@@ -51,6 +51,15 @@ class AdminTokenFilterTest {
     }
 
     @Test
+    void decidesOnThePathTheRouterSeesNotTheNormalisedOne() throws Exception {
+        AdminTokenFilter filter = filter("the-admin-token");
+        MockHttpServletRequest sneaky = request("/kafka-clusters/..;/swagger-ui/", null);
+        sneaky.setServletPath("/swagger-ui/");
+
+        assertThat(run(filter, sneaky).getStatus()).isEqualTo(401);
+    }
+
+    @Test
     void warnsAtStartUpWhenTheApiIsOpen(CapturedOutput output) throws Exception {
         AdminTokenFilter filter = filter(null);
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.RawHttp;
 import dev.ferry.testsupport.TestInfrastructure;
 
 /** With {@code ferry.security.admin-token} set, the API needs the token; health, metrics, info and docs do not. */
@@ -43,7 +44,6 @@ class AdminTokenIT {
                 anonymous.get("/v4/kafka-clusters"), anonymous.get("/services"), anonymous.get("/subscriptions"),
                 anonymous.get("/invocations"), anonymous.post("/call/Greeter/greet", "{}"),
                 anonymous.post("/send/Greeter/greet", "{}"), anonymous.get("/actuator/metrics"),
-                anonymous.get("/actuator/health/../../kafka-clusters"),
                 anonymous.withBearerToken("admin-token-for-tests-7c1f0f").get("/kafka-clusters"))) {
             assertThat(reply.status()).as(reply.text()).isEqualTo(401);
             assertThat(reply.headers().firstValue("content-type")).hasValueSatisfying(
@@ -59,6 +59,19 @@ class AdminTokenIT {
         assertThat(admin.post("/kafka-clusters", cluster).status()).isEqualTo(201);
         assertThat(admin.get("/kafka-clusters/guarded").status()).isEqualTo(200);
         assertThat(admin.get("/actuator/metrics").status()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesPathsTheContainerAndTheRouterWouldReadDifferently() {
+        for (String path : List.of("/kafka-clusters/..;/swagger-ui/", "/swagger-ui/..;/kafka-clusters",
+                "/actuator/health/../../kafka-clusters", "/kafka-clusters/%2E%2E/swagger-ui/",
+                "/actuator/health;x=1/../../services", "/swagger-ui;/../kafka-clusters")) {
+            RawHttp.Response response = RawHttp.exchange(ferry.baseUrl(),
+                    "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(response.status()).as(path + ": " + response.body()).isEqualTo(400);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            assertThat(response.body()).contains("plain form").doesNotContain("\"name\"");
+        }
     }
 
     @Test

@@ -61,9 +61,9 @@ class ServiceApiIT {
         assertThat(problem(json("{'name':'A','type':'VIRTUAL_OBJECT','endpoint':'http://h:1','handlers':[{'name':'h','input':'xml'}]}")))
                 .contains("use \"json\" or \"raw\"");
         assertThat(problem(json("{'name':'A','type':'SERVICE','endpoint':'http://h:1','timeout':'soon','handlers':[{'name':'h'}]}")))
-                .contains("'soon' is not a positive duration");
+                .contains("'timeout' is 'soon', not a duration");
         assertThat(problem(json("{'name':'A','type':'THING','endpoint':'http://h:1','handlers':[{'name':'h'}]}")))
-                .contains("not valid JSON for this operation");
+                .contains("Field 'type' must be one of SERVICE, VIRTUAL_OBJECT, WORKFLOW");
         assertThat(api.get("/services/A").status()).isEqualTo(404);
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -102,6 +103,53 @@ class OutcomeRecorderTest {
         assertThat(table.stored.values()).allMatch(Outcome.Retrying.class::isInstance);
         await().atMost(Duration.ofSeconds(5)).until(() -> recorder.failing() == null);
         recorder.stop(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void writesAnAttemptsDurableEffectsInTheTransactionOfItsOutcome() throws Exception {
+        Table table = new Table();
+        List<String> events = new CopyOnWriteArrayList<>();
+        OutcomeRecorder recorder = new OutcomeRecorder((owner, outcomes, keys, lease) -> {
+            events.add("record " + outcomes.stream().map(Outcome::id).toList());
+            return table.record(owner, outcomes, keys, lease);
+        }, "test-owner", () -> Duration.ofSeconds(30), (written, successors) -> {
+        }, Clock.systemUTC(), Duration.ofSeconds(30), new OutcomeRecorder.Transactions() {
+            @Override
+            public <T> T inTransaction(Supplier<T> work) {
+                events.add("begin");
+                T result = work.get();
+                events.add("commit");
+                return result;
+            }
+        });
+        List<Outcome> outcomes = outcomes(2, Set.of());
+        recorder.add(outcomes.get(0), null, List.of(() -> events.add("effect of inv-0")));
+        recorder.add(outcomes.get(1), null, List.of());
+        recorder.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 2);
+        recorder.stop(Duration.ofSeconds(5));
+
+        assertThat(events).containsExactly("begin", "effect of inv-0", "record [inv-0, inv-1]", "commit");
+    }
+
+    @Test
+    void writesOutcomesWithoutEffectsWithoutATransactionOfItsOwn() throws Exception {
+        Table table = new Table();
+        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30),
+                (written, successors) -> {
+                }, Clock.systemUTC(), Duration.ofSeconds(30), new OutcomeRecorder.Transactions() {
+                    @Override
+                    public <T> T inTransaction(Supplier<T> work) {
+                        throw new AssertionError("no transaction wanted for outcomes without effects");
+                    }
+                });
+        outcomes(3, Set.of()).forEach(outcome -> recorder.add(outcome, null, List.of()));
+        recorder.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 3);
+        recorder.stop(Duration.ofSeconds(5));
+        assertThat(table.stored.values()).allMatch(Outcome.Retrying.class::isInstance);
     }
 
     @Property(tries = 60)

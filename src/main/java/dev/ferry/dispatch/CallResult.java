@@ -9,8 +9,10 @@ public sealed interface CallResult {
     record Success(byte[] body, String contentType) implements CallResult {
     }
 
-    /** Trying again may help (plain HTTP: 408, 429, 5xx, timeouts and I/O errors); {@code retryAfter} is the
-     * handler's wish, or null. */
+    /**
+     * Trying again may help (plain HTTP: 408, 429, 5xx, timeouts and I/O errors); {@code retryAfter} is the
+     * handler's wish, or null.
+     */
     record Retryable(String failure, Duration retryAfter) implements CallResult {
     }
 

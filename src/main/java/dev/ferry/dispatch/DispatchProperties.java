@@ -22,7 +22,8 @@ import dev.ferry.service.RetrySettings.OnMaxAttempts;
  * @param lease           how long a claimed invocation stays owned by this instance without renewal
  * @param callTimeout     default time a handler has to answer
  * @param connectTimeout  time to open a connection to a handler
- * @param shutdownTimeout how long a graceful stop waits for running calls
+ * @param shutdownTimeout how long a graceful stop of the dispatcher takes at most, in all: one deadline shared by
+ *                        the claimer, the calls in flight and the writing of their outcomes
  * @param resultLimit     the largest handler response kept as an invocation's result
  * @param retry           the default retry policy, overridable per service and handler
  * @param stuckAfter      how long claiming or recording outcomes may fail before the {@code dispatcher} health

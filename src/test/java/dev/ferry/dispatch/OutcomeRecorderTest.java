@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import net.jqwik.api.ForAll;
@@ -65,7 +67,7 @@ class OutcomeRecorderTest {
         Table table = new Table();
         OutcomeRecorder recorder = recorder(table, Duration.ofSeconds(30));
         List<Outcome> outcomes = outcomes(100, Set.of(7, 50, 93));
-        outcomes.forEach(outcome -> recorder.add(outcome, null));
+        outcomes.forEach(outcome -> recorder.add(outcome, null, List.of()));
         recorder.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 100);
@@ -87,7 +89,7 @@ class OutcomeRecorderTest {
         Table table = new Table();
         table.unreachableFor.set(Integer.MAX_VALUE);
         OutcomeRecorder recorder = recorder(table, Duration.ZERO);
-        outcomes(10, Set.of()).forEach(outcome -> recorder.add(outcome, null));
+        outcomes(10, Set.of()).forEach(outcome -> recorder.add(outcome, null, List.of()));
         recorder.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> table.statements.get() >= 3);
@@ -103,6 +105,53 @@ class OutcomeRecorderTest {
         recorder.stop(Duration.ofSeconds(5));
     }
 
+    @Test
+    void writesAnAttemptsDurableEffectsInTheTransactionOfItsOutcome() throws Exception {
+        Table table = new Table();
+        List<String> events = new CopyOnWriteArrayList<>();
+        OutcomeRecorder recorder = new OutcomeRecorder((owner, outcomes, keys, lease) -> {
+            events.add("record " + outcomes.stream().map(Outcome::id).toList());
+            return table.record(owner, outcomes, keys, lease);
+        }, "test-owner", () -> Duration.ofSeconds(30), (written, successors) -> {
+        }, Clock.systemUTC(), Duration.ofSeconds(30), new OutcomeRecorder.Transactions() {
+            @Override
+            public <T> T inTransaction(Supplier<T> work) {
+                events.add("begin");
+                T result = work.get();
+                events.add("commit");
+                return result;
+            }
+        });
+        List<Outcome> outcomes = outcomes(2, Set.of());
+        recorder.add(outcomes.get(0), null, List.of(() -> events.add("effect of inv-0")));
+        recorder.add(outcomes.get(1), null, List.of());
+        recorder.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 2);
+        recorder.stop(Duration.ofSeconds(5));
+
+        assertThat(events).containsExactly("begin", "effect of inv-0", "record [inv-0, inv-1]", "commit");
+    }
+
+    @Test
+    void writesOutcomesWithoutEffectsWithoutATransactionOfItsOwn() throws Exception {
+        Table table = new Table();
+        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30),
+                (written, successors) -> {
+                }, Clock.systemUTC(), Duration.ofSeconds(30), new OutcomeRecorder.Transactions() {
+                    @Override
+                    public <T> T inTransaction(Supplier<T> work) {
+                        throw new AssertionError("no transaction wanted for outcomes without effects");
+                    }
+                });
+        outcomes(3, Set.of()).forEach(outcome -> recorder.add(outcome, null, List.of()));
+        recorder.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 3);
+        recorder.stop(Duration.ofSeconds(5));
+        assertThat(table.stored.values()).allMatch(Outcome.Retrying.class::isInstance);
+    }
+
     @Property(tries = 60)
     void everyOutcomeIsWrittenOnceAndNoRefusedOneHoldsTheOthers(
             @ForAll @IntRange(min = 1, max = 300) int count,
@@ -112,7 +161,7 @@ class OutcomeRecorderTest {
         table.unreachableFor.set(outages);
         OutcomeRecorder recorder = recorder(table, Duration.ofSeconds(30));
         List<Outcome> outcomes = outcomes(count, refused);
-        outcomes.forEach(outcome -> recorder.add(outcome, null));
+        outcomes.forEach(outcome -> recorder.add(outcome, null, List.of()));
         recorder.start();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> table.stored.size() == count);
@@ -139,7 +188,11 @@ class OutcomeRecorderTest {
 
     private static OutcomeRecorder recorder(Table table, Duration stuckAfter) {
         return new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), (written, successors) -> {
-        }, Clock.systemUTC(), stuckAfter);
+        }, Clock.systemUTC(), stuckAfter, OutcomeRecorderTest::inTransaction);
+    }
+
+    private static <T> T inTransaction(Supplier<T> work) {
+        return work.get();
     }
 
     private static List<Outcome> outcomes(int count, Set<Integer> refused) {

@@ -162,9 +162,9 @@ class OutcomesIT {
             handler.respondWith(request -> calls.getAndIncrement() == 0
                     ? new Response(503, "", Map.of("retry-after", "99999999999999"))
                     : Response.ok("{}"));
-            String subscription = subscribe(handler, "Ledger", "{'name':'post'}",
+            String subscription = subscribe(handler, "Postings", "{'name':'post'}",
                     ",'retry_policy':{'initial_interval':'10ms','max_interval':'1s'}");
-            records.send("ledger", "l1", "{\"amount\":1}");
+            records.send("postings", "l1", "{\"amount\":1}");
             records.flush();
 
             assertThat(awaitInvocation(subscription, status("completed")).get("completion").asString())

@@ -81,10 +81,7 @@ class IngressController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         InvocationStore.Submitted submitted = submit(service, key, handler, body, idempotencyKey, null);
         DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(CALL_TIMEOUT.toMillis());
-        result.onTimeout(() -> result.setResult(ResponseEntity.accepted()
-                .header("x-ferry-invocation-id", submitted.id())
-                .body(Map.of("invocation_id", submitted.id(), "status", "running", "detail",
-                        "Still running; wait for it with GET /invocations/" + submitted.id() + "/attach."))));
+        result.onTimeout(() -> result.setResult(InvocationResponses.stillRunning(submitted.id())));
         waiters.await(submitted.id()).thenRun(() -> result.setResult(InvocationResponses.of(reader.output(submitted.id()))));
         return result;
     }

@@ -1,4 +1,4 @@
-package dev.ferry.consumer;
+package dev.ferry.deadletter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 import dev.ferry.cluster.ClusterDetails;
 import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.invocation.FailedRecord;
-import dev.ferry.invocation.InvocationStore;
+import dev.ferry.invocation.FailedRecords;
 import dev.ferry.invocation.RecordHeader;
 
 /**
@@ -40,22 +40,22 @@ class DeadLetterPublisher implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
     private static final int BATCH = 500;
 
-    private final InvocationStore store;
+    private final FailedRecords failedRecords;
     private final KafkaClusterRegistry clusters;
     private final Map<String, Producer> producers = new HashMap<>();
 
     private record Producer(KafkaProducer<byte[], byte[]> client, Instant clusterVersion) {
     }
 
-    DeadLetterPublisher(InvocationStore store, KafkaClusterRegistry clusters) {
-        this.store = store;
+    DeadLetterPublisher(FailedRecords failedRecords, KafkaClusterRegistry clusters) {
+        this.failedRecords = failedRecords;
         this.clusters = clusters;
     }
 
     @Scheduled(fixedDelayString = "${ferry.consumer.dead-letter-interval:1s}")
     synchronized void publish() {
         try {
-            while (store.publishDeadLetters(BATCH, this::send) == BATCH) {
+            while (failedRecords.publish(BATCH, this::send) == BATCH) {
                 log.debug("Published a full batch of dead letters; looking for more");
             }
         } catch (RuntimeException e) {

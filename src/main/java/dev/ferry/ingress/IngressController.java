@@ -2,7 +2,6 @@ package dev.ferry.ingress;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -26,6 +25,7 @@ import dev.ferry.invocation.InvocationResponses;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.NewInvocation;
 import dev.ferry.invocation.Submissions;
+import dev.ferry.service.HandlerNotFound;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.InputFormat;
 import dev.ferry.service.ServiceNotFound;
@@ -33,7 +33,6 @@ import dev.ferry.service.ServiceRegistry;
 import dev.ferry.shared.Ids;
 import dev.ferry.shared.JsonValues;
 import dev.ferry.web.InvalidRequest;
-import dev.ferry.web.NotFound;
 
 /**
  * The RPC ingress: {@code POST /call/{service}/[{key}/]{handler}} waits for the result,
@@ -108,8 +107,7 @@ class IngressController {
             if (!services.exists(service)) {
                 return ServiceNotFound.of(service);
             }
-            return new NotFound("handler-not-found", "Handler not found", "Service '%s' has no handler '%s'."
-                    .formatted(service, handler), Map.of("service", service, "handler", handler));
+            return HandlerNotFound.of(service, handler);
         });
         if (target.keyed() && key == null) {
             throw InvalidRequest.of("key", "%s is a %s: call it as /call/%s/{key}/%s.".formatted(service,

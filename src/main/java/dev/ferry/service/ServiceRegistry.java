@@ -27,7 +27,6 @@ import dev.ferry.service.ServiceDescriptors.HandlerDescriptor;
 import dev.ferry.service.ServiceDescriptors.RegisterServiceRequest;
 import dev.ferry.service.ServiceDescriptors.RetryPolicyDescriptor;
 import dev.ferry.service.ServiceDescriptors.ServiceView;
-import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
 /**
@@ -87,10 +86,7 @@ public class ServiceRegistry {
             throw InvalidRequest.of("handlers", "A workflow has exactly one handler of type WORKFLOW (its run handler).");
         }
         if (repository.existsById(name)) {
-            throw new Conflict("service-exists", "Service already exists",
-                    "A service named '%s' is already registered. Delete it first with DELETE /services/%s."
-                            .formatted(name, name),
-                    Map.of("service", name));
+            throw ServiceExists.of(name);
         }
         RegisteredService service = repository.save(new RegisteredService(name, request.type(), endpoint,
                 duration("timeout", request.timeout()), retry("retry_policy", request.retryPolicy()), handlers,
@@ -118,10 +114,7 @@ public class ServiceRegistry {
         }
         List<String> subscriptions = usage.subscriptionsOf(name);
         if (!subscriptions.isEmpty()) {
-            throw new Conflict("service-in-use", "Service in use",
-                    "Service '%s' is the sink of %d subscription(s) (%s). Delete those subscriptions first."
-                            .formatted(name, subscriptions.size(), String.join(", ", subscriptions)),
-                    Map.of("service", name, "subscriptions", subscriptions));
+            throw ServiceInUse.of(name, subscriptions);
         }
         repository.deleteById(name);
         evict(name);

@@ -128,7 +128,8 @@ public class InvocationReader {
     }
 
     public Output output(String id) {
-        return jdbc.query(OUTPUT, (row, n) -> new Output(view(row, n), row.getBytes("result"), row.getString("result_content_type")), id)
+        return jdbc.query(OUTPUT, (row, n) -> new Output(view(row, n), row.getBytes("result"),
+                row.getString("result_content_type")), id)
                 .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
     }
 
@@ -185,8 +186,10 @@ public class InvocationReader {
         boolean truncated = bytes.length > INPUT_LIMIT;
         byte[] shown = truncated ? Arrays.copyOf(bytes, INPUT_LIMIT) : bytes;
         String text = Utf8.decode(shown);
-        return text != null ? new InvocationDetails.Payload(bytes.length, truncated, text, null)
-                : new InvocationDetails.Payload(bytes.length, truncated, null, Base64.getEncoder().encodeToString(shown));
+        if (text != null) {
+            return new InvocationDetails.Payload(bytes.length, truncated, text, null);
+        }
+        return new InvocationDetails.Payload(bytes.length, truncated, null, Base64.getEncoder().encodeToString(shown));
     }
 
     static InvocationView view(ResultSet row, int rowNum) throws SQLException {

@@ -37,7 +37,8 @@ final class KeyPromotions {
                from unnest(?::text[]) as k(key)
               where not exists (select 1 from invocations a
                                  where a.exclusive_key = k.key
-                                   and a.status in (%s)))""".formatted(PENDING.sql(), InvocationStatus.sql(HOLDING_KEY));
+                                   and a.status in (%s)))"""
+            .formatted(PENDING.sql(), InvocationStatus.sql(HOLDING_KEY));
 
     private static final String PROMOTE = """
             update invocations i

@@ -175,8 +175,8 @@ final class RecordBatchInsert {
         for (int c = 0; c < columns.length; c++) {
             arrays[c] = columns[c].type.array.apply(invocations.size());
         }
-        Batch batch = new Batch(StoredTimes.text(now.toInstant()), StoredTimes.text(now.toInstant().plus(direct.lease())),
-                direct.owner(), headers);
+        Instant at = now.toInstant();
+        Batch batch = new Batch(StoredTimes.text(at), StoredTimes.text(at.plus(direct.lease())), direct.owner(), headers);
         Set<String> running = new HashSet<>();
         int budget = direct.budget();
         for (int i = 0; i < invocations.size(); i++) {

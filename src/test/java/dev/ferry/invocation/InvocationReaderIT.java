@@ -42,7 +42,8 @@ class InvocationReaderIT {
         InvocationDetails details = reader.details(invocation.id());
 
         assertThat(details.headers()).containsExactly(new InvocationDetails.Header("trace", "t-1", null),
-                new InvocationDetails.Header("tombstone", null, null), new InvocationDetails.Header("raw", null, "/w=="),
+                new InvocationDetails.Header("tombstone", null, null),
+                new InvocationDetails.Header("raw", null, "/w=="),
                 new InvocationDetails.Header("trace", "t-2", null));
     }
 }

@@ -16,7 +16,6 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.ferry.security.SecretCipher;
 import dev.ferry.security.SecretUnreadable;
-import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
 /**
@@ -69,10 +68,7 @@ public class KafkaClusterRegistry {
         SecretSealer.refuseMasked(nonNull(properties));
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties), allowedClasses);
         if (repository.existsById(name)) {
-            throw new Conflict("kafka-cluster-exists", "Kafka cluster already exists",
-                    "A Kafka cluster named '%s' already exists. Choose another name, or change it with PATCH /kafka-clusters/%s."
-                            .formatted(name, name),
-                    Map.of("cluster", name));
+            throw KafkaClusterExists.of(name);
         }
         KafkaCluster cluster = repository.save(new KafkaCluster(name, sealer.seal(name, properties), clock.instant()));
         events.publishEvent(new KafkaClusterCreated(name));
@@ -128,8 +124,7 @@ public class KafkaClusterRegistry {
         try {
             merged = new LinkedHashMap<>(sealer.open(cluster));
         } catch (SecretUnreadable e) {
-            throw new Conflict("kafka-cluster-secret-unreadable", "Stored secret unreadable", e.getMessage()
-                    + " Or replace all properties with PATCH without ?merge=true.", Map.of("cluster", name));
+            throw KafkaClusterSecretUnreadable.of(name, e.getMessage());
         }
         merged.putAll(changes);
         removals.forEach(merged::remove);
@@ -230,10 +225,7 @@ public class KafkaClusterRegistry {
         }
         List<ClusterUsage.ClusterUser> users = usage.usersOf(name);
         if (!users.isEmpty() && !force) {
-            throw new Conflict("kafka-cluster-in-use", "Kafka cluster in use",
-                    "Kafka cluster '%s' is used by %d subscription(s) (%s). Delete them first, or add ?force=true to delete them with the cluster."
-                            .formatted(name, users.size(), users.getFirst().id()),
-                    Map.of("cluster", name, "subscriptions", users.stream().map(ClusterUsage.ClusterUser::id).toList()));
+            throw KafkaClusterInUse.of(name, users);
         }
         if (!users.isEmpty()) {
             usage.releaseAll(name);

@@ -1,9 +1,5 @@
 package dev.ferry.consumer;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +19,7 @@ import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.InputFormat;
 import dev.ferry.shared.JsonValues;
 import dev.ferry.shared.StoredText;
+import dev.ferry.shared.Utf8;
 
 /**
  * Turns a Kafka record into the invocation it must become. A record a handler cannot take (no valid
@@ -57,7 +54,7 @@ class RecordConverter {
                 record.key());
         String key = null;
         if (target.keyed()) {
-            key = utf8(record.key());
+            key = Utf8.decode(record.key());
             String problem = key == null ? null : StoredText.problem("the record key", key, StoredText.MAX_KEY_BYTES);
             if (key == null || problem != null) {
                 return NewInvocation.failed(id, target.service(), target.handler(), null, input, headers, origin,
@@ -103,20 +100,5 @@ class RecordConverter {
             droppedHeaders.accept(subscriptionId, dropped);
         }
         return headers;
-    }
-
-    /** The key as text, or null when absent or not valid UTF-8. */
-    static String utf8(byte[] key) {
-        if (key == null) {
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(key)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 }

@@ -32,7 +32,6 @@ import dev.ferry.service.RestateServiceRegistry;
 import dev.ferry.service.ServiceProtocol;
 import dev.ferry.service.ServiceRevision;
 import dev.ferry.shared.Ids;
-import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
 /**
@@ -122,10 +121,7 @@ public class DeploymentRegistry {
                     .filter(service -> !services.subscriptionsOf(service.name()).isEmpty())
                     .collect(Collectors.toMap(ServiceRevision::name, service -> services.subscriptionsOf(service.name())));
             if (!subscribed.isEmpty()) {
-                throw new Conflict("deployment-in-use", "Deployment in use",
-                        ("Subscriptions target services of deployment %s: %s. Delete those subscriptions first, or remove"
-                                + " the deployment with force=true, which deletes them too.").formatted(id, subscribed),
-                        Map.of("deployment_id", id, "subscriptions", subscribed));
+                throw DeploymentConflict.inUse(id, subscribed);
             }
         }
         for (ServiceRevision service : served) {
@@ -146,11 +142,7 @@ public class DeploymentRegistry {
                     && services.listOfDeployment(existing.get().id()).size() == plan.size()
                     && existing.get().useHttp11() == answer.http11();
             if (!unchanged) {
-                throw new Conflict("deployment-exists", "Deployment exists",
-                        ("Deployment %s is already registered at %s and its services changed. Register it again with"
-                                + " force=true (restate deployments register --force) to update its services in place;"
-                                + " their subscriptions stay.").formatted(existing.get().id(), uri),
-                        Map.of("deployment_id", existing.get().id(), "uri", uri));
+                throw DeploymentConflict.exists(existing.get().id(), uri);
             }
             return response(existing.get().id(), manifest, answer, plan.stream()
                     .map(planned -> ServiceMetadata.of(planned.current())).toList());
@@ -158,12 +150,8 @@ public class DeploymentRegistry {
         if (!force) {
             for (Planned planned : plan) {
                 if (planned.current() != null && planned.current().type() != planned.definition().type()) {
-                    throw new Conflict("service-type-changed", "Service type changed",
-                            ("Service '%s' is a %s of deployment %s, and this deployment declares it as a %s. Register"
-                                    + " with force=true to change its type.").formatted(planned.definition().name(),
-                                    planned.current().type(), planned.current().deploymentId(),
-                                    planned.definition().type()),
-                            Map.of("service", planned.definition().name()));
+                    throw DeploymentConflict.serviceTypeChanged(planned.definition().name(),
+                            planned.current().type(), planned.current().deploymentId(), planned.definition().type());
                 }
             }
         }
@@ -204,12 +192,7 @@ public class DeploymentRegistry {
         for (RestateServiceDefinition definition : manifest.services()) {
             ServiceRevision current = services.find(definition.name()).orElse(null);
             if (current != null && current.protocol() != ServiceProtocol.RESTATE) {
-                throw new Conflict("service-name-taken", "Service name taken",
-                        ("The deployment declares service '%s', and a plain HTTP service of that name is registered;"
-                                + " nothing was registered. Delete the HTTP service first (DELETE /services/%s), or"
-                                + " rename the service in the deployment.").formatted(definition.name(),
-                                definition.name()),
-                        Map.of("service", definition.name()));
+                throw DeploymentConflict.serviceNameTaken(definition.name());
             }
             plan.add(new Planned(definition, current));
         }

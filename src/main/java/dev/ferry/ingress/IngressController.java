@@ -2,7 +2,6 @@ package dev.ferry.ingress;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -25,6 +24,7 @@ import dev.ferry.invocation.InvocationResponses;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.NewInvocation;
 import dev.ferry.invocation.Submissions;
+import dev.ferry.service.HandlerNotFound;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.InputFormat;
 import dev.ferry.service.ServiceNotFound;
@@ -82,10 +82,7 @@ class IngressController {
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         InvocationStore.Submitted submitted = submit(service, key, handler, body, idempotencyKey, null);
         DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(CALL_TIMEOUT.toMillis());
-        result.onTimeout(() -> result.setResult(ResponseEntity.accepted()
-                .header("x-ferry-invocation-id", submitted.id())
-                .body(Map.of("invocation_id", submitted.id(), "status", "running", "detail",
-                        "Still running; wait for it with GET /invocations/" + submitted.id() + "/attach."))));
+        result.onTimeout(() -> result.setResult(InvocationResponses.stillRunning(submitted.id())));
         waiters.await(submitted.id()).thenRun(() -> result.setResult(InvocationResponses.of(reader.output(submitted.id()))));
         return result;
     }
@@ -113,8 +110,7 @@ class IngressController {
             if (!services.exists(service)) {
                 return ServiceNotFound.of(service);
             }
-            return new NotFound("handler-not-found", "Handler not found", "Service '%s' has no handler '%s'."
-                    .formatted(service, handler), Map.of("service", service, "handler", handler));
+            return HandlerNotFound.of(service, handler);
         });
         if (target.keyed() && key == null) {
             throw InvalidRequest.of("key", "%s is a %s: call it as /call/%s/{key}/%s.".formatted(service,

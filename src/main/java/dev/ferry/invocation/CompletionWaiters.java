@@ -24,6 +24,12 @@ public class CompletionWaiters {
 
     private static final Logger log = LoggerFactory.getLogger(CompletionWaiters.class);
 
+    private static final String COMPLETED_OF = "select id from invocations where id = any(?::text[]) and status = "
+            + InvocationStatus.COMPLETED.sql();
+
+    private static final String IS_COMPLETED = "select 1 from invocations where id = ? and status = "
+            + InvocationStatus.COMPLETED.sql();
+
     private final JdbcTemplate jdbc;
     private final Map<String, List<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
 
@@ -54,16 +60,14 @@ public class CompletionWaiters {
         }
         try {
             String[] ids = waiters.keySet().toArray(String[]::new);
-            jdbc.queryForList("select id from invocations where id = any(?::text[]) and status = 'completed'",
-                    String.class, (Object) ids).forEach(this::resolve);
+            jdbc.queryForList(COMPLETED_OF, String.class, (Object) ids).forEach(this::resolve);
         } catch (RuntimeException e) {
             log.warn("Could not check waited invocations: {}", e.getMessage());
         }
     }
 
     private boolean isCompleted(String id) {
-        return !jdbc.queryForList("select 1 from invocations where id = ? and status = 'completed'", Integer.class, id)
-                .isEmpty();
+        return !jdbc.queryForList(IS_COMPLETED, Integer.class, id).isEmpty();
     }
 
     private void resolve(String id) {

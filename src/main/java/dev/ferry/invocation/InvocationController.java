@@ -32,12 +32,12 @@ class InvocationController {
     private static final Duration ATTACH_TIMEOUT = Duration.ofMinutes(5);
 
     private final InvocationReader reader;
-    private final InvocationCommands commands;
+    private final InvocationSteering steering;
     private final CompletionWaiters waiters;
 
-    InvocationController(InvocationReader reader, InvocationCommands commands, CompletionWaiters waiters) {
+    InvocationController(InvocationReader reader, InvocationSteering steering, CompletionWaiters waiters) {
         this.reader = reader;
-        this.commands = commands;
+        this.steering = steering;
         this.waiters = waiters;
     }
 
@@ -98,11 +98,11 @@ class InvocationController {
     @Operation(summary = "Act on an invocation", description = "cancel, kill, pause, resume or restart; 409 when"
             + " its status does not allow it. restart returns the new invocation's id.")
     ActionResult act(@PathVariable String id, @PathVariable String action) {
-        InvocationAction parsed = action(action);
-        if (parsed == InvocationAction.PURGE) {
+        SteeringAction parsed = action(action);
+        if (parsed == SteeringAction.PURGE) {
             throw InvalidRequest.of("action", "Purge an invocation with DELETE /invocations/" + id + ".");
         }
-        String result = commands.apply(id, parsed);
+        String result = steering.apply(id, parsed);
         return new ActionResult(result, parsed.wire(), reader.get(result).status());
     }
 
@@ -110,7 +110,7 @@ class InvocationController {
     @Operation(summary = "Purge a completed invocation", description = "409 unless it is completed.")
     @ApiResponse(responseCode = "204", description = "Purged")
     ResponseEntity<Void> purge(@PathVariable String id) {
-        commands.apply(id, InvocationAction.PURGE);
+        steering.apply(id, SteeringAction.PURGE);
         return ResponseEntity.noContent().build();
     }
 
@@ -118,7 +118,7 @@ class InvocationController {
     @Operation(summary = "Act on every invocation matching a filter", description = "cancel, kill, pause, resume,"
             + " restart or purge; at most 'limit' (default 1000, at most 10000); dry_run says what would be affected."
             + " An empty filter is refused unless \"all\": true.")
-    InvocationCommands.BulkResult bulk(@PathVariable String action, @RequestBody BulkRequest request) {
+    InvocationSteering.BulkResult bulk(@PathVariable String action, @RequestBody BulkRequest request) {
         InvocationQuery query = new InvocationQuery(request.subscription(), request.service(), request.handler(),
                 request.key(), request.status(), request.completion(), request.createdAfter(),
                 request.createdBefore(), null, true, request.limit() == null ? 1000 : request.limit());
@@ -127,7 +127,7 @@ class InvocationController {
             throw InvalidRequest.of("all", "The filter is empty, so the action would apply to every invocation:"
                     + " give a filter (service, status, ...), or send \"all\": true to mean every invocation.");
         }
-        return commands.applyAll(query, action(action), Boolean.TRUE.equals(request.dryRun()));
+        return steering.applyAll(query, action(action), Boolean.TRUE.equals(request.dryRun()));
     }
 
     @GetMapping("/{id}/output")
@@ -136,8 +136,9 @@ class InvocationController {
             content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
     ResponseEntity<?> output(@PathVariable String id) {
         InvocationReader.Output output = reader.output(id);
-        if (!output.invocation().status().equals("completed")) {
-            throw InvocationStateConflict.of(id, "reading its output", output.invocation().status(), "completed");
+        if (!output.invocation().status().equals(InvocationStatus.COMPLETED.wire())) {
+            throw InvocationStateConflict.of(id, "reading its output", output.invocation().status(),
+                    InvocationStatus.COMPLETED.wire());
         }
         return InvocationResponses.of(output);
     }
@@ -150,15 +151,9 @@ class InvocationController {
     DeferredResult<ResponseEntity<?>> attach(@PathVariable String id) {
         reader.get(id);
         DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(ATTACH_TIMEOUT.toMillis());
-        result.onTimeout(() -> result.setResult(stillRunning(id)));
+        result.onTimeout(() -> result.setResult(InvocationResponses.stillRunning(id)));
         waiters.await(id).thenRun(() -> result.setResult(InvocationResponses.of(reader.output(id))));
         return result;
-    }
-
-    static ResponseEntity<?> stillRunning(String id) {
-        return ResponseEntity.accepted().header("x-ferry-invocation-id", id)
-                .body(Map.of("invocation_id", id, "status", "running",
-                        "detail", "Still running; attach again with GET /invocations/" + id + "/attach."));
     }
 
     private static boolean oldestFirst(String order) {
@@ -169,8 +164,8 @@ class InvocationController {
         };
     }
 
-    private static InvocationAction action(String action) {
-        return InvocationAction.fromWire(action).orElseThrow(() -> InvalidRequest.of("action",
+    private static SteeringAction action(String action) {
+        return SteeringAction.fromWire(action).orElseThrow(() -> InvalidRequest.of("action",
                 "Action '%s' is not known: use cancel, kill, pause, resume, restart or purge.".formatted(action)));
     }
 }

@@ -1,14 +1,11 @@
 package dev.ferry.invocation;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +14,10 @@ import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.ferry.shared.Ids;
+import dev.ferry.shared.Utf8;
 import dev.ferry.web.InvalidRequest;
 
 /** The read side of the invocation table, for the API and for tests. */
@@ -32,16 +29,37 @@ public class InvocationReader {
             last_failure, subscription_id, topic, kafka_partition, kafka_offset, kafka_timestamp,
             kafka_timestamp_millis, created_at, modified_at, first_running_at, completed_at""";
 
+    /** The views of invocations, to be followed by the query's filters and {@link #NEWEST_FIRST} or the like. */
+    private static final String VIEWS = "select " + COLUMNS + " from invocations";
+
+    /** The ids of invocations, to be followed by the query's filters and an order. */
+    private static final String IDS = "select id from invocations";
+
+    /** Counts by status; the query's filters go in the middle. */
+    private static final String COUNT_BY_STATUS = "select status, count(*) from invocations%s group by status";
+
+    private static final String NEWEST_FIRST = " order by id desc limit ?";
+
+    private static final String OLDEST_FIRST = " order by id asc limit ?";
+
+    private static final String FIND = VIEWS + " where id = ?";
+
+    private static final String DETAILS = "select " + COLUMNS
+            + ", input, headers, result, result_content_type, idempotency_key from invocations where id = ?";
+
+    private static final String OUTPUT = "select " + COLUMNS + ", result, result_content_type from invocations"
+            + " where id = ?";
+
     static final int MAX_LIMIT = 1000;
     static final int MAX_BULK = 10_000;
     private static final int INPUT_LIMIT = 64 * 1024;
 
     private final JdbcTemplate jdbc;
-    private final JsonMapper json;
+    private final RecordHeaders headers;
 
     InvocationReader(JdbcTemplate jdbc, JsonMapper json) {
         this.jdbc = jdbc;
-        this.json = json;
+        this.headers = new RecordHeaders(json);
     }
 
     /** A page of invocations and the cursor of the next page (null on the last page). */
@@ -53,8 +71,7 @@ public class InvocationReader {
             throw InvalidRequest.of("limit", "limit must be between 1 and %d.".formatted(MAX_LIMIT));
         }
         List<Object> arguments = new ArrayList<>();
-        String sql = "select " + COLUMNS + " from invocations" + where(query, arguments, true)
-                + (query.oldestFirst() ? " order by id asc" : " order by id desc") + " limit ?";
+        String sql = VIEWS + where(query, arguments, true) + (query.oldestFirst() ? OLDEST_FIRST : NEWEST_FIRST);
         arguments.add(query.limit() + 1);
         List<InvocationView> rows = jdbc.query(sql, InvocationReader::view, arguments.toArray());
         if (rows.size() > query.limit()) {
@@ -70,8 +87,7 @@ public class InvocationReader {
             throw InvalidRequest.of("limit", "limit must be between 1 and %d.".formatted(MAX_BULK));
         }
         List<Object> arguments = new ArrayList<>();
-        String sql = "select id from invocations" + where(query, arguments, true)
-                + (query.oldestFirst() ? " order by id asc" : " order by id desc") + " limit ?";
+        String sql = IDS + where(query, arguments, true) + (query.oldestFirst() ? OLDEST_FIRST : NEWEST_FIRST);
         arguments.add(query.limit());
         return jdbc.queryForList(sql, String.class, arguments.toArray());
     }
@@ -79,7 +95,7 @@ public class InvocationReader {
     /** How many invocations match the query's filters, by status. */
     public Map<String, Long> countByStatus(InvocationQuery query) {
         List<Object> arguments = new ArrayList<>();
-        String sql = "select status, count(*) from invocations" + where(query, arguments, false) + " group by status";
+        String sql = COUNT_BY_STATUS.formatted(where(query, arguments, false));
         Map<String, Long> counts = new LinkedHashMap<>();
         for (InvocationStatus status : InvocationStatus.values()) {
             counts.put(status.wire(), 0L);
@@ -91,7 +107,7 @@ public class InvocationReader {
     }
 
     public Optional<InvocationView> find(String id) {
-        return jdbc.query("select " + COLUMNS + " from invocations where id = ?", InvocationReader::view, id)
+        return jdbc.query(FIND, InvocationReader::view, id)
                 .stream().findFirst();
     }
 
@@ -101,8 +117,7 @@ public class InvocationReader {
 
     /** Everything known about one invocation, with its input, headers and result. */
     public InvocationDetails details(String id) {
-        return jdbc.query("select " + COLUMNS + ", input, headers, result, result_content_type, idempotency_key"
-                + " from invocations where id = ?", (row, n) -> new InvocationDetails(view(row, n),
+        return jdbc.query(DETAILS, (row, n) -> new InvocationDetails(view(row, n),
                 payload(row.getBytes("input")), headers(row.getString("headers")), payload(row.getBytes("result")),
                 row.getString("result_content_type"), row.getString("idempotency_key")), id)
                 .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
@@ -113,8 +128,8 @@ public class InvocationReader {
     }
 
     public Output output(String id) {
-        return jdbc.query("select " + COLUMNS + ", result, result_content_type from invocations where id = ?",
-                (row, n) -> new Output(view(row, n), row.getBytes("result"), row.getString("result_content_type")), id)
+        return jdbc.query(OUTPUT, (row, n) -> new Output(view(row, n), row.getBytes("result"),
+                row.getString("result_content_type")), id)
                 .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
     }
 
@@ -156,14 +171,10 @@ public class InvocationReader {
     }
 
     private List<InvocationDetails.Header> headers(String encoded) {
-        if (encoded == null) {
-            return List.of();
-        }
-        List<List<String>> pairs = json.readValue(encoded, new TypeReference<List<List<String>>>() {
-        });
-        return pairs.stream().map(pair -> {
-            InvocationDetails.Payload value = payload(Base64.getDecoder().decode(pair.get(1)));
-            return new InvocationDetails.Header(pair.get(0), value.text(), value.base64());
+        return headers.decode(encoded).stream().map(header -> {
+            InvocationDetails.Payload value = payload(header.value());
+            return value == null ? new InvocationDetails.Header(header.name(), null, null)
+                    : new InvocationDetails.Header(header.name(), value.text(), value.base64());
         }).toList();
     }
 
@@ -173,14 +184,12 @@ public class InvocationReader {
             return null;
         }
         boolean truncated = bytes.length > INPUT_LIMIT;
-        byte[] shown = truncated ? java.util.Arrays.copyOf(bytes, INPUT_LIMIT) : bytes;
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(shown)).toString();
+        byte[] shown = truncated ? Arrays.copyOf(bytes, INPUT_LIMIT) : bytes;
+        String text = Utf8.decode(shown);
+        if (text != null) {
             return new InvocationDetails.Payload(bytes.length, truncated, text, null);
-        } catch (CharacterCodingException e) {
-            return new InvocationDetails.Payload(bytes.length, truncated, null, Base64.getEncoder().encodeToString(shown));
         }
+        return new InvocationDetails.Payload(bytes.length, truncated, null, Base64.getEncoder().encodeToString(shown));
     }
 
     static InvocationView view(ResultSet row, int rowNum) throws SQLException {
@@ -188,7 +197,7 @@ public class InvocationReader {
         InvocationView.Origin origin = subscription == null
                 ? new InvocationView.Origin("rpc", null, null, null, null, null)
                 : new InvocationView.Origin("kafka", subscription, row.getString("topic"),
-                        row.getInt("kafka_partition"), row.getLong("kafka_offset"), InvocationStore.recordTime(row));
+                        row.getInt("kafka_partition"), row.getLong("kafka_offset"), InvocationRows.recordTime(row));
         String key = row.getString("object_key");
         String target = row.getString("service") + (key == null ? "" : "/" + key) + "/" + row.getString("handler");
         return new InvocationView(row.getString("id"), target, row.getString("service"), row.getString("handler"),

@@ -1,13 +1,14 @@
 package dev.ferry.invocation;
 
 import java.net.URI;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 
-/** HTTP answers for completed invocations, shared by the invocation API and the RPC ingress. */
+/** HTTP answers about invocations, shared by the invocation API and the RPC ingress. */
 public final class InvocationResponses {
 
     private InvocationResponses() {
@@ -30,5 +31,12 @@ public final class InvocationResponses {
         problem.setProperty("invocation_id", invocation.id());
         problem.setProperty("failure_reason", invocation.failureReason());
         return ResponseEntity.internalServerError().header("x-ferry-invocation-id", invocation.id()).body(problem);
+    }
+
+    /** 202 for an invocation that has not completed while its caller waited: where to wait for it next. */
+    public static ResponseEntity<?> stillRunning(String id) {
+        return ResponseEntity.accepted().header("x-ferry-invocation-id", id)
+                .body(Map.of("invocation_id", id, "status", "running",
+                        "detail", "Still running; wait for it with GET /invocations/" + id + "/attach."));
     }
 }

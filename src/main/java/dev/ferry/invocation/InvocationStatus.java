@@ -1,9 +1,17 @@
 package dev.ferry.invocation;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** Where an invocation stands; {@link #wire()} is the name used in the API and the table. */
+/**
+ * Where an invocation stands; {@link #wire()} is the name used in the API and the table. Statements write
+ * statuses with {@link #sql()}, as literals rather than parameters, so PostgreSQL matches the partial indexes
+ * defined over them.
+ */
 public enum InvocationStatus {
     PENDING("pending"),
     SCHEDULED("scheduled"),
@@ -13,6 +21,12 @@ public enum InvocationStatus {
     PAUSED("paused"),
     COMPLETED("completed");
 
+    /** The statuses in which an exclusive invocation holds its key, so no other invocation of the key may run. */
+    static final Set<InvocationStatus> HOLDING_KEY = EnumSet.of(READY, RUNNING, BACKING_OFF, PAUSED);
+
+    /** The statuses a claim picks invocations from. */
+    static final Set<InvocationStatus> RUNNABLE = EnumSet.of(READY, BACKING_OFF);
+
     private final String wire;
 
     InvocationStatus(String wire) {
@@ -21,6 +35,16 @@ public enum InvocationStatus {
 
     public String wire() {
         return wire;
+    }
+
+    /** This status as an SQL literal: {@code 'backing-off'}. */
+    String sql() {
+        return "'" + wire + "'";
+    }
+
+    /** The statuses as a list of SQL literals, for {@code status in (...)}: {@code 'ready', 'backing-off'}. */
+    static String sql(Collection<InvocationStatus> statuses) {
+        return statuses.stream().map(InvocationStatus::sql).collect(Collectors.joining(", "));
     }
 
     public static Optional<InvocationStatus> fromWire(String wire) {

@@ -22,6 +22,11 @@ class InvocationStatusGauges {
 
     private static final Logger log = LoggerFactory.getLogger(InvocationStatusGauges.class);
 
+    /** Matches the partial index {@code invocations_active}, which holds only unfinished rows. */
+    private static final String COUNT_UNFINISHED = """
+            select service, handler, status, count(*) from invocations
+             where status <> %s group by service, handler, status""".formatted(InvocationStatus.COMPLETED.sql());
+
     private final JdbcTemplate jdbc;
     private final MultiGauge gauges;
 
@@ -36,9 +41,7 @@ class InvocationStatusGauges {
     void refresh() {
         try {
             List<MultiGauge.Row<?>> rows = new ArrayList<>();
-            jdbc.query("""
-                    select service, handler, status, count(*) from invocations
-                     where status <> 'completed' group by service, handler, status""", row -> {
+            jdbc.query(COUNT_UNFINISHED, row -> {
                 long count = row.getLong(4);
                 rows.add(MultiGauge.Row.of(Tags.of("service", row.getString(1), "handler", row.getString(2),
                         "status", row.getString(3)), count));

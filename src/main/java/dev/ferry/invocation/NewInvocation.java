@@ -1,10 +1,11 @@
 package dev.ferry.invocation;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
- * An invocation to enqueue. Build it with {@link #runnable}, {@link #exclusive}, {@link #workflowRun},
- * {@link #failed} or {@link #paused}; {@link #withDeadLetter} adds where a failure is published.
+ * An invocation to enqueue. Build it with {@link #runnable}, {@link #exclusive}, {@link #workflowRun}
+ * or {@link #failed}; {@link #withDeadLetter} adds where a failure is published.
  *
  * @param exclusiveKey for exclusive targets, the lock the invocation must hold to run (service and object key)
  * @param workflowKey  for a workflow's run handler, the key that may run only once (service and object key)
@@ -12,7 +13,7 @@ import java.util.List;
 public record NewInvocation(String id, String service, String handler, String objectKey, String exclusiveKey,
         String workflowKey, InvocationStatus status, FailureReason failureReason, String lastFailure, byte[] input,
         List<RecordHeader> headers, KafkaOrigin origin, DeadLetter deadLetter, String idempotencyKey,
-        java.time.Instant notBefore) {
+        Instant notBefore) {
 
     /** Where the record of a failed invocation is published: a topic on a cluster. */
     public record DeadLetter(String cluster, String topic) {
@@ -46,13 +47,6 @@ public record NewInvocation(String id, String service, String handler, String ob
                 detail, input, headers, origin, null, null, null);
     }
 
-    /** An invocation that waits for an operator, e.g. because its target is not registered. */
-    public static NewInvocation paused(String id, String service, String handler, String objectKey, byte[] input,
-            List<RecordHeader> headers, KafkaOrigin origin, String detail) {
-        return new NewInvocation(id, service, handler, objectKey, null, null, InvocationStatus.PAUSED, null, detail,
-                input, headers, origin, null, null, null);
-    }
-
     /** This invocation, publishing its record to {@code deadLetter} if it fails. */
     public NewInvocation withDeadLetter(DeadLetter deadLetter) {
         return new NewInvocation(id, service, handler, objectKey, exclusiveKey, workflowKey, status, failureReason,
@@ -66,7 +60,7 @@ public record NewInvocation(String id, String service, String handler, String ob
     }
 
     /** This invocation, held back as {@code scheduled} until {@code time}. */
-    public NewInvocation notBefore(java.time.Instant time) {
+    public NewInvocation notBefore(Instant time) {
         return new NewInvocation(id, service, handler, objectKey, exclusiveKey, workflowKey,
                 InvocationStatus.SCHEDULED, failureReason, lastFailure, input, headers, origin, deadLetter,
                 idempotencyKey, time);

@@ -23,12 +23,19 @@ public class RetentionSweeper {
 
     private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
 
+    /** Deletes a batch of expired invocations that match a condition on their service. */
     private static final String DELETE = """
             delete from invocations where id in (
                 select id from invocations
-                 where status = 'completed' and completed_at < ? and %s
+                 where status = %s and completed_at < ? and %%s
                    and (dead_letter_topic is null or dead_lettered_at is not null)
-                 limit ?)""";
+                 limit ?)""".formatted(InvocationStatus.COMPLETED.sql());
+
+    /** Expired invocations of one service with a retention of its own. */
+    private static final String DELETE_OF_SERVICE = DELETE.formatted("service = ?");
+
+    /** Expired invocations of every service without a retention of its own, under the global retention. */
+    private static final String DELETE_OF_OTHERS = DELETE.formatted("not service = any(?::text[])");
 
     private final JdbcTemplate jdbc;
     private final ServiceRegistry services;
@@ -60,9 +67,9 @@ public class RetentionSweeper {
         Map<String, Duration> custom = services.retentions();
         int purged = 0;
         for (var entry : custom.entrySet()) {
-            purged += deleteAll("service = ?", now.minus(entry.getValue()), entry.getKey());
+            purged += deleteAll(DELETE_OF_SERVICE, now.minus(entry.getValue()), entry.getKey());
         }
-        purged += deleteAll("not service = any(?::text[])", now.minus(properties.retention()),
+        purged += deleteAll(DELETE_OF_OTHERS, now.minus(properties.retention()),
                 (Object) custom.keySet().toArray(String[]::new));
         if (purged > 0) {
             log.info("Purged {} completed invocation(s) past their retention", purged);
@@ -70,11 +77,11 @@ public class RetentionSweeper {
         return purged;
     }
 
-    private int deleteAll(String condition, Instant before, Object argument) {
+    private int deleteAll(String statement, Instant before, Object argument) {
         int total = 0;
         int deleted;
         do {
-            deleted = jdbc.update(DELETE.formatted(condition), InvocationStore.timestamp(before), argument,
+            deleted = jdbc.update(statement, StoredTimes.timestamp(before), argument,
                     properties.sweepBatch());
             total += deleted;
         } while (deleted == properties.sweepBatch());

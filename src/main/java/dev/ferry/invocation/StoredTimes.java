@@ -1,6 +1,7 @@
 package dev.ferry.invocation;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -24,6 +25,11 @@ final class StoredTimes {
             .withZone(ZoneOffset.UTC);
 
     private StoredTimes() {
+    }
+
+    /** The instant as a {@code timestamptz} statement parameter. */
+    static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 
     /** The instant as text PostgreSQL parses, held within {@link #MIN} and {@link #MAX}. */

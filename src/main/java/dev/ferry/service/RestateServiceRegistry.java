@@ -2,7 +2,6 @@ package dev.ferry.service;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -12,7 +11,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
 /**
@@ -72,7 +70,7 @@ public class RestateServiceRegistry {
         } else {
             service = existing.get();
             if (service.protocol() != ServiceProtocol.RESTATE) {
-                throw nameTaken(definition.name());
+                throw RestateServiceConflict.nameTaken(definition.name());
             }
             refuseDroppingSubscribedHandlers(service, definition);
             service.redefine(endpoint, definition);
@@ -90,11 +88,7 @@ public class RestateServiceRegistry {
         List<String> subscriptions = usage.subscriptionsOf(name);
         if (!subscriptions.isEmpty()) {
             if (!force) {
-                throw new Conflict("service-in-use", "Service in use",
-                        "Service '%s' is the sink of %d subscription(s) (%s). Delete those subscriptions first, or"
-                                .formatted(name, subscriptions.size(), String.join(", ", subscriptions))
-                                + " force the removal to delete them too.",
-                        Map.of("service", name, "subscriptions", subscriptions));
+                throw RestateServiceConflict.serviceInUse(name, subscriptions);
             }
             usage.deleteSubscriptionsOf(name);
         }
@@ -109,15 +103,6 @@ public class RestateServiceRegistry {
     public List<String> subscriptionsOf(String name) {
         return usage.subscriptionsOf(name);
     }
-
-    static Conflict nameTaken(String name) {
-        return new Conflict("service-name-taken", "Service name taken",
-                ("A plain HTTP service is already registered as '%s', so the deployment's service of that name cannot"
-                        + " be registered. Delete the HTTP service first (DELETE /services/%s), or rename the service"
-                        + " in the deployment.").formatted(name, name),
-                Map.of("service", name));
-    }
-
     private void refuseDroppingSubscribedHandlers(RegisteredService service, RestateServiceDefinition definition) {
         List<String> subscriptions = usage.subscriptionsOf(service.name());
         if (subscriptions.isEmpty()) {
@@ -127,11 +112,7 @@ public class RestateServiceRegistry {
                 .filter(name -> definition.handlers().stream().noneMatch(handler -> handler.name().equals(name)))
                 .toList();
         if (!dropped.isEmpty()) {
-            throw new Conflict("handler-in-use", "Handler in use",
-                    ("The new revision of service '%s' no longer has handler(s) %s, and subscription(s) %s use the"
-                            + " service. Delete the subscriptions of those handlers first, or keep the handlers.")
-                            .formatted(service.name(), dropped, subscriptions),
-                    Map.of("service", service.name(), "handlers", dropped, "subscriptions", subscriptions));
+            throw RestateServiceConflict.handlerInUse(service.name(), dropped, subscriptions);
         }
     }
 

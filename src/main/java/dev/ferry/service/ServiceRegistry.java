@@ -26,7 +26,6 @@ import dev.ferry.service.ServiceDescriptors.HandlerDescriptor;
 import dev.ferry.service.ServiceDescriptors.RegisterServiceRequest;
 import dev.ferry.service.ServiceDescriptors.RetryPolicyDescriptor;
 import dev.ferry.service.ServiceDescriptors.ServiceView;
-import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 import dev.ferry.web.RequestDurations;
 
@@ -88,10 +87,7 @@ public class ServiceRegistry {
             throw InvalidRequest.of("handlers", "A workflow has exactly one handler of type WORKFLOW (its run handler).");
         }
         if (repository.existsById(name)) {
-            throw new Conflict("service-exists", "Service already exists",
-                    "A service named '%s' is already registered. Delete it first with DELETE /services/%s."
-                            .formatted(name, name),
-                    Map.of("service", name));
+            throw ServiceExists.of(name);
         }
         RegisteredService service = repository.save(new RegisteredService(name, request.type(), endpoint,
                 RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
@@ -118,17 +114,11 @@ public class ServiceRegistry {
     public void delete(String name) {
         RegisteredService service = repository.findById(name).orElseThrow(() -> ServiceNotFound.of(name));
         if (service.protocol() == ServiceProtocol.RESTATE) {
-            throw new Conflict("service-of-deployment", "Service of a deployment",
-                    "Service '%s' was registered from deployment %s; remove the deployment instead (DELETE /deployments/%s)."
-                            .formatted(name, service.deploymentId(), service.deploymentId()),
-                    Map.of("service", name, "deployment_id", service.deploymentId()));
+            throw RestateServiceConflict.ofDeployment(name, service.deploymentId());
         }
         List<String> subscriptions = usage.subscriptionsOf(name);
         if (!subscriptions.isEmpty()) {
-            throw new Conflict("service-in-use", "Service in use",
-                    "Service '%s' is the sink of %d subscription(s) (%s). Delete those subscriptions first."
-                            .formatted(name, subscriptions.size(), String.join(", ", subscriptions)),
-                    Map.of("service", name, "subscriptions", subscriptions));
+            throw ServiceInUse.of(name, subscriptions);
         }
         repository.deleteById(name);
         evict(name);

@@ -21,7 +21,6 @@ import dev.ferry.cluster.Secrets;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.service.ServiceUsage;
 import dev.ferry.shared.Ids;
-import dev.ferry.web.Conflict;
 import dev.ferry.web.InvalidRequest;
 
 /**
@@ -180,11 +179,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
                 .filter(other -> SubscriptionRegistry.details(other).groupId().equals(groupId))
                 .findFirst()
                 .ifPresent(other -> {
-                    throw new Conflict("consumer-group-in-use", "Consumer group in use", ("Consumer group '%s' is"
-                            + " already used by subscription %s; two subscriptions in one group would each get only"
-                            + " part of the records. Leave 'group.id' out (it then defaults to the new subscription's"
-                            + " id) or choose a group no other subscription uses.").formatted(groupId, other.id()),
-                            Map.of("group_id", groupId, "subscription", other.id()));
+                    throw ConsumerGroupInUse.of(groupId, other.id());
                 });
     }
 

@@ -7,14 +7,11 @@ import org.springframework.http.HttpStatus;
 /** The request itself is wrong; the detail says what to change (400). */
 public class InvalidRequest extends FerryException {
 
-    public InvalidRequest(String detail) {
-        this(detail, Map.of());
-    }
-
-    public InvalidRequest(String detail, Map<String, ?> fields) {
+    private InvalidRequest(String detail, Map<String, ?> fields) {
         super(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail, fields);
     }
 
+    /** @param field the request field (or parameter) to change */
     public static InvalidRequest of(String field, String detail) {
         return new InvalidRequest(detail, Map.of("field", field));
     }

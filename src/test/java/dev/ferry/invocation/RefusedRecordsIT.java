@@ -27,6 +27,7 @@ class RefusedRecordsIT {
 
     private static MigratedDatabase database;
     private static InvocationStore store;
+    private static FailedRecords failedRecords;
     private static int offset;
 
     @BeforeAll
@@ -35,6 +36,8 @@ class RefusedRecordsIT {
         store = new InvocationStore(database.jdbc(), database.transactions(), JsonMapper.builder().build(),
                 event -> {
                 }, Clock.systemUTC());
+        failedRecords = new FailedRecords(database.jdbc(), database.transactions(), JsonMapper.builder().build(),
+                Clock.systemUTC());
     }
 
     @Test
@@ -69,7 +72,7 @@ class RefusedRecordsIT {
         store.enqueue(List.of(nul), "owner", 0, Duration.ofMinutes(1));
 
         List<FailedRecord> published = new ArrayList<>();
-        store.publishDeadLetters(10, failed -> {
+        failedRecords.publish(10, failed -> {
             published.addAll(failed);
             return failed.stream().map(FailedRecord::invocationId).toList();
         });

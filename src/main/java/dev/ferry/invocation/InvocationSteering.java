@@ -1,7 +1,14 @@
 package dev.ferry.invocation;
 
+import static dev.ferry.invocation.InvocationStatus.BACKING_OFF;
+import static dev.ferry.invocation.InvocationStatus.COMPLETED;
+import static dev.ferry.invocation.InvocationStatus.PAUSED;
+import static dev.ferry.invocation.InvocationStatus.READY;
+
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.shared.Ids;
+import dev.ferry.web.FerryException;
 
 /**
  * What operators do to invocations: cancel, kill, pause, resume, restart and purge. Each action checks
@@ -23,12 +31,29 @@ import dev.ferry.shared.Ids;
  * does not allow it. Ending an exclusive invocation lets the next one of its key run.
  */
 @Service
-public class InvocationCommands {
+public class InvocationSteering {
 
-    private static final Logger log = LoggerFactory.getLogger(InvocationCommands.class);
+    private static final Logger log = LoggerFactory.getLogger(InvocationSteering.class);
+
+    /** Ends an invocation that has not completed, as the operator's action says. */
+    private static final String END = """
+            update invocations set status = %s, completion = 'failure', failure_reason = ?,
+                   last_failure = coalesce(last_failure, ?), completed_at = ?, modified_at = ?,
+                   lease_owner = null, lease_until = null, next_attempt_at = null
+             where id = ?""".formatted(COMPLETED.sql());
+
+    private static final String TRANSITION = """
+            update invocations set status = ?, next_attempt_at = ?, modified_at = ? where id = ?""";
+
+    private static final String TARGET_AND_INPUT =
+            "select service, handler, object_key, input from invocations where id = ?";
+
+    private static final String PURGE = "delete from invocations where id = ?";
+
+    private static final String LOCK = "select status, exclusive_key from invocations where id = ? for update";
 
     /** Row state read under lock before an action. */
-    private record Current(String status, String exclusiveKey) {
+    private record Current(InvocationStatus status, String exclusiveKey) {
     }
 
     private final JdbcTemplate jdbc;
@@ -39,7 +64,7 @@ public class InvocationCommands {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    InvocationCommands(JdbcTemplate jdbc, TransactionTemplate transactions, InvocationStore store,
+    InvocationSteering(JdbcTemplate jdbc, TransactionTemplate transactions, InvocationStore store,
             InvocationReader reader, ServiceRegistry services, ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -55,7 +80,7 @@ public class InvocationCommands {
      *
      * @return the id of the invocation the action produced: the same one, or a new one for restart
      */
-    public String apply(String id, InvocationAction action) {
+    public String apply(String id, SteeringAction action) {
         return switch (action) {
             case CANCEL -> end(id, FailureReason.CANCELLED, "cancel");
             case KILL -> end(id, FailureReason.KILLED, "kill");
@@ -67,17 +92,13 @@ public class InvocationCommands {
     }
 
     private String end(String id, FailureReason reason, String action) {
-        OffsetDateTime now = InvocationStore.timestamp(clock.instant());
+        OffsetDateTime now = StoredTimes.timestamp(clock.instant());
         Current current = transactions.execute(status -> {
             Current before = lock(id);
-            if (before.status().equals("completed")) {
-                throw InvocationStateConflict.of(id, action, before.status(), "not yet completed");
+            if (before.status() == COMPLETED) {
+                throw InvocationStateConflict.of(id, action, before.status().wire(), "not yet completed");
             }
-            jdbc.update("""
-                    update invocations set status = 'completed', completion = 'failure', failure_reason = ?,
-                           last_failure = coalesce(last_failure, ?), completed_at = ?, modified_at = ?,
-                           lease_owner = null, lease_until = null, next_attempt_at = null
-                     where id = ?""", reason.wire(), action + "ed by an operator", now, now, id);
+            jdbc.update(END, reason.wire(), action + "ed by an operator", now, now, id);
             return before;
         });
         if (current.exclusiveKey() != null) {
@@ -88,32 +109,31 @@ public class InvocationCommands {
         if (current.exclusiveKey() != null) {
             events.publishEvent(new ExclusiveKeyReleased(current.exclusiveKey()));
         }
-        log.info("Invocation {} {} while {}", id, reason.wire(), current.status());
+        log.info("Invocation {} {} while {}", id, reason.wire(), current.status().wire());
         return id;
     }
 
     private String pause(String id) {
-        transition(id, "pause", Set.of("ready", "backing-off"), "ready or backing-off", "paused", null);
+        transition(id, "pause", EnumSet.of(READY, BACKING_OFF), "ready or backing-off", PAUSED, null);
         return id;
     }
 
     private String resume(String id) {
-        transition(id, "resume", Set.of("paused", "backing-off"), "paused or backing-off", "ready",
-                InvocationStore.timestamp(clock.instant()));
+        transition(id, "resume", EnumSet.of(PAUSED, BACKING_OFF), "paused or backing-off", READY,
+                StoredTimes.timestamp(clock.instant()));
         events.publishEvent(new InvocationsEnqueued(1));
         return id;
     }
 
-    private void transition(String id, String action, Set<String> from, String allowed, String to,
-            OffsetDateTime nextAttempt) {
-        OffsetDateTime now = InvocationStore.timestamp(clock.instant());
+    private void transition(String id, String action, Set<InvocationStatus> from, String allowed,
+            InvocationStatus to, OffsetDateTime nextAttempt) {
+        OffsetDateTime now = StoredTimes.timestamp(clock.instant());
         transactions.executeWithoutResult(status -> {
             Current before = lock(id);
             if (!from.contains(before.status())) {
-                throw InvocationStateConflict.of(id, action, before.status(), allowed);
+                throw InvocationStateConflict.of(id, action, before.status().wire(), allowed);
             }
-            jdbc.update("update invocations set status = ?, next_attempt_at = ?, modified_at = ? where id = ?", to,
-                    nextAttempt, now, id);
+            jdbc.update(TRANSITION, to.wire(), nextAttempt, now, id);
         });
         log.info("Invocation {} {}d", id, action);
     }
@@ -121,10 +141,10 @@ public class InvocationCommands {
     private String restart(String id) {
         Map<String, Object> row = transactions.execute(status -> {
             Current before = lock(id);
-            if (!before.status().equals("completed")) {
-                throw InvocationStateConflict.of(id, "restart", before.status(), "completed");
+            if (before.status() != COMPLETED) {
+                throw InvocationStateConflict.of(id, "restart", before.status().wire(), COMPLETED.wire());
             }
-            return jdbc.queryForMap("select service, handler, object_key, input from invocations where id = ?", id);
+            return jdbc.queryForMap(TARGET_AND_INPUT, id);
         });
         String service = (String) row.get("service");
         String handler = (String) row.get("handler");
@@ -141,17 +161,17 @@ public class InvocationCommands {
     private String purge(String id) {
         transactions.executeWithoutResult(status -> {
             Current before = lock(id);
-            if (!before.status().equals("completed")) {
-                throw InvocationStateConflict.of(id, "purge", before.status(), "completed");
+            if (before.status() != COMPLETED) {
+                throw InvocationStateConflict.of(id, "purge", before.status().wire(), COMPLETED.wire());
             }
-            jdbc.update("delete from invocations where id = ?", id);
+            jdbc.update(PURGE, id);
         });
         return id;
     }
 
     private Current lock(String id) {
-        return jdbc.query("select status, exclusive_key from invocations where id = ? for update",
-                (row, n) -> new Current(row.getString(1), row.getString(2)), id)
+        return jdbc.query(LOCK, (row, n) -> new Current(InvocationStatus.fromWire(row.getString(1)).orElseThrow(),
+                row.getString(2)), id)
                 .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
     }
 
@@ -167,17 +187,17 @@ public class InvocationCommands {
     }
 
     /** Applies an action to every invocation the query matches, up to its limit. */
-    public BulkResult applyAll(InvocationQuery query, InvocationAction action, boolean dryRun) {
+    public BulkResult applyAll(InvocationQuery query, SteeringAction action, boolean dryRun) {
         List<String> ids = reader.ids(query);
         if (dryRun) {
             return new BulkResult(ids.size(), true, ids, List.of(), List.of());
         }
-        List<Applied> succeeded = new java.util.ArrayList<>();
-        List<Refused> failed = new java.util.ArrayList<>();
+        List<Applied> succeeded = new ArrayList<>();
+        List<Refused> failed = new ArrayList<>();
         for (String id : ids) {
             try {
                 succeeded.add(new Applied(id, apply(id, action)));
-            } catch (dev.ferry.web.FerryException e) {
+            } catch (FerryException e) {
                 failed.add(new Refused(id, e.detail()));
             }
         }

@@ -1,4 +1,4 @@
-package dev.ferry.consumer;
+package dev.ferry.deadletter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -25,8 +25,9 @@ import org.springframework.stereotype.Component;
 
 import dev.ferry.cluster.ClusterDetails;
 import dev.ferry.cluster.KafkaClusterRegistry;
+import dev.ferry.consumer.ConsumerProperties;
 import dev.ferry.invocation.FailedRecord;
-import dev.ferry.invocation.InvocationStore;
+import dev.ferry.invocation.FailedRecords;
 import dev.ferry.invocation.RecordHeader;
 
 /**
@@ -41,7 +42,7 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
     private static final int BATCH = 500;
 
-    private final InvocationStore store;
+    private final FailedRecords failedRecords;
     private final KafkaClusterRegistry clusters;
     private final ConsumerProperties properties;
     private final Map<String, Producer> producers = new HashMap<>();
@@ -49,9 +50,9 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
     private record Producer(KafkaProducer<byte[], byte[]> client, Instant clusterVersion) {
     }
 
-    DeadLetterPublisher(InvocationStore store, KafkaClusterRegistry clusters, ConsumerProperties properties) {
+    DeadLetterPublisher(FailedRecords failedRecords, KafkaClusterRegistry clusters, ConsumerProperties properties) {
+        this.failedRecords = failedRecords;
         this.properties = properties;
-        this.store = store;
         this.clusters = clusters;
     }
 
@@ -63,7 +64,7 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
 
     synchronized void publish() {
         try {
-            while (store.publishDeadLetters(BATCH, this::send) == BATCH) {
+            while (failedRecords.publish(BATCH, this::send) == BATCH) {
                 log.debug("Published a full batch of dead letters; looking for more");
             }
         } catch (RuntimeException e) {

@@ -1,0 +1,185 @@
+package dev.ferry.invocation;
+
+import static dev.ferry.invocation.InvocationStatus.PENDING;
+import static dev.ferry.invocation.InvocationStatus.READY;
+import static dev.ferry.invocation.InvocationStatus.SCHEDULED;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * New invocations into the table: a poll's records in one statement, a caller's submission under its
+ * idempotency key, and delayed invocations once they are due.
+ */
+final class Intake {
+
+    private static final Logger log = LoggerFactory.getLogger(Intake.class);
+
+    private static final String TAKEN_WORKFLOW_KEYS =
+            "select workflow_key from invocations where workflow_key = any(?::text[])";
+
+    private static final String BY_WORKFLOW_KEY = "select id from invocations where workflow_key = ?";
+
+    private static final String BY_IDEMPOTENCY_KEY = """
+            select id from invocations
+             where service = ? and handler = ? and coalesce(object_key, '') = ? and idempotency_key = ?""";
+
+    /** Due invocations become ready, or pending behind their key; returns each one's key ('' for none). */
+    private static final String RELEASE_SCHEDULED = """
+            update invocations
+               set status = case when exclusive_key is null then %s else %s end,
+                   next_attempt_at = case when exclusive_key is null then next_attempt_at end, modified_at = ?
+             where status = %s and next_attempt_at <= ?
+            returning coalesce(exclusive_key, '')""".formatted(READY.sql(), PENDING.sql(), SCHEDULED.sql());
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final RecordHeaders headers;
+    private final KeyPromotions promotions;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    Intake(JdbcTemplate jdbc, TransactionTemplate transactions, RecordHeaders headers, KeyPromotions promotions,
+            ApplicationEventPublisher events, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.headers = headers;
+        this.promotions = promotions;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** See {@link InvocationStore#enqueue}. */
+    List<ClaimedInvocation> enqueue(List<NewInvocation> invocations, String owner, int budget, Duration lease) {
+        if (invocations.isEmpty()) {
+            return List.of();
+        }
+        OffsetDateTime now = StoredTimes.timestamp(clock.instant());
+        RecordBatchInsert.Direct direct = budget > 0 ? new RecordBatchInsert.Direct(owner, budget, lease)
+                : RecordBatchInsert.Direct.NONE;
+        RecordBatchInsert.Result result;
+        try {
+            result = insertRecords(invocations, now, direct);
+        } catch (RuntimeException e) {
+            if (DatabaseFailure.isTransient(e)) {
+                throw e;
+            }
+            log.debug("PostgreSQL refused a batch of {} record(s); storing them in parts", invocations.size(), e);
+            result = InvalidRecordIsolation.store(invocations,
+                    rows -> insertRecords(rows, now, RecordBatchInsert.Direct.NONE));
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        List<ClaimedInvocation> running = new ArrayList<>(result.running().size());
+        Set<String> started = new HashSet<>(result.running());
+        for (NewInvocation invocation : invocations) {
+            if (invocation.exclusiveKey() != null && !result.replaced().contains(invocation.id())) {
+                keys.add(invocation.exclusiveKey());
+            }
+            if (started.contains(invocation.id())) {
+                running.add(new ClaimedInvocation(invocation.id(), invocation.service(), invocation.handler(),
+                        invocation.objectKey(), false, invocation.input(), invocation.headers() == null ? List.of()
+                                : invocation.headers(), invocation.origin(), 1));
+            }
+        }
+        promotions.promote(keys);
+        if (result.inserted().size() > running.size()) {
+            events.publishEvent(new InvocationsEnqueued(result.inserted().size() - running.size()));
+        }
+        return running;
+    }
+
+    /** Inserts records in one transaction, skipping those stored before. */
+    private RecordBatchInsert.Result insertRecords(List<NewInvocation> rows, OffsetDateTime now,
+            RecordBatchInsert.Direct direct) {
+        return transactions.execute(status -> RecordBatchInsert.insert(jdbc, RecordBatchInsert.Conflict.SAME_RECORD,
+                markWorkflowDuplicates(rows), now, direct, headers));
+    }
+
+    /**
+     * Turns every workflow run whose key already ran (stored before, or earlier in this batch) into a
+     * duplicate. Two transactions racing on a new key meet at the unique index: the loser fails, and its
+     * retry sees the winner's row.
+     */
+    private List<NewInvocation> markWorkflowDuplicates(List<NewInvocation> invocations) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (NewInvocation invocation : invocations) {
+            if (invocation.workflowKey() != null) {
+                keys.add(invocation.workflowKey());
+            }
+        }
+        if (keys.isEmpty()) {
+            return invocations;
+        }
+        Set<String> taken = new HashSet<>(jdbc.queryForList(TAKEN_WORKFLOW_KEYS, String.class,
+                (Object) keys.toArray(String[]::new)));
+        List<NewInvocation> rows = new ArrayList<>(invocations.size());
+        for (NewInvocation invocation : invocations) {
+            String key = invocation.workflowKey();
+            rows.add(key != null && !taken.add(key) ? invocation.asDuplicate() : invocation);
+        }
+        return rows;
+    }
+
+    /** See {@link InvocationStore#submit}. */
+    InvocationStore.Submitted submit(NewInvocation invocation) {
+        OffsetDateTime now = StoredTimes.timestamp(clock.instant());
+        InvocationStore.Submitted submitted = transactions.execute(status -> {
+            if (invocation.idempotencyKey() != null) {
+                Optional<String> existing = findByIdempotencyKey(invocation);
+                if (existing.isPresent()) {
+                    return new InvocationStore.Submitted(existing.get(), true);
+                }
+            }
+            if (invocation.workflowKey() != null
+                    && !jdbc.queryForList(BY_WORKFLOW_KEY, String.class, invocation.workflowKey()).isEmpty()) {
+                throw WorkflowAlreadyRan.of(invocation.service(), invocation.objectKey());
+            }
+            boolean inserted = !RecordBatchInsert.insert(jdbc, RecordBatchInsert.Conflict.ANY, List.of(invocation),
+                    now, RecordBatchInsert.Direct.NONE, headers).inserted().isEmpty();
+            if (inserted) {
+                return new InvocationStore.Submitted(invocation.id(), false);
+            }
+            return findByIdempotencyKey(invocation).map(id -> new InvocationStore.Submitted(id, true))
+                    .orElseThrow(() -> WorkflowAlreadyRan.of(invocation.service(), invocation.objectKey()));
+        });
+        if (!submitted.existing()) {
+            if (invocation.exclusiveKey() != null && invocation.status() == PENDING) {
+                promotions.promote(Set.of(invocation.exclusiveKey()));
+            }
+            events.publishEvent(new InvocationsEnqueued(1));
+        }
+        return submitted;
+    }
+
+    private Optional<String> findByIdempotencyKey(NewInvocation invocation) {
+        return jdbc.queryForList(BY_IDEMPOTENCY_KEY, String.class, invocation.service(), invocation.handler(),
+                invocation.objectKey() == null ? "" : invocation.objectKey(), invocation.idempotencyKey())
+                .stream().findFirst();
+    }
+
+    /** See {@link InvocationStore#releaseScheduled}. */
+    int releaseScheduled() {
+        OffsetDateTime now = StoredTimes.timestamp(clock.instant());
+        List<String> keys = jdbc.query(RELEASE_SCHEDULED, (row, n) -> row.getString(1), now, now);
+        Set<String> exclusive = new LinkedHashSet<>(keys);
+        exclusive.remove("");
+        promotions.promote(exclusive);
+        if (!keys.isEmpty()) {
+            events.publishEvent(new InvocationsEnqueued(keys.size()));
+        }
+        return keys.size();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ferry.invocation;
+
+import static dev.ferry.invocation.InvocationStatus.READY;
+import static dev.ferry.invocation.InvocationStatus.RUNNING;
+
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The leases of running invocations: renewed by their owner, taken over once they run out, handed back at stop. */
+final class Leases {
+
+    private static final String RENEW = """
+            update invocations set lease_until = ? where status = %s and lease_owner = ?""".formatted(RUNNING.sql());
+
+    private static final String RECOVER_EXPIRED = """
+            update invocations set status = %s, next_attempt_at = ?, lease_owner = null, lease_until = null,
+                   modified_at = ?
+             where status = %s and lease_until < ? and lease_owner is distinct from ?"""
+            .formatted(READY.sql(), RUNNING.sql());
+
+    private static final String RELEASE = """
+            update invocations set status = %s, next_attempt_at = ?, lease_owner = null, lease_until = null,
+                   modified_at = ?
+             where status = %s and lease_owner = ?""".formatted(READY.sql(), RUNNING.sql());
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    Leases(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    int renew(String owner, Duration lease) {
+        Integer renewed = jdbc.execute((ConnectionCallback<Integer>) connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(RENEW)) {
+                statement.setObject(1, StoredTimes.timestamp(clock.instant()).plus(lease));
+                statement.setString(2, owner);
+                return statement.executeUpdate();
+            }
+        });
+        return renewed == null ? 0 : renewed;
+    }
+
+    int recoverExpired(String self) {
+        OffsetDateTime now = StoredTimes.timestamp(clock.instant());
+        return jdbc.update(RECOVER_EXPIRED, now, now, now, self);
+    }
+
+    int release(String owner) {
+        OffsetDateTime now = StoredTimes.timestamp(clock.instant());
+        return jdbc.update(RELEASE, now, now, owner);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.ferry.invocation;
+
+import static dev.ferry.invocation.InvocationStatus.BACKING_OFF;
+import static dev.ferry.invocation.InvocationStatus.COMPLETED;
+import static dev.ferry.invocation.InvocationStatus.PAUSED;
+import static dev.ferry.invocation.InvocationStatus.RUNNING;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records the outcomes of finished attempts in one transaction, each kind in one statement or batch; an outcome
+ * whose invocation is no longer leased by its writer is ignored.
+ */
+final class OutcomeWriter {
+
+    /** Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. */
+    private static final String SUCCEED = """
+            update invocations i
+               set status = %s, completion = 'success', result = u.result, result_content_type = u.type,
+                   completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null, next_attempt_at = null
+              from unnest(?::text[], ?::bytea[], ?::text[]) as u(id, result, type)
+             where i.id = u.id and i.status = %s and i.lease_owner = ?""".formatted(COMPLETED.sql(), RUNNING.sql());
+
+    private static final String FAIL = """
+            update invocations set status = %s, completion = 'failure', failure_reason = ?,
+                   last_failure = ?, completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null,
+                   next_attempt_at = null
+             where id = ? and status = %s and lease_owner = ?""".formatted(COMPLETED.sql(), RUNNING.sql());
+
+    private static final String RETRY = """
+            update invocations set status = %s, next_attempt_at = ?, last_failure = ?, modified_at = ?,
+                   lease_owner = null, lease_until = null
+             where id = ? and status = %s and lease_owner = ?""".formatted(BACKING_OFF.sql(), RUNNING.sql());
+
+    private static final String PAUSE = """
+            update invocations set status = %s, last_failure = ?, modified_at = ?, lease_owner = null,
+                   lease_until = null, next_attempt_at = null
+             where id = ? and status = %s and lease_owner = ?""".formatted(PAUSED.sql(), RUNNING.sql());
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final KeyPromotions promotions;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    OutcomeWriter(JdbcTemplate jdbc, TransactionTemplate transactions, KeyPromotions promotions,
+            ApplicationEventPublisher events, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.promotions = promotions;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** The statement arguments of a batch of outcomes, by kind. */
+    private record Arguments(List<String> succeededIds, List<byte[]> results, List<String> contentTypes,
+            List<Object[]> failed, List<Object[]> retrying, List<Object[]> paused) {
+
+        Arguments() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>());
+        }
+    }
+
+    /** See {@link InvocationStore#record}. */
+    List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease) {
+        if (outcomes.isEmpty()) {
+            return List.of();
+        }
+        OffsetDateTime now = StoredTimes.timestamp(clock.instant());
+        Arguments arguments = arguments(owner, outcomes, now);
+        List<ClaimedInvocation> successors = transactions.execute(status -> {
+            if (!arguments.succeededIds().isEmpty()) {
+                jdbc.update(SUCCEED, now, now, arguments.succeededIds().toArray(String[]::new),
+                        arguments.results().toArray(byte[][]::new), arguments.contentTypes().toArray(String[]::new),
+                        owner);
+            }
+            batch(FAIL, arguments.failed());
+            batch(RETRY, arguments.retrying());
+            batch(PAUSE, arguments.paused());
+            if (lease == null || releasedKeys.isEmpty()) {
+                return List.<ClaimedInvocation>of();
+            }
+            return promotions.promoteAndClaim(owner, releasedKeys, lease, now);
+        });
+        if (lease == null) {
+            promotions.promote(releasedKeys);
+        }
+        List<String> completed = new ArrayList<>(arguments.succeededIds().size() + arguments.failed().size());
+        for (Outcome outcome : outcomes) {
+            if (outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Failed) {
+                completed.add(outcome.id());
+            }
+        }
+        if (!completed.isEmpty()) {
+            events.publishEvent(new InvocationsCompleted(completed));
+        }
+        return successors == null ? List.of() : successors;
+    }
+
+    private static Arguments arguments(String owner, List<Outcome> outcomes, OffsetDateTime now) {
+        Arguments arguments = new Arguments();
+        for (Outcome outcome : outcomes) {
+            switch (outcome) {
+                case Outcome.Succeeded s -> {
+                    arguments.succeededIds().add(s.id());
+                    arguments.results().add(s.result());
+                    arguments.contentTypes().add(OutcomeValues.text(s.contentType(),
+                            OutcomeValues.MAX_CONTENT_TYPE_CHARS));
+                }
+                case Outcome.Failed f -> arguments.failed().add(new Object[] {f.reason().wire(),
+                        OutcomeValues.failure(f.failure()), now, now, f.id(), owner});
+                case Outcome.Retrying r -> arguments.retrying().add(new Object[] {
+                        StoredTimes.timestamp(OutcomeValues.instant(r.nextAttemptAt())),
+                        OutcomeValues.failure(r.failure()), now, r.id(), owner});
+                case Outcome.Paused p -> arguments.paused().add(new Object[] {OutcomeValues.failure(p.failure()), now,
+                        p.id(), owner});
+            }
+        }
+        return arguments;
+    }
+
+    private void batch(String sql, List<Object[]> arguments) {
+        if (!arguments.isEmpty()) {
+            jdbc.batchUpdate(sql, arguments);
+        }
+    }
+}

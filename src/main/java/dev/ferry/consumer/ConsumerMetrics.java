@@ -2,8 +2,10 @@ package dev.ferry.consumer;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -24,7 +26,6 @@ class ConsumerMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
-    private final Map<String, ConsumerStates.State> states = new ConcurrentHashMap<>();
 
     ConsumerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -60,21 +61,21 @@ class ConsumerMetrics {
         }).set(lag);
     }
 
-    /** Sets the {@code ferry.consumer.state} gauge: 1 for the state the consumer is in, 0 for the others. */
-    void state(String subscription, ConsumerStates.State state) {
-        if (states.put(subscription, state) == null) {
-            for (ConsumerStates.State each : ConsumerStates.State.values()) {
-                Gauge.builder("ferry.consumer.state", states, all -> all.get(subscription) == each ? 1 : 0)
-                        .description("1 for the state the subscription's consumer is in")
-                        .tags("subscription", subscription, "state", each.name().toLowerCase())
-                        .register(registry);
-            }
+    /**
+     * Registers the {@code ferry.consumer.state} gauges of a subscription: 1 for the state {@code states} says
+     * its consumer is in, 0 for the others.
+     */
+    void stateGauges(String subscription, Function<String, Optional<ConsumerStates.State>> states) {
+        for (ConsumerStates.State each : ConsumerStates.State.values()) {
+            Gauge.builder("ferry.consumer.state", () -> states.apply(subscription).orElse(null) == each ? 1 : 0)
+                    .description("1 for the state the subscription's consumer is in")
+                    .tags("subscription", subscription, "state", each.json())
+                    .register(registry);
         }
     }
 
     /** Removes every meter of a subscription that is gone. */
     void remove(String subscription) {
-        states.remove(subscription);
         lags.keySet().removeIf(key -> key.startsWith(subscription + '/'));
         registry.getMeters().stream()
                 .filter(meter -> subscription.equals(meter.getId().getTag("subscription")))

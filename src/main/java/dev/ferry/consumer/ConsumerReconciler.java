@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,7 +22,9 @@ import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -49,7 +52,7 @@ import dev.ferry.subscription.SubscriptionState;
  * one thread; nudges that arrive while it runs fold into one more pass.
  */
 @Component
-class ConsumerReconciler {
+class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerReconciler.class);
 
@@ -109,19 +112,31 @@ class ConsumerReconciler {
         nudge();
     }
 
-    @Scheduled(fixedDelayString = "${ferry.consumer.reconcile-interval:10s}")
-    void onTimer() {
-        nudge();
+    /** A pass every {@code ferry.consumer.reconcile-interval}, so changes made through other instances arrive. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(this::nudge, properties.reconcileInterval());
     }
 
     /** Asks for a reconcile pass; folds into one already queued. */
     void nudge() {
         if (queued.compareAndSet(false, true)) {
-            executor.execute(() -> {
+            try {
+                executor.execute(() -> {
+                    queued.set(false);
+                    reconcile();
+                });
+            } catch (RejectedExecutionException stopped) {
                 queued.set(false);
-                reconcile();
-            });
+                log.debug("Not reconciling consumers: the application is stopping");
+            }
         }
+    }
+
+    /** Lets a pass under way finish and runs no other; the consumers themselves stop with their registry. */
+    @Override
+    public void destroy() {
+        executor.shutdown();
     }
 
     synchronized void reconcile() {
@@ -225,11 +240,8 @@ class ConsumerReconciler {
     private ConcurrentMessageListenerContainer<byte[], byte[]> container(Desired desired) {
         SubscriptionDetails subscription = desired.subscription();
         Map<String, Object> config = new HashMap<>(desired.cluster().clientProperties());
-        Map<String, String> options = new LinkedHashMap<>(subscription.options());
-        SubscriptionRegistry.FERRY_OPTIONS.forEach(options::remove);
-        options.remove("group.id");
         config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxPollRecords());
-        config.putAll(ClientPropertyTranslator.toJavaClient(options));
+        config.putAll(ClientPropertyTranslator.toJavaClient(subscription.options().consumerProperties()));
         config.put(ConsumerConfig.GROUP_ID_CONFIG, subscription.groupId());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -240,7 +252,7 @@ class ConsumerReconciler {
         containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
         containerProperties.setPollTimeout(properties.pollTimeout().toMillis());
         // an authentication failure (wrong password, identity provider down) is retried, not a reason to stop for good
-        containerProperties.setAuthExceptionRetryInterval(java.time.Duration.ofSeconds(10));
+        containerProperties.setAuthExceptionRetryInterval(properties.authRetryInterval());
         if (!config.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
             containerProperties.setClientId("ferry-" + subscription.id());
         }
@@ -254,8 +266,9 @@ class ConsumerReconciler {
                 containerProperties);
         container.setBeanName("subscription-" + subscription.id());
         container.setConcurrency(properties.concurrency());
-        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
-        backOff.setMaxInterval(30_000);
+        ConsumerProperties.ErrorBackoff retry = properties.errorBackoff();
+        ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
+        backOff.setMaxInterval(retry.maxInterval().toMillis());
         container.setCommonErrorHandler(new DefaultErrorHandler(backOff));
         // the container's events (started, stopped, not polling, idle) are this subscription's alone
         container.setApplicationEventPublisher(event -> {

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
@@ -20,7 +22,8 @@ import dev.ferry.dispatch.Dispatcher;
 /**
  * The running listener containers, one per subscription, named {@code subscription-<id>}. Like
  * spring-kafka's endpoint registry it is a {@link SmartLifecycle}: a map under one lock, duplicates
- * refused, and a two-phase stop (signal every container, then wait against one shared deadline).
+ * refused, and a two-phase stop (signal every container, then wait against one shared deadline), with
+ * {@link #stop(Runnable)} calling back once, when the last container has stopped.
  */
 @Component
 class ConsumerRegistry implements SmartLifecycle {
@@ -86,10 +89,6 @@ class ConsumerRegistry implements SmartLifecycle {
         }
     }
 
-    Set<String> ids() {
-        return running().keySet();
-    }
-
     boolean isConsuming(String subscriptionId) {
         lock.lock();
         try {
@@ -107,6 +106,21 @@ class ConsumerRegistry implements SmartLifecycle {
 
     @Override
     public void stop() {
+        CountDownLatch stopped = new CountDownLatch(1);
+        stop(stopped::countDown);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Signals every container to stop and returns; {@code callback} runs once all have stopped, or once
+     * {@code ferry.consumer.stop-timeout} has passed, whichever comes first.
+     */
+    @Override
+    public void stop(Runnable callback) {
         List<Running> all;
         lock.lock();
         try {
@@ -116,22 +130,42 @@ class ConsumerRegistry implements SmartLifecycle {
         } finally {
             lock.unlock();
         }
-        stopAll(all);
-        log.info("Stopped {} consumer(s)", all.size());
+        signalAll(all).whenComplete((done, late) -> {
+            log.info("Stopped {} consumer(s)", all.size());
+            callback.run();
+        });
     }
 
     private void stopAll(List<Running> entries) {
-        CountDownLatch stopped = new CountDownLatch(entries.size());
-        for (Running entry : entries) {
-            entry.container().stop(stopped::countDown);
-        }
         try {
-            if (!stopped.await(properties.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} consumer(s) did not stop within {}", stopped.getCount(), properties.stopTimeout());
-            }
+            signalAll(entries).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("Could not stop consumer(s): {}", e.getCause().toString());
         }
+    }
+
+    /** Tells each container to stop; completes when all have, or (normally too) once the stop timeout passed. */
+    private CompletableFuture<Void> signalAll(List<Running> entries) {
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger(entries.size());
+        if (entries.isEmpty()) {
+            all.complete(null);
+        }
+        for (Running entry : entries) {
+            entry.container().stop(() -> {
+                if (left.decrementAndGet() == 0) {
+                    all.complete(null);
+                }
+            });
+        }
+        return all.completeOnTimeout(null, properties.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, error) -> {
+                    if (left.get() > 0) {
+                        log.warn("{} consumer(s) did not stop within {}", left.get(), properties.stopTimeout());
+                    }
+                });
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -85,11 +86,13 @@ class ConsumerStates implements ConsumerStatuses {
      */
     void set(String subscriptionId, State state, String error) {
         boolean[] changed = {false};
+        boolean[] first = {false};
         states.compute(subscriptionId, (id, current) -> {
-            if (current != null && current.state() == state && java.util.Objects.equals(current.error(), error)) {
+            if (current != null && current.state() == state && Objects.equals(current.error(), error)) {
                 return current;
             }
             changed[0] = true;
+            first[0] = current == null;
             return new Entry(state, clock.instant(), error);
         });
         if (changed[0] && (state == State.FAILED || state == State.STALLED)) {
@@ -98,7 +101,9 @@ class ConsumerStates implements ConsumerStatuses {
         if (state != State.RUNNING && state != State.STALLED) {
             partitions.remove(subscriptionId);
         }
-        metrics.state(subscriptionId, state);
+        if (first[0]) {
+            metrics.stateGauges(subscriptionId, this::state);
+        }
     }
 
     /** Moves a consumer to {@code state} unless it is in {@code unless} (e.g. an idle consumer stays stalled). */

@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 import dev.ferry.cluster.ClusterDetails;
@@ -35,24 +36,31 @@ import dev.ferry.invocation.RecordHeader;
  * acknowledged it; the invocation is then marked, so it is not published again.
  */
 @Component
-class DeadLetterPublisher implements DisposableBean {
+class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
     private static final int BATCH = 500;
 
     private final InvocationStore store;
     private final KafkaClusterRegistry clusters;
+    private final ConsumerProperties properties;
     private final Map<String, Producer> producers = new HashMap<>();
 
     private record Producer(KafkaProducer<byte[], byte[]> client, Instant clusterVersion) {
     }
 
-    DeadLetterPublisher(InvocationStore store, KafkaClusterRegistry clusters) {
+    DeadLetterPublisher(InvocationStore store, KafkaClusterRegistry clusters, ConsumerProperties properties) {
+        this.properties = properties;
         this.store = store;
         this.clusters = clusters;
     }
 
-    @Scheduled(fixedDelayString = "${ferry.consumer.dead-letter-interval:1s}")
+    /** Looks for dead letters every {@code ferry.consumer.dead-letter-interval}. */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(this::publish, properties.deadLetterInterval());
+    }
+
     synchronized void publish() {
         try {
             while (store.publishDeadLetters(BATCH, this::send) == BATCH) {

@@ -1,16 +1,18 @@
 package dev.ferry.consumer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 
 import dev.ferry.dispatch.Dispatcher;
+import dev.ferry.dispatch.Reservation;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.NewInvocation;
 import dev.ferry.service.HandlerTarget;
@@ -98,7 +100,7 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
         HandlerTarget target = services.findTarget(subscription.sink().service(), subscription.sink().handler())
                 .orElseThrow(() -> new IllegalStateException("Handler %s of subscription %s is not registered"
                         .formatted(subscription.sink(), subscription.id())));
-        String deadLetterTopic = subscription.options().get("dead-letter.topic");
+        String deadLetterTopic = subscription.options().deadLetterTopic();
         NewInvocation.DeadLetter deadLetter = deadLetterTopic == null ? null
                 : new NewInvocation.DeadLetter(subscription.source().cluster(), deadLetterTopic);
         List<NewInvocation> invocations = new ArrayList<>(records.size());
@@ -106,17 +108,11 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
             NewInvocation invocation = converter.convert(subscription.id(), target, record);
             invocations.add(deadLetter == null ? invocation : invocation.withDeadLetter(deadLetter));
         }
-        int reserved = dispatcher.reserve(invocations.size());
-        List<dev.ferry.invocation.ClaimedInvocation> running;
-        try {
-            running = store.enqueue(invocations, dispatcher.owner(), reserved, dispatcher.lease());
-        } catch (RuntimeException e) {
-            dispatcher.dispatch(List.of(), reserved);
-            throw e;
+        try (Reservation reservation = dispatcher.reserve(invocations.size())) {
+            reservation.start(store.enqueue(invocations, reservation.owner(), reservation.size(), reservation.lease()));
         }
-        dispatcher.dispatch(running, reserved);
         log.debug("Stored {} record(s) as invocations", records.size());
         metrics.recordBatch(subscription.id(), subscription.source().topic(), records.size(),
-                java.time.Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(System.nanoTime() - started));
     }
 }

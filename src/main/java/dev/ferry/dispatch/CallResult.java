@@ -3,17 +3,18 @@ package dev.ferry.dispatch;
 import java.time.Duration;
 
 /** How one handler call ended, before the retry policy decides what follows. */
-sealed interface CallResult {
+public sealed interface CallResult {
 
-    /** 2xx: the response body is the result. */
+    /** The handler's answer is the result. */
     record Success(byte[] body, String contentType) implements CallResult {
     }
 
-    /** 408, 429, 5xx, timeouts and I/O errors; {@code retryAfter} is the handler's wish, or null. */
+    /** Trying again may help (plain HTTP: 408, 429, 5xx, timeouts and I/O errors); {@code retryAfter} is the
+     * handler's wish, or null. */
     record Retryable(String failure, Duration retryAfter) implements CallResult {
     }
 
-    /** Any other status: the handler refused the input, and trying again would not help. */
+    /** The handler refused the input, and trying again would not help. */
     record Terminal(String failure) implements CallResult {
     }
 }

@@ -3,45 +3,37 @@ package dev.ferry.dispatch;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.ferry.dispatch.OutcomePolicy.Decision;
 import dev.ferry.invocation.ClaimedInvocation;
-import dev.ferry.invocation.DatabaseFailure;
+import dev.ferry.invocation.ExclusiveKeyReleased;
 import dev.ferry.invocation.InvocationAborted;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.InvocationsEnqueued;
-import dev.ferry.invocation.Outcome;
-import dev.ferry.security.RequestSigner;
-import dev.ferry.service.HandlerTarget;
-import dev.ferry.dispatch.OutcomePolicy.Decision;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.subscription.SubscriptionChanged;
 import dev.ferry.subscription.SubscriptionRegistry;
 
 /**
- * Claims runnable invocations and calls their handlers. One thread claims in batches while permits for
- * in-flight calls are free; calls run asynchronously; {@link OutcomeRecorder} writes their outcomes in
- * batches and frees the permits. Work announced on this instance (new records, finished calls) wakes
- * the claimer at once; a timer covers due retries, expired leases and work enqueued elsewhere.
+ * Runs invocations on this instance within a bound of calls in flight. Each call holds a slot, taken by a
+ * {@link Reservation} from {@link #reserve}: the ingest listener reserves slots for the records it stores
+ * already running, one thread claims runnable invocations in batches while slots are free, and the
+ * successors of finished invocations reserve theirs. {@link Attempts} calls the handlers; {@link OutcomeRecorder}
+ * writes the outcomes in batches and frees the slots. Work announced on this instance (new records, finished
+ * calls) wakes the claimer at once; a timer covers due retries, expired leases and work enqueued elsewhere.
  */
 @Component
 public class Dispatcher implements SmartLifecycle {
@@ -52,83 +44,64 @@ public class Dispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final InvocationStore store;
-    private final ServiceRegistry services;
+    private final TransactionTemplate transactions;
     private final SubscriptionLimits limits;
-    private final DispatchMetrics metrics;
-    private final Map<String, CompletableFuture<CallResult>> calls = new ConcurrentHashMap<>();
     private final DispatchProperties properties;
     private final Clock clock;
     private final String owner;
     private final Semaphore permits;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private boolean nudged;
-    private volatile OutcomeRecorder.Failing claimFailing;
+    private final Attempts attempts;
 
     private volatile boolean running;
-    private HandlerClient client;
     private OutcomeRecorder recorder;
-    private ScheduledExecutorService timer;
-    private Thread claimer;
+    private Claimer claimer;
 
-    private final RequestSigner signer;
-
-    Dispatcher(InvocationStore store, ServiceRegistry services, SubscriptionRegistry subscriptions,
-            DispatchProperties properties, DispatchMetrics metrics, Clock clock, RequestSigner signer) {
-        this.signer = signer;
-        this.metrics = metrics;
+    Dispatcher(InvocationStore store, TransactionTemplate transactions, ServiceRegistry services,
+            SubscriptionRegistry subscriptions, HandlerProtocols protocols, DispatchProperties properties,
+            DispatchMetrics metrics, Clock clock) {
         this.store = store;
-        this.services = services;
+        this.transactions = transactions;
         this.limits = new SubscriptionLimits(id -> subscriptions.findDetails(id)
-                .map(subscription -> subscription.options().get("max-in-flight")).map(Integer::valueOf));
+                .map(subscription -> subscription.options().maxInFlight()));
         this.properties = properties;
         this.clock = clock;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.permits = new Semaphore(properties.maxInFlight());
+        this.attempts = new Attempts(services, protocols, new OutcomePolicy(new Random()), metrics, properties, clock,
+                this::finish);
     }
 
     @Override
     public void start() {
-        client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock, signer);
         recorder = new OutcomeRecorder(store::record, owner, () -> running ? properties.lease() : null,
-                (written, successors) -> {
-                    int reserved = reserve(successors.size());
-                    dispatch(successors.subList(0, reserved), reserved);
-                    store.unclaim(owner, successors.subList(reserved, successors.size()).stream()
-                            .map(ClaimedInvocation::id).toList());
-                    nudge();
-                }, clock, properties.stuckAfter());
+                (written, successors) -> startSuccessors(successors), clock, properties.stuckAfter(),
+                this::inTransaction);
         recorder.start();
-        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "ferry-dispatch-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long leaseMillis = properties.lease().toMillis();
-        timer.scheduleWithFixedDelay(this::maintain, 0, Math.max(100, leaseMillis / 3), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(this::tick, properties.pollInterval().toMillis(),
-                properties.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        claimer = new Claimer(store, this::reserve, limits::saturated, properties, clock, owner);
         running = true;
-        claimer = new Thread(this::claimLoop, "ferry-dispatcher");
         claimer.start();
         log.info("Dispatcher {} started: up to {} calls in flight", owner, properties.maxInFlight());
     }
 
+    /**
+     * Stops within {@code shutdown-timeout} in all, counted from the start of the stop: the claimer, the calls
+     * in flight and the outcome writes share that one deadline, each wait getting what is left of it. What has
+     * not finished by then is handed back to run again.
+     */
     @Override
     public void stop() {
+        Deadline deadline = Deadline.after(properties.shutdownTimeout());
         running = false;
-        nudge();
         try {
-            claimer.join(properties.shutdownTimeout().toMillis());
-            boolean drained = permits.tryAcquire(properties.maxInFlight(), properties.shutdownTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            claimer.stop(deadline);
+            boolean drained = permits.tryAcquire(properties.maxInFlight(), deadline.leftNanos(), TimeUnit.NANOSECONDS);
             if (drained) {
                 permits.release(properties.maxInFlight());
             } else {
                 log.warn("Stopping with {} handler call(s) still running; they will run again",
                         properties.maxInFlight() - permits.availablePermits());
             }
-            recorder.stop(properties.shutdownTimeout());
+            recorder.stop(deadline.left());
             int released = store.release(owner);
             log.info("Dispatcher {} stopped; {} unfinished invocation(s) handed back", owner, released);
         } catch (InterruptedException e) {
@@ -137,9 +110,21 @@ public class Dispatcher implements SmartLifecycle {
             log.warn("Dispatcher {} could not hand back its invocations; they run again once their lease expires: {}",
                     owner, e.getMessage());
         } finally {
-            timer.shutdownNow();
-            client.close();
+            claimer.close();
         }
+    }
+
+    /** Stops on a thread of its own, so the lifecycle's {@code timeout-per-shutdown-phase} bounds the wait. */
+    @Override
+    public void stop(Runnable callback) {
+        Thread stopping = new Thread(() -> {
+            try {
+                stop();
+            } finally {
+                callback.run();
+            }
+        }, "ferry-dispatcher-stop");
+        stopping.start();
     }
 
     @Override
@@ -153,42 +138,49 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     /**
-     * Takes up to {@code wanted} free call permits for invocations that an ingest will store already
-     * running; what {@link #dispatch} does not use goes back.
+     * Takes up to {@code wanted} free call slots, none while stopping or while more outcomes wait to be written
+     * than calls may be in flight. Close the reservation when done: it frees what it did not start.
      */
-    public int reserve(int wanted) {
+    public Reservation reserve(int wanted) {
         if (!running || wanted <= 0 || recorder.backlog() >= properties.maxInFlight()) {
-            return 0;
+            return new Reservation(this, 0);
         }
         int granted = Math.min(wanted, permits.availablePermits());
         while (granted > 0 && !permits.tryAcquire(granted)) {
             granted = Math.min(granted - 1, permits.availablePermits());
         }
-        return Math.max(granted, 0);
+        return new Reservation(this, Math.max(granted, 0));
     }
 
-    /** Calls invocations stored running under this instance's lease, using permits from {@link #reserve}. */
-    public void dispatch(List<ClaimedInvocation> invocations, int reserved) {
-        int used = 0;
-        List<String> excess = new ArrayList<>();
-        for (ClaimedInvocation invocation : invocations) {
-            if (!limits.tryAcquire(invocation)) {
-                excess.add(invocation.id());
-                continue;
-            }
-            used++;
-            run(invocation);
+    /** Starts an invocation in a reserved slot, unless its subscription has its {@code max-in-flight} running. */
+    boolean tryStart(ClaimedInvocation invocation) {
+        if (!limits.tryAcquire(invocation)) {
+            return false;
         }
-        permits.release(reserved - used);
-        if (!excess.isEmpty()) {
-            store.unclaim(owner, excess);
-            nudge();
+        attempts.start(invocation);
+        return true;
+    }
+
+    /** Hands reserved invocations back unstarted; a claimer woken for them claims again without them. */
+    void handBack(List<String> ids) {
+        store.unclaim(owner, ids);
+        if (!claimer.isClaiming()) {
+            claimer.nudge();
         }
+    }
+
+    void free(int slots) {
+        permits.release(slots);
     }
 
     /** How long invocations claimed or stored running by this instance stay leased without renewal. */
-    public Duration lease() {
+    Duration lease() {
         return properties.lease();
+    }
+
+    /** The identity under which this instance leases invocations. */
+    String owner() {
+        return owner;
     }
 
     /** What the {@code dispatcher} health component shows. */
@@ -198,14 +190,10 @@ public class Dispatcher implements SmartLifecycle {
 
     Health health() {
         OutcomeRecorder current = recorder;
-        return new Health(claimFailing, current == null ? null : current.failing(),
+        Claimer claims = claimer;
+        return new Health(claims == null ? null : claims.failing(), current == null ? null : current.failing(),
                 current == null ? 0 : current.backlog(), properties.maxInFlight() - permits.availablePermits(),
                 properties.stuckAfter());
-    }
-
-    /** The identity under which this instance leases invocations. */
-    public String owner() {
-        return owner;
     }
 
     @EventListener
@@ -213,13 +201,21 @@ public class Dispatcher implements SmartLifecycle {
         nudge();
     }
 
-    /** Aborts the call of a cancelled or killed invocation if it runs here; its outcome is then ignored. */
+    @EventListener
+    void on(ExclusiveKeyReleased event) {
+        nudge();
+    }
+
+    private void nudge() {
+        Claimer claims = claimer;
+        if (claims != null) {
+            claims.nudge();
+        }
+    }
+
     @EventListener
     void on(InvocationAborted event) {
-        CompletableFuture<CallResult> call = calls.get(event.id());
-        if (call != null) {
-            call.cancel(true);
-        }
+        attempts.abort(event.id());
     }
 
     @EventListener
@@ -227,166 +223,21 @@ public class Dispatcher implements SmartLifecycle {
         limits.forget(event.id());
     }
 
-    void nudge() {
-        lock.lock();
-        try {
-            nudged = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
+    /** Starts the successors the store handed over with recorded outcomes; those without a free slot go back. */
+    private void startSuccessors(List<ClaimedInvocation> successors) {
+        try (Reservation reservation = reserve(successors.size())) {
+            reservation.start(successors);
         }
-    }
-
-    private void awaitNudge(Duration timeout) throws InterruptedException {
-        lock.lock();
-        try {
-            long nanos = timeout.toNanos();
-            while (!nudged && nanos > 0 && running) {
-                nanos = wake.awaitNanos(nanos);
-            }
-            nudged = false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void claimLoop() {
-        while (running) {
-            try {
-                int free = recorder.backlog() >= properties.maxInFlight() ? 0 : permits.availablePermits();
-                if (free == 0) {
-                    awaitNudge(properties.pollInterval());
-                    continue;
-                }
-                int wanted = Math.min(free, properties.claimBatch());
-                List<ClaimedInvocation> claimed = store.claim(owner, wanted, properties.lease(), limits.saturated());
-                List<String> excess = new ArrayList<>();
-                for (ClaimedInvocation invocation : claimed) {
-                    if (!limits.tryAcquire(invocation)) {
-                        excess.add(invocation.id());
-                        continue;
-                    }
-                    permits.acquireUninterruptibly();
-                    run(invocation);
-                }
-                store.unclaim(owner, excess);
-                claimFailing = null;
-                if (claimed.size() < wanted) {
-                    awaitNudge(properties.pollInterval());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                claimFailing = new OutcomeRecorder.Failing(claimFailing != null ? claimFailing.since() : clock.instant(),
-                        DatabaseFailure.reason(e));
-                log.warn("Could not claim invocations, trying again in {}: {}", properties.pollInterval(),
-                        claimFailing.error());
-                try {
-                    awaitNudge(properties.pollInterval());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private void run(ClaimedInvocation invocation) {
-        HandlerTarget target;
-        try {
-            target = services.findTarget(invocation.service(), invocation.handler()).orElse(null);
-        } catch (RuntimeException e) {
-            finish(invocation, OutcomePolicy.retryLater(invocation.id(), properties.pollInterval(),
-                    "Ferry could not look up the target: " + e.getMessage(), clock.instant()));
-            return;
-        }
-        if (target == null) {
-            finish(invocation, new Decision(new Outcome.Paused(invocation.id(), "Handler %s/%s is not registered; "
-                    .formatted(invocation.service(), invocation.handler()) + "register it and resume the invocation"),
-                    null, null, null));
-            return;
-        }
-        Instant started = clock.instant();
-        CompletableFuture<CallResult> call;
-        RetryPolicy policy;
-        try {
-            Duration timeout = target.timeout() != null ? target.timeout() : properties.callTimeout();
-            policy = RetryPolicy.resolve(target.retry(), properties.retry());
-            call = client.call(target, invocation, timeout);
-        } catch (RuntimeException e) {
-            log.warn("Could not call the handler of invocation {}, retrying it in {}", invocation.id(),
-                    properties.pollInterval(), e);
-            finish(invocation, OutcomePolicy.retryLater(invocation.id(), properties.pollInterval(),
-                    "Ferry could not call the handler: " + e.getClass().getSimpleName(), clock.instant()));
-            return;
-        }
-        calls.put(invocation.id(), call);
-        call.whenComplete((result, error) -> complete(invocation, policy, result, error, started));
+        claimer.nudge();
     }
 
     /**
-     * Ends a call: decides its outcome and hands it on, freeing the call's slot. Whatever goes wrong while
-     * deciding, the slot is freed exactly once and the invocation gets an outcome (a retry after the poll
-     * interval), so that no failure here leaves an invocation running under a lease renewed for ever.
-     */
-    private void complete(ClaimedInvocation invocation, RetryPolicy policy, CallResult result, Throwable error,
-            Instant started) {
-        Decision decision;
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("invocationId", invocation.id())) {
-            try {
-                calls.remove(invocation.id());
-                CallResult outcome = error == null ? result : new CallResult.Retryable("call aborted: " + error, null);
-                decision = decide(invocation, policy, outcome, started);
-            } catch (Throwable e) {
-                log.warn("Could not decide the outcome of invocation {}, retrying it in {}", invocation.id(),
-                        properties.pollInterval(), e);
-                decision = OutcomePolicy.retryLater(invocation.id(), properties.pollInterval(),
-                        "Ferry could not decide the outcome: " + e.getClass().getSimpleName(), clock.instant());
-            }
-            finish(invocation, decision);
-        }
-    }
-
-    private Decision decide(ClaimedInvocation invocation, RetryPolicy policy, CallResult result, Instant started) {
-        Instant now = clock.instant();
-        Decision decision = OutcomePolicy.decide(invocation, policy, result, now);
-        metrics.call(invocation, switch (result) {
-            case CallResult.Success ignored -> "success";
-            case CallResult.Terminal ignored -> "failure";
-            case CallResult.Retryable ignored -> "retry";
-        }, Duration.between(started, now));
-        if (decision.completion() != null) {
-            metrics.completed(invocation, decision.completion(), now);
-        }
-        switch (decision.outcome()) {
-            case Outcome.Succeeded ignored -> log.debug("Invocation {} succeeded in {}ms", invocation.id(),
-                    Duration.between(started, now).toMillis());
-            case Outcome.Failed failed -> log.debug("Invocation {} failed: {}", invocation.id(), failed.failure());
-            case Outcome.Paused paused -> log.debug("Invocation {} paused: {}", invocation.id(), paused.failure());
-            case Outcome.Retrying retrying -> log.debug("Invocation {} attempt {} failed ({}); retrying in {}",
-                    invocation.id(), invocation.attempt(), retrying.failure(), decision.retryIn());
-        }
-        return decision;
-    }
-
-    /** Looks for work no local event announced: due delayed sends, due retries, other instances' records. */
-    private void tick() {
-        try {
-            store.releaseScheduled();
-        } catch (RuntimeException e) {
-            log.warn("Could not release due scheduled invocations, will try again: {}", e.getMessage());
-        }
-        nudge();
-    }
-
-    /**
-     * Hands an attempt's outcome to the recorder and frees the call's permit at once, so that new calls can
+     * Hands an attempt's outcome to the recorder and frees the call's slot at once, so that new calls can
      * start while outcomes are written; claims pause while more outcomes than calls in flight wait.
      */
-    private void finish(ClaimedInvocation invocation, Decision decision) {
+    private void finish(ClaimedInvocation invocation, Decision decision, List<DurableEffect> effects) {
         try {
-            recorder.add(decision.outcome(), decision.releasedKey());
+            recorder.add(decision.outcome(), decision.releasedKey(), effects);
         } finally {
             try {
                 limits.release(invocation);
@@ -396,27 +247,12 @@ public class Dispatcher implements SmartLifecycle {
         }
         Duration wait = decision.retryIn();
         if (wait != null && wait.compareTo(properties.pollInterval()) < 0 && running) {
-            try {
-                timer.schedule(this::nudge, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
-            } catch (RuntimeException stopping) {
-                log.debug("Not waking the claimer for a retry: {}", stopping.toString());
-            }
+            claimer.nudgeAfter(wait);
         }
     }
 
-    private void maintain() {
-        try {
-            store.renewLeases(owner, properties.lease());
-            int recovered = store.recoverExpiredLeases(owner);
-            if (recovered > 0) {
-                log.info("Took over {} invocation(s) whose instance stopped renewing its lease", recovered);
-                nudge();
-            }
-            if (store.promoteAll() > 0) {
-                nudge();
-            }
-        } catch (RuntimeException e) {
-            log.warn("Dispatcher maintenance failed, will try again: {}", e.getMessage());
-        }
+    /** Runs {@code work} in one transaction: how outcomes and their durable effects are stored together. */
+    private <T> T inTransaction(Supplier<T> work) {
+        return transactions.execute(status -> work.get());
     }
 }

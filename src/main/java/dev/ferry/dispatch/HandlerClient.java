@@ -11,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,10 +44,6 @@ class HandlerClient implements AutoCloseable {
     private final long resultLimit;
     private final Clock clock;
     private final RequestSigner signer;
-
-    HandlerClient(Duration connectTimeout, long resultLimit, Clock clock) {
-        this(connectTimeout, resultLimit, clock, null);
-    }
 
     /** @param signer signs every request (see {@link RequestSigner}); null for none */
     HandlerClient(Duration connectTimeout, long resultLimit, Clock clock, RequestSigner signer) {
@@ -155,20 +152,25 @@ class HandlerClient implements AutoCloseable {
     }
 
     private CallResult classify(HttpResponse<LimitedBody.Bytes> response) {
-        int status = response.statusCode();
-        LimitedBody.Bytes body = response.body() == null ? new LimitedBody.Bytes(new byte[0], false) : response.body();
+        return classify(response.statusCode(), response.headers().firstValue("content-type").orElse(null),
+                response.headers().firstValue("retry-after").orElse(null), response.body(), clock.instant());
+    }
+
+    /** An answer's status, headers and body as a call result: 2xx succeeds, 408, 429 and 5xx may be retried. */
+    static CallResult classify(int status, String contentType, String retryAfter, LimitedBody.Bytes answered,
+            Instant now) {
+        LimitedBody.Bytes body = answered == null ? new LimitedBody.Bytes(new byte[0], false) : answered;
         if (status >= 200 && status < 300) {
-            return new CallResult.Success(body.bytes(), response.headers().firstValue("content-type").orElse(null));
+            return new CallResult.Success(body.bytes(), contentType);
         }
         String failure = "HTTP " + status + excerpt(body);
         if (status == 408 || status == 429 || status >= 500) {
-            return new CallResult.Retryable(failure,
-                    OutcomePolicy.retryAfter(response.headers().firstValue("retry-after").orElse(null), clock.instant()));
+            return new CallResult.Retryable(failure, OutcomePolicy.retryAfter(retryAfter, now));
         }
         return new CallResult.Terminal(failure);
     }
 
-    private static CallResult failure(Throwable error, Duration timeout) {
+    static CallResult failure(Throwable error, Duration timeout) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof HttpTimeoutException) {
             return new CallResult.Retryable("timeout: no response within " + timeout.toMillis() + "ms", null);

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.DateTimeException;
+import java.util.random.RandomGenerator;
 
 import dev.ferry.invocation.ClaimedInvocation;
 import dev.ferry.invocation.FailureReason;
@@ -16,6 +17,9 @@ import dev.ferry.service.RetrySettings.OnMaxAttempts;
  * number to the outcome to record and, for a retry, the wait before the next attempt. Pure and total: every
  * input yields a decision, and a retry is never scheduled before now nor more than the policy's
  * {@code max_interval} (and at most {@link #MAX_WAIT}) ahead, whatever a handler's {@code Retry-After} says.
+ * The backoff has equal jitter: the wait is drawn between half the exponential backoff and all of it, so
+ * that invocations which failed together do not all return to a recovering handler at the same moment.
+ * A handler's {@code Retry-After} is honoured as it is (capped as above), without jitter.
  */
 final class OutcomePolicy {
 
@@ -34,10 +38,14 @@ final class OutcomePolicy {
     record Decision(Outcome outcome, String releasedKey, String completion, Duration retryIn) {
     }
 
-    private OutcomePolicy() {
+    private final RandomGenerator random;
+
+    /** @param random draws the jitter; tests give one with a fixed seed */
+    OutcomePolicy(RandomGenerator random) {
+        this.random = random;
     }
 
-    static Decision decide(ClaimedInvocation invocation, RetryPolicy policy, CallResult result, Instant now) {
+    Decision decide(ClaimedInvocation invocation, RetryPolicy policy, CallResult result, Instant now) {
         String key = invocation.exclusive() ? invocation.service() + '/' + invocation.objectKey() : null;
         return switch (result) {
             case CallResult.Success success -> new Decision(new Outcome.Succeeded(invocation.id(), success.body(),
@@ -54,7 +62,7 @@ final class OutcomePolicy {
         return new Decision(new Outcome.Retrying(id, now.plus(bounded), failure), null, null, bounded);
     }
 
-    private static Decision retry(ClaimedInvocation invocation, RetryPolicy policy, CallResult.Retryable failure,
+    private Decision retry(ClaimedInvocation invocation, RetryPolicy policy, CallResult.Retryable failure,
             String key, Instant now) {
         if (!policy.allowsAnotherAfter(invocation.attempt())) {
             String why = "gave up after %d attempts; last: %s".formatted(invocation.attempt(), failure.failure());
@@ -62,8 +70,15 @@ final class OutcomePolicy {
                     ? new Decision(new Outcome.Failed(invocation.id(), FailureReason.KILLED, why), key, "failure", null)
                     : new Decision(new Outcome.Paused(invocation.id(), why), null, null, null);
         }
-        Duration wait = failure.retryAfter() != null ? failure.retryAfter() : policy.backoffAfter(invocation.attempt());
-        return retryLater(invocation.id(), bound(wait, policy.maxInterval()), failure.failure(), now);
+        Duration wait = failure.retryAfter() != null ? bound(failure.retryAfter(), policy.maxInterval())
+                : jittered(bound(policy.backoffAfter(invocation.attempt()), policy.maxInterval()));
+        return retryLater(invocation.id(), wait, failure.failure(), now);
+    }
+
+    /** Equal jitter: a wait between half of {@code backoff} and all of it (at most a year: its nanos fit a long). */
+    private Duration jittered(Duration backoff) {
+        long half = backoff.toNanos() / 2;
+        return backoff.minusNanos(random.nextLong(half + 1));
     }
 
     /** {@code wait} within zero and {@code max} (itself within zero and {@link #MAX_WAIT}). */

@@ -27,7 +27,8 @@ import dev.ferry.invocation.Outcome;
  * kept and retried with backoff: its invocations stay leased meanwhile, so no other instance runs them. A
  * batch the database refuses for what is in it is split in halves until the refused outcomes are found;
  * the others are written at once, and each refused one is recorded as paused with the database's reason,
- * so that one outcome never holds the others back.
+ * so that one outcome never holds the others back. The {@link DurableEffect}s of an attempt are written
+ * in the transaction of its outcome.
  */
 class OutcomeRecorder {
 
@@ -35,8 +36,8 @@ class OutcomeRecorder {
     private static final int MAX_BATCH = 1000;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    /** An outcome waiting to be written, with the exclusive key it releases (or null). */
-    record Pending(Outcome outcome, String releasedKey) {
+    /** An outcome waiting to be written, with the exclusive key it releases (or null) and its attempt's effects. */
+    record Pending(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
     }
 
     /** Told after each batch is durable: how many outcomes were written, and the successors to call now. */
@@ -53,12 +54,18 @@ class OutcomeRecorder {
         List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease);
     }
 
+    /** Runs work in one database transaction, which the store's own statements join. */
+    interface Transactions {
+        <T> T inTransaction(Supplier<T> work);
+    }
+
     private final Store store;
     private final String owner;
     private final Written written;
     private final Supplier<Duration> lease;
     private final Clock clock;
     private final Duration stuckAfter;
+    private final Transactions transactions;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -69,9 +76,11 @@ class OutcomeRecorder {
     /**
      * @param afterWrite called with the number of outcomes written, after each batch is durable
      * @param stuckAfter how long writes may fail before that is reported as stuck
+     * @param transactions where the outcomes of a batch are written together with their attempts' effects
      */
     OutcomeRecorder(Store store, String owner, Supplier<Duration> lease, Written afterWrite, Clock clock,
-            Duration stuckAfter) {
+            Duration stuckAfter, Transactions transactions) {
+        this.transactions = transactions;
         this.lease = lease;
         this.store = store;
         this.owner = owner;
@@ -86,8 +95,8 @@ class OutcomeRecorder {
         thread.start();
     }
 
-    void add(Outcome outcome, String releasedKey) {
-        queue.add(new Pending(outcome, releasedKey));
+    void add(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
+        queue.add(new Pending(outcome, releasedKey, effects));
     }
 
     /** Outcomes waiting to be written. */
@@ -175,19 +184,27 @@ class OutcomeRecorder {
                 "Ferry could not record this attempt's outcome, the database refused it: " + reason
                         + "; resume the invocation to run it again, or kill it");
         // when even this is refused, the database is in trouble rather than the row: retry it with the rest
-        write(List.of(new Pending(paused, null)));
+        write(List.of(new Pending(paused, null, List.of())));
     }
 
     private void write(List<Pending> part) {
         List<Outcome> outcomes = new ArrayList<>(part.size());
         Set<String> released = new LinkedHashSet<>();
+        List<DurableEffect> effects = new ArrayList<>();
         for (Pending pending : part) {
             outcomes.add(pending.outcome());
             if (pending.releasedKey() != null) {
                 released.add(pending.releasedKey());
             }
+            effects.addAll(pending.effects());
         }
-        List<ClaimedInvocation> successors = store.record(owner, outcomes, released, lease.get());
+        Duration successorLease = lease.get();
+        List<ClaimedInvocation> successors = effects.isEmpty()
+                ? store.record(owner, outcomes, released, successorLease)
+                : transactions.inTransaction(() -> {
+                    effects.forEach(DurableEffect::write);
+                    return store.record(owner, outcomes, released, successorLease);
+                });
         try {
             written.accept(part.size(), successors);
         } catch (RuntimeException e) {

@@ -85,7 +85,9 @@ public class InvocationCommands {
         }
         events.publishEvent(new InvocationAborted(id));
         events.publishEvent(new InvocationsCompleted(List.of(id)));
-        events.publishEvent(new InvocationsEnqueued(0));
+        if (current.exclusiveKey() != null) {
+            events.publishEvent(new ExclusiveKeyReleased(current.exclusiveKey()));
+        }
         log.info("Invocation {} {} while {}", id, reason.wire(), current.status());
         return id;
     }

@@ -33,9 +33,6 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
 
     private static final Logger log = LoggerFactory.getLogger(SubscriptionRegistry.class);
 
-    /** Options that configure Ferry itself rather than the Kafka consumer. */
-    public static final Set<String> FERRY_OPTIONS = Set.of("dead-letter.topic", "max-in-flight");
-
     private final SubscriptionRepository repository;
     private final KafkaClusterRegistry clusters;
     private final ServiceRegistry services;
@@ -72,15 +69,13 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
                 throw InvalidRequest.of("options", "Option '%s' has no value; give it a string value.".formatted(key));
             }
         });
-        ClientPropertyTranslator.validateConsumerOptions(options, FERRY_OPTIONS);
-        validateFerryOptions(options, source);
+        ClientPropertyTranslator.validateConsumerOptions(options, SubscriptionOptions.FERRY_OPTIONS);
+        validateDeadLetterTopic(options.get(SubscriptionOptions.DEAD_LETTER_TOPIC), source);
         String id = Ids.nextRestateStyle("sub_", clock.instant());
-        options.putIfAbsent("group.id", id);
-        refuseSharedGroup(options.get("group.id"));
-        Map<String, String> consumerOptions = new LinkedHashMap<>(options);
-        FERRY_OPTIONS.forEach(consumerOptions::remove);
-        consumerOptions.remove("group.id");
-        clusters.checkConsumer(source.cluster(), consumerOptions, options.get("group.id"));
+        SubscriptionOptions parsed = SubscriptionOptions.parse(id, options);
+        options.putIfAbsent(SubscriptionOptions.GROUP_ID, parsed.groupId());
+        refuseSharedGroup(parsed.groupId());
+        clusters.checkConsumer(source.cluster(), parsed.consumerProperties(), parsed.groupId());
         Subscription subscription = repository.save(new Subscription(id, source, sink, options, clock.instant()));
         events.publishEvent(new SubscriptionChanged(id));
         log.info("Subscription {} created: {} -> {}", id, source, sink);
@@ -193,8 +188,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
                 });
     }
 
-    private static void validateFerryOptions(Map<String, String> options, KafkaSource source) {
-        String deadLetterTopic = options.get("dead-letter.topic");
+    private static void validateDeadLetterTopic(String deadLetterTopic, KafkaSource source) {
         if (deadLetterTopic != null && deadLetterTopic.startsWith("__")) {
             throw InvalidRequest.of("options", ("Option 'dead-letter.topic' names '%s', a topic internal to Kafka"
                     + " (names starting with '__'). Choose a topic of your own.").formatted(deadLetterTopic));
@@ -204,17 +198,6 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
             if (deadLetters.topic().equals(source.topic())) {
                 throw InvalidRequest.of("options", "Option 'dead-letter.topic' names the subscribed topic '%s' itself;"
                         .formatted(source.topic()) + " failed records would come back. Choose another topic.");
-            }
-        }
-        String maxInFlight = options.get("max-in-flight");
-        if (maxInFlight != null) {
-            try {
-                if (Integer.parseInt(maxInFlight) < 1) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                throw InvalidRequest.of("options", "Option 'max-in-flight' must be a whole number of 1 or more, not '%s'."
-                        .formatted(maxInFlight));
             }
         }
     }
@@ -227,6 +210,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
 
     private static SubscriptionDetails details(Subscription subscription) {
         return new SubscriptionDetails(subscription.id(), subscription.source(), subscription.sink(),
-                subscription.options(), subscription.state(), subscription.updatedAt());
+                SubscriptionOptions.parse(subscription.id(), subscription.options()), subscription.state(),
+                subscription.updatedAt());
     }
 }

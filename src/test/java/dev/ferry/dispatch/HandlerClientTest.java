@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import net.jqwik.api.Arbitraries;
@@ -41,7 +42,7 @@ class HandlerClientTest {
     /** Shared by the jqwik and the JUnit Jupiter engine, which both run this class; gone with the test JVM. */
     private static final HandlerServer handler = HandlerServer.start();
     private static final HandlerClient client = new HandlerClient(Duration.ofSeconds(2), RESULT_LIMIT,
-            Clock.systemUTC());
+            Clock.systemUTC(), null);
 
     record Answer(int status, String retryAfter, long bodyBytes) {
     }
@@ -54,7 +55,7 @@ class HandlerClientTest {
 
         CallResult result = client.call(target(), invocation("k"), Duration.ofMillis(500)).get(10, TimeUnit.SECONDS);
         Instant now = Instant.now();
-        OutcomePolicy.Decision decision = OutcomePolicy.decide(invocation("k"), POLICY, result, now);
+        OutcomePolicy.Decision decision = new OutcomePolicy(new Random(7)).decide(invocation("k"), POLICY, result, now);
 
         int status = answer.status();
         switch (result) {
@@ -82,7 +83,7 @@ class HandlerClientTest {
         Arbitrary<Integer> statuses = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.integers().between(100, 199)),
                 Tuple.of(20, Arbitraries.integers().between(200, 599)),
                 Tuple.of(10, Arbitraries.of(200, 201, 204, 408, 429, 500, 503)));
-        Arbitrary<String> retryAfter = Arbitraries.oneOf(OutcomePolicyTest.retryAfterHeaders()
+        Arbitrary<String> retryAfter = Arbitraries.oneOf(OutcomePolicyPropertiesTest.retryAfterHeaders()
                 .filter(value -> value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)).map(String::strip)
                 .filter(value -> !value.isEmpty()), Arbitraries.just(null));
         Arbitrary<Long> sizes = Arbitraries.oneOf(Arbitraries.longs().between(0, 4L * RESULT_LIMIT),

@@ -2,31 +2,37 @@ package dev.ferry.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.stream.IntStream;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.FailureReason;
 import dev.ferry.invocation.Outcome;
 import dev.ferry.service.RetrySettings.OnMaxAttempts;
 
+/** The rules of {@link OutcomePolicy}, one example each; {@link OutcomePolicyPropertiesTest} explores the rest. */
 class OutcomePolicyTest {
 
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     private static final RetryPolicy POLICY = new RetryPolicy(Duration.ofMillis(100), 2.0, Duration.ofSeconds(30), 0,
             OnMaxAttempts.PAUSE);
+    /** Draws no jitter: the wait is the whole backoff, so tests of its bounds can name it exactly. */
+    private static final OutcomePolicy UNJITTERED = new OutcomePolicy(() -> 0L);
 
     @ParameterizedTest(name = "Retry-After {0} -> {1}")
     @CsvSource(delimiter = '|', nullValues = "null", value = {
@@ -66,7 +72,7 @@ class OutcomePolicyTest {
                 OnMaxAttempts.PAUSE);
         CallResult result = new CallResult.Retryable("HTTP 503", OutcomePolicy.retryAfter(header, NOW));
 
-        OutcomePolicy.Decision decision = OutcomePolicy.decide(invocation(1), policy, result, NOW);
+        OutcomePolicy.Decision decision = UNJITTERED.decide(invocation(1), policy, result, NOW);
 
         assertThat(decision.outcome()).isInstanceOfSatisfying(Outcome.Retrying.class,
                 retrying -> assertThat(retrying.nextAttemptAt()).isEqualTo(NOW.plus(Duration.parse(expected))));
@@ -86,74 +92,137 @@ class OutcomePolicyTest {
         RetryPolicy policy = new RetryPolicy(Duration.parse(initial), factor, Duration.parse(max), 0,
                 OnMaxAttempts.PAUSE);
 
-        OutcomePolicy.Decision decision = OutcomePolicy.decide(invocation(attempt), policy,
+        OutcomePolicy.Decision decision = UNJITTERED.decide(invocation(attempt), policy,
                 new CallResult.Retryable("I/O error", null), NOW);
 
         assertThat(decision.retryIn()).isEqualTo(Duration.parse(expected));
         assertThat(((Outcome.Retrying) decision.outcome()).nextAttemptAt()).isEqualTo(NOW.plus(decision.retryIn()));
     }
 
-    @Property(tries = 2000)
-    void everyHandlerAnswerYieldsAnOutcomeWithinNowAndTheMaxInterval(@ForAll("results") CallResult result,
-            @ForAll("policies") RetryPolicy policy, @ForAll @IntRange(min = 1, max = 1_000_000) int attempt,
-            @ForAll("instants") Instant now) {
-        OutcomePolicy.Decision decision = OutcomePolicy.decide(invocation(attempt), policy, result, now);
+    /** Every rule of how an answer turns into an outcome, from the HTTP answer to the recorded outcome. */
+    @ParameterizedTest(name = "HTTP {0} (Retry-After {1}) -> {2} in {3}")
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "200 | null                            | Succeeded | null",
+            "204 | null                            | Succeeded | null",
+            "299 | 5                               | Succeeded | null",
+            "408 | null                            | Retrying  | PT0.1S",
+            "429 | 7                               | Retrying  | PT7S",
+            "429 | 'Sun, 01 Mar 2026 12:00:20 GMT'  | Retrying  | PT20S",
+            "500 | null                            | Retrying  | PT0.1S",
+            "503 | 120                             | Retrying  | PT30S",
+            "599 | soon                            | Retrying  | PT0.1S",
+            "300 | null                            | Failed    | null",
+            "400 | 5                               | Failed    | null",
+            "404 | null                            | Failed    | null",
+            "499 | null                            | Failed    | null",
+    })
+    void turnsEachAnswerIntoItsOutcome(int status, String retryAfter, String outcome, String retryIn) {
+        CallResult result = HandlerClient.classify(status, "application/json", retryAfter,
+                new LimitedBody.Bytes("{}".getBytes(StandardCharsets.UTF_8), false), CLOCK.instant());
 
-        assertThat(decision.outcome().id()).isEqualTo("inv-1");
-        switch (decision.outcome()) {
-            case Outcome.Retrying retrying -> {
-                assertThat(result).isInstanceOf(CallResult.Retryable.class);
-                Duration cap = policy.maxInterval().compareTo(OutcomePolicy.MAX_WAIT) > 0 ? OutcomePolicy.MAX_WAIT
-                        : policy.maxInterval();
-                assertThat(retrying.nextAttemptAt()).isBetween(now, now.plus(cap));
-                assertThat(decision.completion()).isNull();
-            }
-            case Outcome.Succeeded succeeded -> assertThat(decision.completion()).isEqualTo("success");
-            case Outcome.Failed failed -> assertThat(decision.completion()).isEqualTo("failure");
-            case Outcome.Paused paused -> assertThat(policy.allowsAnotherAfter(attempt)).isFalse();
+        OutcomePolicy.Decision decision = UNJITTERED.decide(invocation(1), POLICY, result, CLOCK.instant());
+
+        assertThat(decision.outcome().getClass().getSimpleName()).isEqualTo(outcome);
+        assertThat(decision.retryIn()).isEqualTo(retryIn == null ? null : Duration.parse(retryIn));
+        assertThat(decision.completion()).isEqualTo(switch (outcome) {
+            case "Succeeded" -> "success";
+            case "Failed" -> "failure";
+            default -> null;
+        });
+        if (decision.outcome() instanceof Outcome.Failed failed) {
+            assertThat(failed.reason()).isEqualTo(FailureReason.HANDLER_ERROR);
+            assertThat(failed.failure()).startsWith("HTTP " + status + ": {}");
         }
     }
 
-    @Provide
-    Arbitrary<CallResult> results() {
-        Arbitrary<Duration> retryAfter = Arbitraries.oneOf(retryAfterHeaders().map(value -> OutcomePolicy.retryAfter(
-                value, NOW)), Arbitraries.longs().map(Duration::ofSeconds), Arbitraries.just(null));
-        return Arbitraries.oneOf(
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(64).map(body -> new CallResult.Success(body, null)),
-                Arbitraries.strings().ofMaxLength(40).map(CallResult.Terminal::new),
-                retryAfter.map(wait -> new CallResult.Retryable("HTTP 503", wait)));
+    @ParameterizedTest(name = "{0} -> retried after the backoff")
+    @CsvSource(delimiter = '|', value = {
+            "timeout    | timeout: no response within 500ms",
+            "refused    | I/O error: ConnectException: refused",
+            "reset      | I/O error: IOException: connection reset",
+            "other      | call failed: IllegalStateException",
+    })
+    void retriesTimeoutsAndConnectionErrorsAfterTheBackoff(String kind, String failure) {
+        Throwable error = switch (kind) {
+            case "timeout" -> new HttpTimeoutException("request timed out");
+            case "refused" -> new CompletionException(new ConnectException("refused"));
+            case "reset" -> new IOException("connection reset");
+            default -> new IllegalStateException("closed");
+        };
+        CallResult result = HandlerClient.failure(error, Duration.ofMillis(500));
+
+        OutcomePolicy.Decision decision = UNJITTERED.decide(invocation(3), POLICY, result, CLOCK.instant());
+
+        assertThat(decision.outcome()).isInstanceOfSatisfying(Outcome.Retrying.class, retrying -> {
+            assertThat(retrying.failure()).isEqualTo(failure);
+            assertThat(retrying.nextAttemptAt()).isEqualTo(CLOCK.instant().plusMillis(400));
+        });
     }
 
-    /** What handlers put into Retry-After: numbers of every size and sign, dates of every era, garbage. */
-    static Arbitrary<String> retryAfterHeaders() {
-        return Arbitraries.oneOf(
-                Arbitraries.longs().map(String::valueOf),
-                Arbitraries.longs().between(0, 100_000).map(String::valueOf),
-                Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(40),
-                Arbitraries.of("9223372036854775807", "99999999999999", "-1", "1e3", "0x10", " ", "", "NaN"),
-                Arbitraries.longs().between(Instant.parse("1000-01-01T00:00:00Z").getEpochSecond(),
-                        Instant.parse("9999-12-31T23:59:59Z").getEpochSecond())
-                        .map(seconds -> DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                                Instant.ofEpochSecond(seconds).atOffset(ZoneOffset.UTC))),
-                Arbitraries.strings().ofMaxLength(30));
+    @ParameterizedTest(name = "{0} at attempt {1} of {2} -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            "PAUSE | 3 | 3 | Paused",
+            "KILL  | 3 | 3 | Failed",
+            "PAUSE | 2 | 3 | Retrying",
+            "KILL  | 2 | 3 | Retrying",
+            "KILL  | 9 | 0 | Retrying",
+    })
+    void pausesOrKillsOnceTheLastAttemptFailed(OnMaxAttempts onMax, int attempt, int maxAttempts, String outcome) {
+        RetryPolicy policy = new RetryPolicy(Duration.ofMillis(100), 2.0, Duration.ofSeconds(30), maxAttempts, onMax);
+        ClaimedInvocation exclusive = new ClaimedInvocation("inv-1", "Counter", "add", "k1", true, null, List.of(),
+                null, attempt);
+
+        OutcomePolicy.Decision decision = UNJITTERED.decide(exclusive, policy, new CallResult.Retryable("HTTP 503",
+                null), CLOCK.instant());
+
+        assertThat(decision.outcome().getClass().getSimpleName()).isEqualTo(outcome);
+        switch (decision.outcome()) {
+            case Outcome.Failed failed -> {
+                assertThat(failed.reason()).isEqualTo(FailureReason.KILLED);
+                assertThat(failed.failure()).isEqualTo("gave up after 3 attempts; last: HTTP 503");
+                assertThat(decision.releasedKey()).isEqualTo("Counter/k1");
+                assertThat(decision.completion()).isEqualTo("failure");
+            }
+            case Outcome.Paused paused -> {
+                assertThat(paused.failure()).isEqualTo("gave up after 3 attempts; last: HTTP 503");
+                assertThat(decision.releasedKey()).as("a paused invocation keeps its key").isNull();
+            }
+            default -> assertThat(decision.releasedKey()).isNull();
+        }
     }
 
-    @Provide
-    Arbitrary<RetryPolicy> policies() {
-        Arbitrary<Duration> durations = Arbitraries.oneOf(Arbitraries.longs().between(0, 86_400_000).map(Duration::ofMillis),
-                Arbitraries.longs().between(0, Long.MAX_VALUE / 2).map(Duration::ofSeconds));
-        return Combinators.combine(durations, Arbitraries.doubles().between(1.0, 1e6), durations,
-                Arbitraries.integers().between(0, 100), Arbitraries.of(OnMaxAttempts.class))
-                .as(RetryPolicy::new);
+    @Test
+    void spreadsBackoffsBetweenHalfAndAllOfTheBackoffSoRetriesDoNotReturnInLockStep() {
+        OutcomePolicy jittered = new OutcomePolicy(new Random(42));
+        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0, OnMaxAttempts.PAUSE);
+        CallResult failure = new CallResult.Retryable("HTTP 503", null);
+
+        List<Duration> waits = IntStream.range(0, 200)
+                .mapToObj(i -> jittered.decide(invocation(3), policy, failure, CLOCK.instant()).retryIn()).toList();
+
+        assertThat(waits).allSatisfy(wait -> assertThat(wait).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4)));
+        assertThat(waits.stream().distinct().count()).as("distinct waits of 200 retries").isGreaterThan(150);
+        assertThat(waits).anySatisfy(wait -> assertThat(wait).isLessThan(Duration.ofMillis(2500)))
+                .anySatisfy(wait -> assertThat(wait).isGreaterThan(Duration.ofMillis(3500)));
+        assertThat(IntStream.range(0, 200).mapToObj(i -> new OutcomePolicy(new Random(42)))
+                .map(same -> same.decide(invocation(3), policy, failure, CLOCK.instant()).retryIn()).distinct())
+                .as("the same seed draws the same wait").containsExactly(waits.getFirst());
     }
 
-    @Provide
-    Arbitrary<Instant> instants() {
-        return Arbitraries.longs().between(0, Instant.parse("2200-01-01T00:00:00Z").getEpochSecond())
-                .map(Instant::ofEpochSecond);
+    @Test
+    void honoursRetryAfterWithoutJitterAndCapsTheJitteredBackoffAtTheMaxInterval() {
+        OutcomePolicy jittered = new OutcomePolicy(new Random(42));
+        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0, OnMaxAttempts.PAUSE);
+
+        for (int i = 0; i < 50; i++) {
+            assertThat(jittered.decide(invocation(1), policy, new CallResult.Retryable("HTTP 429",
+                    Duration.ofSeconds(12)), CLOCK.instant()).retryIn()).isEqualTo(Duration.ofSeconds(12));
+            assertThat(jittered.decide(invocation(40), policy, new CallResult.Retryable("HTTP 503", null),
+                    CLOCK.instant()).retryIn()).isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
+        }
     }
 
-    private static ClaimedInvocation invocation(int attempt) {
+    static ClaimedInvocation invocation(int attempt) {
         return new ClaimedInvocation("inv-1", "Svc", "run", null, false, null, List.of(), null, attempt);
     }
 }

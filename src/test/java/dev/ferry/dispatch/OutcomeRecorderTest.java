@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import net.jqwik.api.ForAll;
@@ -65,7 +66,7 @@ class OutcomeRecorderTest {
         Table table = new Table();
         OutcomeRecorder recorder = recorder(table, Duration.ofSeconds(30));
         List<Outcome> outcomes = outcomes(100, Set.of(7, 50, 93));
-        outcomes.forEach(outcome -> recorder.add(outcome, null));
+        outcomes.forEach(outcome -> recorder.add(outcome, null, List.of()));
         recorder.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 100);
@@ -87,7 +88,7 @@ class OutcomeRecorderTest {
         Table table = new Table();
         table.unreachableFor.set(Integer.MAX_VALUE);
         OutcomeRecorder recorder = recorder(table, Duration.ZERO);
-        outcomes(10, Set.of()).forEach(outcome -> recorder.add(outcome, null));
+        outcomes(10, Set.of()).forEach(outcome -> recorder.add(outcome, null, List.of()));
         recorder.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> table.statements.get() >= 3);
@@ -112,7 +113,7 @@ class OutcomeRecorderTest {
         table.unreachableFor.set(outages);
         OutcomeRecorder recorder = recorder(table, Duration.ofSeconds(30));
         List<Outcome> outcomes = outcomes(count, refused);
-        outcomes.forEach(outcome -> recorder.add(outcome, null));
+        outcomes.forEach(outcome -> recorder.add(outcome, null, List.of()));
         recorder.start();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> table.stored.size() == count);
@@ -139,7 +140,11 @@ class OutcomeRecorderTest {
 
     private static OutcomeRecorder recorder(Table table, Duration stuckAfter) {
         return new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), (written, successors) -> {
-        }, Clock.systemUTC(), stuckAfter);
+        }, Clock.systemUTC(), stuckAfter, OutcomeRecorderTest::inTransaction);
+    }
+
+    private static <T> T inTransaction(Supplier<T> work) {
+        return work.get();
     }
 
     private static List<Outcome> outcomes(int count, Set<Integer> refused) {

@@ -42,7 +42,7 @@ class StructuredLoggingIT {
         try (FerryInstance ferry = FerryInstance.start("structured_logging", Map.of(
                 "logging.structured.format.console", "logstash",
                 "logging.level.dev.ferry.consumer.IngestListener", "DEBUG",
-                "logging.level.dev.ferry.dispatch.Dispatcher", "DEBUG"));
+                "logging.level.dev.ferry.dispatch.Attempts", "DEBUG"));
                 HandlerServer handler = HandlerServer.start();
                 Records records = new Records(brokers)) {
             Api api = ferry.api();

@@ -39,9 +39,12 @@ public class InvocationReader {
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
 
-    InvocationReader(JdbcTemplate jdbc, JsonMapper json) {
+    private final List<InvocationJournals> journals;
+
+    InvocationReader(JdbcTemplate jdbc, JsonMapper json, List<InvocationJournals> journals) {
         this.jdbc = jdbc;
         this.json = json;
+        this.journals = List.copyOf(journals);
     }
 
     /** A page of invocations and the cursor of the next page (null on the last page). */
@@ -101,11 +104,15 @@ public class InvocationReader {
 
     /** Everything known about one invocation, with its input, headers and result. */
     public InvocationDetails details(String id) {
-        return jdbc.query("select " + COLUMNS + ", input, headers, result, result_content_type, idempotency_key"
-                + " from invocations where id = ?", (row, n) -> new InvocationDetails(view(row, n),
+        InvocationDetails details = jdbc.query("select " + COLUMNS + ", input, headers, result, result_content_type,"
+                + " idempotency_key from invocations where id = ?", (row, n) -> new InvocationDetails(view(row, n),
                 payload(row.getBytes("input")), headers(row.getString("headers")), payload(row.getBytes("result")),
-                row.getString("result_content_type"), row.getString("idempotency_key")), id)
+                row.getString("result_content_type"), row.getString("idempotency_key"), null), id)
                 .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
+        List<InvocationDetails.JournalEntry> journal = new java.util.ArrayList<>();
+        journals.forEach(source -> journal.addAll(source.journal(id)));
+        return journal.isEmpty() ? details : new InvocationDetails(details.invocation(), details.input(),
+                details.headers(), details.result(), details.resultContentType(), details.idempotencyKey(), journal);
     }
 
     /** A completed invocation's outcome, for {@code output} and {@code attach}. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                 "Environment: FERRY_ADMIN_URL (default " + CliEnvironment.DEFAULT_URL + "), FERRY_TOKEN (sent as a"
                         + " bearer token), EDITOR (for --edit and edit)."},
         subcommands = {KafkaClusterCommands.class, SubscriptionCommands.class, ServiceCommands.class,
-                DeploymentCommands.class, InvocationCommands.class})
+                DeploymentCommands.class, InvocationCommands.class, StateCommands.class})
 public final class FerryCli extends CommandGroup {
 
     private final CliEnvironment environment;

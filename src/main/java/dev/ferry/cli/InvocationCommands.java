@@ -104,7 +104,8 @@ final class InvocationCommands extends CommandGroup {
     }
 
     @Command(name = "describe", aliases = "get",
-            description = "Show an invocation: target, status, attempts, last failure, origin and times.")
+            description = "Show an invocation: target, status, attempts, last failure, origin, times and, for a"
+                    + " Restate SDK handler, its journal.")
     static final class Describe extends ViewCommand {
 
         @Parameters(paramLabel = "ID", description = "The invocation's id (inv_...).")
@@ -129,6 +130,17 @@ final class InvocationCommands extends CommandGroup {
                     .add("Modified at", Times.shown(Json.text(invocation, "modified_at")))
                     .add("First running at", Times.shown(Json.text(invocation, "first_running_at")))
                     .add("Completed at", Times.shown(Json.text(invocation, "completed_at"))));
+            JsonNode journal = invocation.path("journal");
+            if (!journal.isEmpty()) {
+                Table table = new Table("#", "ENTRY", "NAME", "VALUE").keep(0).keep(1);
+                for (JsonNode entry : journal) {
+                    table.row(Json.text(entry, "index"), Json.text(entry, "type"), Json.text(entry, "name"),
+                            Json.text(entry, "value"));
+                }
+                out.println();
+                out.println("Journal:");
+                print(out, table);
+            }
         }
 
         private static String origin(JsonNode origin) {

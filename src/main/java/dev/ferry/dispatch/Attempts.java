@@ -120,6 +120,7 @@ class Attempts {
             case CallResult.Success ignored -> "success";
             case CallResult.Terminal ignored -> "failure";
             case CallResult.Retryable ignored -> "retry";
+            case CallResult.Paused ignored -> "paused";
         }, Duration.between(started, now));
         if (decision.completion() != null) {
             metrics.completed(invocation, decision.completion(), now);

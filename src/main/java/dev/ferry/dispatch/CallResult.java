@@ -19,4 +19,8 @@ public sealed interface CallResult {
     /** The handler refused the input, and trying again would not help. */
     record Terminal(String failure) implements CallResult {
     }
+
+    /** The call cannot go on until an operator acts (resumes or kills the invocation); {@code failure} says why. */
+    record Paused(String failure) implements CallResult {
+    }
 }

@@ -12,17 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 import dev.ferry.invocation.ClaimedInvocation;
-import dev.ferry.invocation.KafkaOrigin;
-import dev.ferry.invocation.RecordHeader;
 import dev.ferry.security.RequestSigner;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.InputFormat;
@@ -34,7 +30,6 @@ import dev.ferry.service.InputFormat;
  */
 class HandlerClient implements AutoCloseable {
 
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final int EXCERPT = 300;
     /** Of a body that is not a result, only this much is read: enough for the excerpt in the failure. */
     private static final int ERROR_BODY_LIMIT = 4096;
@@ -106,49 +101,13 @@ class HandlerClient implements AutoCloseable {
                     : "application/json");
             builder.POST(HttpRequest.BodyPublishers.ofByteArray(input));
         }
-        KafkaOrigin origin = invocation.origin();
-        if (origin != null) {
-            builder.header("restate.subscription.id", origin.subscriptionId())
-                    .header("kafka.topic", origin.topic())
-                    .header("kafka.partition", Integer.toString(origin.partition()))
-                    .header("kafka.offset", Long.toString(origin.offset()));
-            if (origin.timestamp() != null) {
-                builder.header("kafka.timestamp", Long.toString(origin.timestamp().toEpochMilli()));
-            }
-            if (origin.key() != null) {
-                builder.header("kafka.key", Base64.getEncoder().encodeToString(origin.key()));
-            }
-            for (RecordHeader header : invocation.headers()) {
-                forward(builder, header);
-            }
+        for (InputHeaders.Header header : InputHeaders.of(invocation)) {
+            builder.header(header.name(), header.value());
         }
         if (signer != null) {
             signer.sign("POST", uri, input).forEach(builder::setHeader);
         }
         return builder.build();
-    }
-
-    /**
-     * Forwards a record header as {@code kafka.header.<name>}; a value that is not printable ASCII goes as
-     * base64 in {@code kafka.header-base64.<name>}. Names that are not HTTP tokens are dropped.
-     */
-    private static void forward(HttpRequest.Builder builder, RecordHeader header) {
-        if (!TOKEN.matcher(header.name()).matches()) {
-            return;
-        }
-        byte[] value = header.value() == null ? new byte[0] : header.value();
-        boolean printable = true;
-        for (byte b : value) {
-            if (b < 0x20 || b > 0x7e) {
-                printable = false;
-                break;
-            }
-        }
-        if (printable) {
-            builder.header("kafka.header." + header.name(), new String(value, StandardCharsets.US_ASCII).strip());
-        } else {
-            builder.header("kafka.header-base64." + header.name(), Base64.getEncoder().encodeToString(value));
-        }
     }
 
     private CallResult classify(HttpResponse<LimitedBody.Bytes> response) {

@@ -19,8 +19,8 @@ public interface HandlerProtocol extends AutoCloseable {
 
     /**
      * Calls the handler once, without a thread waiting for the answer. The future never completes
-     * exceptionally for a handler's failure: a failure is a {@link CallResult.Retryable} or a
-     * {@link CallResult.Terminal}. Cancelling it means its outcome is no longer wanted.
+     * exceptionally for a handler's failure: a failure is a {@link CallResult.Retryable}, a
+     * {@link CallResult.Terminal} or a {@link CallResult.Paused}. Cancelling it means its outcome is no longer wanted.
      */
     CompletableFuture<AttemptResult> call(HandlerTarget target, ClaimedInvocation invocation, Duration timeout);
 

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.springframework.stereotype.Component;
 
 import dev.ferry.service.HandlerTarget;
+import dev.ferry.service.ServiceProtocol;
 
 /** The handler protocols this instance speaks, by name; a target that names none speaks plain HTTP. */
 @Component
@@ -25,9 +26,10 @@ class HandlerProtocols {
         }
     }
 
-    /** The protocol to call {@code target} with. Targets do not name a protocol yet: all speak plain HTTP. */
+    /** The protocol to call {@code target} with: the one its service names ({@code http} or {@code restate}). */
     HandlerProtocol forTarget(HandlerTarget target) {
-        return byName(PlainHttpProtocol.NAME);
+        return target.protocol() == ServiceProtocol.HTTP ? byName(PlainHttpProtocol.NAME)
+                : byName(target.protocol().wireName());
     }
 
     /** The protocol named {@code name}, or plain HTTP for null. */

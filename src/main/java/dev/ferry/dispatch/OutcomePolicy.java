@@ -53,6 +53,8 @@ final class OutcomePolicy {
             case CallResult.Terminal terminal -> new Decision(new Outcome.Failed(invocation.id(),
                     FailureReason.HANDLER_ERROR, terminal.failure()), key, "failure", null);
             case CallResult.Retryable retryable -> retry(invocation, policy, retryable, key, now);
+            case CallResult.Paused paused -> new Decision(new Outcome.Paused(invocation.id(), paused.failure()), null,
+                    null, null);
         };
     }
 

@@ -188,23 +188,10 @@ class OutcomeRecorder {
     }
 
     private void write(List<Pending> part) {
-        List<Outcome> outcomes = new ArrayList<>(part.size());
-        Set<String> released = new LinkedHashSet<>();
-        List<DurableEffect> effects = new ArrayList<>();
-        for (Pending pending : part) {
-            outcomes.add(pending.outcome());
-            if (pending.releasedKey() != null) {
-                released.add(pending.releasedKey());
-            }
-            effects.addAll(pending.effects());
-        }
         Duration successorLease = lease.get();
-        List<ClaimedInvocation> successors = effects.isEmpty()
-                ? store.record(owner, outcomes, released, successorLease)
-                : transactions.inTransaction(() -> {
-                    effects.forEach(DurableEffect::write);
-                    return store.record(owner, outcomes, released, successorLease);
-                });
+        List<ClaimedInvocation> successors = part.stream().allMatch(pending -> pending.effects().isEmpty())
+                ? record(part, successorLease)
+                : transactions.inTransaction(() -> record(applyEffects(part), successorLease));
         try {
             written.accept(part.size(), successors);
         } catch (RuntimeException e) {
@@ -212,6 +199,38 @@ class OutcomeRecorder {
             log.warn("Could not start the {} successor(s) of recorded outcomes; they run once their lease expires",
                     successors.size(), e);
         }
+    }
+
+    private List<ClaimedInvocation> record(List<Pending> part, Duration successorLease) {
+        List<Outcome> outcomes = new ArrayList<>(part.size());
+        Set<String> released = new LinkedHashSet<>();
+        for (Pending pending : part) {
+            outcomes.add(pending.outcome());
+            if (pending.releasedKey() != null) {
+                released.add(pending.releasedKey());
+            }
+        }
+        return store.record(owner, outcomes, released, successorLease);
+    }
+
+    /**
+     * Writes the effects of each pending outcome; an attempt whose effect finds it {@link OutcomeSuperseded} is
+     * recorded as a retry at once instead, releasing nothing.
+     */
+    private List<Pending> applyEffects(List<Pending> part) {
+        List<Pending> applied = new ArrayList<>(part.size());
+        for (Pending pending : part) {
+            try {
+                pending.effects().forEach(DurableEffect::write);
+                applied.add(pending);
+            } catch (OutcomeSuperseded superseded) {
+                log.debug("The outcome of invocation {} was superseded: {}", pending.outcome().id(),
+                        superseded.getMessage());
+                applied.add(new Pending(OutcomePolicy.retryLater(pending.outcome().id(), Duration.ZERO,
+                        superseded.getMessage(), clock.instant()).outcome(), null, List.of()));
+            }
+        }
+        return applied;
     }
 
     private void succeeded() {

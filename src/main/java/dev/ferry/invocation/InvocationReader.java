@@ -57,9 +57,12 @@ public class InvocationReader {
     private final JdbcTemplate jdbc;
     private final RecordHeaders headers;
 
-    InvocationReader(JdbcTemplate jdbc, JsonMapper json) {
+    private final List<InvocationJournals> journals;
+
+    InvocationReader(JdbcTemplate jdbc, JsonMapper json, List<InvocationJournals> journals) {
         this.jdbc = jdbc;
         this.headers = new RecordHeaders(json);
+        this.journals = List.copyOf(journals);
     }
 
     /** A page of invocations and the cursor of the next page (null on the last page). */
@@ -117,10 +120,14 @@ public class InvocationReader {
 
     /** Everything known about one invocation, with its input, headers and result. */
     public InvocationDetails details(String id) {
-        return jdbc.query(DETAILS, (row, n) -> new InvocationDetails(view(row, n),
+        InvocationDetails details = jdbc.query(DETAILS, (row, n) -> new InvocationDetails(view(row, n),
                 payload(row.getBytes("input")), headers(row.getString("headers")), payload(row.getBytes("result")),
-                row.getString("result_content_type"), row.getString("idempotency_key")), id)
+                row.getString("result_content_type"), row.getString("idempotency_key"), null), id)
                 .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
+        List<InvocationDetails.JournalEntry> journal = new ArrayList<>();
+        journals.forEach(source -> journal.addAll(source.journal(id)));
+        return journal.isEmpty() ? details : new InvocationDetails(details.invocation(), details.input(),
+                details.headers(), details.result(), details.resultContentType(), details.idempotencyKey(), journal);
     }
 
     /** A completed invocation's outcome, for {@code output} and {@code attach}. */

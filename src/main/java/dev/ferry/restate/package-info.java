@@ -3,8 +3,10 @@
  * invocation in request/response mode ({@link dev.ferry.restate.RestateAttempt}, no I/O), its transport over
  * HTTP/2 cleartext with prior knowledge or HTTP/1.1 ({@link dev.ferry.restate.ServiceProtocolClient}), and the
  * journal and object state in PostgreSQL ({@link dev.ferry.restate.JournalStore}, {@link
- * dev.ferry.restate.StateStore}). The message classes are generated from {@code src/main/proto} into the
- * internal package {@code wire}.
+ * dev.ferry.restate.StateStore}). {@code RestateHandlerProtocol} is the dispatcher's handler protocol for
+ * services of protocol {@code restate}: it runs a dispatcher attempt as one or more exchanges (ready suspensions are
+ * stored and resumed at once) and stores the last exchange with the attempt's outcome. The message classes are
+ * generated from {@code src/main/proto} into the internal package {@code wire}.
  *
  * <p>Protocol decisions:
  * <ul>

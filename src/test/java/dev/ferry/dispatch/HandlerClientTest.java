@@ -71,6 +71,7 @@ class HandlerClientTest {
                 assertThat(((Outcome.Retrying) decision.outcome()).nextAttemptAt())
                         .isBetween(now, now.plus(POLICY.maxInterval()));
             }
+            case CallResult.Paused paused -> throw new AssertionError("plain HTTP never pauses: " + paused);
         }
         if (status == 408 || status == 429 || status >= 500) {
             assertThat(result).isInstanceOf(CallResult.Retryable.class);

@@ -225,4 +225,18 @@ class OutcomePolicyTest {
     static ClaimedInvocation invocation(int attempt) {
         return new ClaimedInvocation("inv-1", "Svc", "run", null, false, null, List.of(), null, attempt);
     }
+
+    @Test
+    void aPausedCallPausesTheInvocationWithItsReasonAndKeepsItsKey() {
+        ClaimedInvocation exclusive = new ClaimedInvocation("inv-1", "Account", "deposit", "k1", true, null, List.of(),
+                null, 1);
+
+        OutcomePolicy.Decision decision = UNJITTERED.decide(exclusive, POLICY,
+                new CallResult.Paused("ctx.sleep is not supported yet (SleepCommand)"), NOW);
+
+        assertThat(decision.outcome()).isEqualTo(new Outcome.Paused("inv-1", "ctx.sleep is not supported yet (SleepCommand)"));
+        assertThat(decision.releasedKey()).isNull();
+        assertThat(decision.completion()).isNull();
+        assertThat(decision.retryIn()).isNull();
+    }
 }

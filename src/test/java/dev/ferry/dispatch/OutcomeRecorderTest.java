@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -172,6 +173,36 @@ class OutcomeRecorderTest {
             assertThat(table.stored.get("inv-" + i)).isInstanceOf(refused.contains(i) ? Outcome.Paused.class
                     : Outcome.Retrying.class);
         }
+    }
+
+    @Test
+    void recordsARetryAtOnceReleasingNothingInPlaceOfASupersededOutcome() {
+        Table table = new Table();
+        List<Set<String>> released = new CopyOnWriteArrayList<>();
+        OutcomeRecorder.Store store = (owner, outcomes, keys, lease) -> {
+            released.add(keys);
+            return table.record(owner, outcomes, keys, lease);
+        };
+        OutcomeRecorder recorder = new OutcomeRecorder(store, "test-owner", () -> Duration.ofSeconds(30),
+                (written, successors) -> {
+                }, Clock.systemUTC(), Duration.ofMinutes(1), OutcomeRecorderTest::inTransaction);
+        AtomicInteger effects = new AtomicInteger();
+        List<OutcomeRecorder.Pending> batch = new ArrayList<>(List.of(
+                new OutcomeRecorder.Pending(new Outcome.Succeeded("inv-kept", new byte[0], null), "Account/a",
+                        List.of(effects::incrementAndGet)),
+                new OutcomeRecorder.Pending(new Outcome.Succeeded("inv-stale", new byte[0], null), "Account/b",
+                        List.of(() -> {
+                            throw new OutcomeSuperseded("the journal grew");
+                        }))));
+
+        recorder.writeIsolating(batch);
+
+        assertThat(batch).isEmpty();
+        assertThat(effects).hasValue(1);
+        assertThat(table.stored.get("inv-kept")).isInstanceOf(Outcome.Succeeded.class);
+        assertThat(table.stored.get("inv-stale")).isInstanceOfSatisfying(Outcome.Retrying.class, retrying ->
+                assertThat(retrying.failure()).isEqualTo("the journal grew"));
+        assertThat(released).containsExactly(Set.of("Account/a"));
     }
 
     @Test

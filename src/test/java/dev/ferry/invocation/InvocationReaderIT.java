@@ -26,7 +26,7 @@ class InvocationReaderIT {
         JsonMapper json = JsonMapper.builder().build();
         store = new InvocationStore(database.jdbc(), database.transactions(), json, event -> {
         }, Clock.systemUTC());
-        reader = new InvocationReader(database.jdbc(), json);
+        reader = new InvocationReader(database.jdbc(), json, List.of());
     }
 
     @Test

@@ -1,0 +1,237 @@
+package dev.ferry.restate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.ferry.dispatch.AttemptResult;
+import dev.ferry.dispatch.CallResult;
+import dev.ferry.dispatch.DurableEffect;
+import dev.ferry.dispatch.HandlerProtocol;
+import dev.ferry.dispatch.InputHeaders;
+import dev.ferry.dispatch.OutcomeSuperseded;
+import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.restate.AttemptEnding.Behavior;
+import dev.ferry.restate.JournalStore.AppendOutcome;
+import dev.ferry.service.HandlerTarget;
+import dev.ferry.service.HandlerType;
+import dev.ferry.service.RestateTarget;
+import dev.ferry.service.ServiceProtocol;
+import dev.ferry.service.ServiceType;
+import dev.ferry.shared.JsonValues;
+
+/**
+ * Calls the handlers of Restate SDK deployments: one dispatcher attempt loads the invocation's journal, its
+ * position and the object's state, replays them to the SDK and reads what it sends back. A suspension whose
+ * awaited completions this attempt produced itself (a {@code ctx.run} result, a lazy state read) is stored at
+ * once, fenced on the journal length, and the SDK is invoked again within the same attempt (not a retry), until
+ * the handler ends, fails or waits for something Ferry does not produce yet. What the last exchange produced is
+ * stored by a {@link DurableEffect} in the transaction of the attempt's outcome, fenced likewise: an attempt
+ * whose journal grew meanwhile is {@link OutcomeSuperseded}, stores nothing and runs again at once.
+ *
+ * <p>Endings: an output succeeds, a terminal failure fails the invocation, an error or a failed exchange is
+ * retried ({@code next_retry_delay} honoured as the wait), a command Ferry does not run yet, or a suspension on
+ * something it does not produce, pauses the invocation with what stopped it.
+ */
+@Component
+class RestateHandlerProtocol implements HandlerProtocol {
+
+    /** Re-invocations after ready suspensions within one attempt, before it is handed back as a retry. */
+    static final int MAX_RESUMES = 1000;
+
+    private final ServiceProtocolClient client;
+    private final JournalStore journals;
+    private final StateStore states;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final ExecutorService storage = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("ferry-restate-", 0).factory());
+
+    RestateHandlerProtocol(ServiceProtocolClient client, JournalStore journals, StateStore states, JsonMapper json,
+            Clock clock) {
+        this.client = client;
+        this.journals = journals;
+        this.states = states;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return ServiceProtocol.RESTATE.wireName();
+    }
+
+    @Override
+    public CompletableFuture<AttemptResult> call(HandlerTarget target, ClaimedInvocation invocation,
+            Duration timeout) {
+        Instant deadline = clock.instant().plus(timeout);
+        return CompletableFuture.supplyAsync(() -> Run.load(this, target, invocation), storage)
+                .thenCompose(run -> exchange(run, deadline, 0));
+    }
+
+    private CompletableFuture<AttemptResult> exchange(Run run, Instant deadline, int resumes) {
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            return CompletableFuture.completedFuture(AttemptResult.of(new CallResult.Retryable(
+                    "timeout: the handler did not end within the call timeout", null)));
+        }
+        return client.invoke(run.endpoint, run.request(), left).thenComposeAsync(result -> {
+            if (result.ending() instanceof AttemptEnding.Suspended suspended && suspended.readyNow()
+                    && resumes < MAX_RESUMES) {
+                if (journals.append(run.append(result)) == AppendOutcome.FENCED) {
+                    return CompletableFuture.completedFuture(AttemptResult.of(new CallResult.Retryable(
+                            superseded(run), Duration.ZERO)));
+                }
+                run.advance(result);
+                return exchange(run, deadline, resumes + 1);
+            }
+            return CompletableFuture.completedFuture(end(run, result));
+        }, storage);
+    }
+
+    /** The call result of an attempt's last exchange, with the effect that stores what it produced. */
+    private AttemptResult end(Run run, dev.ferry.restate.AttemptResult result) {
+        CallResult call = switch (result.ending()) {
+            case AttemptEnding.Output output -> new CallResult.Success(output.value(), contentType(output.value()));
+            case AttemptEnding.TerminalFailure failure -> new CallResult.Terminal(
+                    "terminal error (" + failure.code() + "): " + failure.message());
+            case AttemptEnding.Failed failed when failed.behavior() == Behavior.PAUSE ->
+                    new CallResult.Paused(failed.describe());
+            case AttemptEnding.Failed failed when failed.behavior() == Behavior.FAIL ->
+                    new CallResult.Terminal(failed.describe());
+            case AttemptEnding.Failed failed -> new CallResult.Retryable(failed.describe(), failed.nextRetryDelay());
+            case AttemptEnding.Unsupported unsupported -> new CallResult.Paused(unsupported.message()
+                    + "; resume the invocation once Ferry supports it, or kill it");
+            case AttemptEnding.Suspended suspended when suspended.readyNow() -> new CallResult.Retryable(
+                    "the handler suspended " + MAX_RESUMES + " times in one attempt", null);
+            case AttemptEnding.Suspended suspended -> new CallResult.Paused(waiting(suspended));
+        };
+        JournalAppend append = run.append(result);
+        if (append.entries().isEmpty() && append.stateChanges().isEmpty() && !append.attemptFailed()) {
+            return AttemptResult.of(call);
+        }
+        String supersededBy = superseded(run);
+        DurableEffect store = () -> {
+            if (journals.append(append) == AppendOutcome.FENCED) {
+                throw new OutcomeSuperseded(supersededBy);
+            }
+        };
+        return new AttemptResult(call, List.of(store));
+    }
+
+    private static String superseded(Run run) {
+        return "the journal of " + run.invocation.id() + " grew beyond entry " + run.length
+                + " during this attempt; running it again from the stored journal";
+    }
+
+    private static String waiting(AttemptEnding.Suspended suspended) {
+        List<String> what = new ArrayList<>();
+        if (!suspended.completions().isEmpty()) {
+            what.add("completions " + suspended.completions());
+        }
+        if (!suspended.signals().isEmpty()) {
+            what.add("signals " + suspended.signals());
+        }
+        if (!suspended.namedSignals().isEmpty()) {
+            what.add("named signals " + suspended.namedSignals());
+        }
+        return "the handler waits for " + String.join(" and ", what)
+                + ", which Ferry does not produce yet (awakeables, signals); kill the invocation or resume it later";
+    }
+
+    private String contentType(byte[] value) {
+        return value.length > 0 && JsonValues.isSingleValue(json, value) ? "application/json"
+                : "application/octet-stream";
+    }
+
+    @Override
+    public void close() {
+        storage.shutdownNow();
+    }
+
+    /** What one dispatcher attempt carries from exchange to exchange: the journal and state as stored. */
+    private static final class Run {
+        final ClaimedInvocation invocation;
+        final HandlerTarget target;
+        final RestateEndpoint endpoint;
+        final HandlerKind kind;
+        final InvocationIdentity identity;
+        final List<AttemptRequest.Header> headers;
+        final List<JournalEntry> journal;
+        final Map<String, byte[]> state;
+        int length;
+        AttemptRequest.RetryInfo retry;
+
+        private Run(ClaimedInvocation invocation, HandlerTarget target, List<JournalEntry> journal,
+                JournalPosition position, Map<String, byte[]> state, Instant now) {
+            this.invocation = invocation;
+            this.target = target;
+            RestateTarget restate = target.restate();
+            this.endpoint = new RestateEndpoint(target.endpoint(), restate != null && restate.useHttp11(),
+                    restate == null ? ProtocolVersion.PREFERRED
+                            : ProtocolVersion.negotiate(restate.minProtocolVersion(), restate.maxProtocolVersion())
+                                    .orElse(ProtocolVersion.PREFERRED), Map.of());
+            this.kind = kindOf(target);
+            this.identity = InvocationIdentity.of(invocation.id());
+            this.headers = InputHeaders.of(invocation).stream()
+                    .map(header -> new AttemptRequest.Header(header.name(), header.value())).toList();
+            this.journal = new ArrayList<>(journal);
+            this.state = new LinkedHashMap<>(state);
+            this.length = position.length();
+            this.retry = position.retryInfo(now);
+        }
+
+        static Run load(RestateHandlerProtocol protocol, HandlerTarget target, ClaimedInvocation invocation) {
+            JournalPosition position = protocol.journals.position(invocation.id())
+                    .orElseThrow(() -> new IllegalStateException("invocation " + invocation.id() + " is gone"));
+            List<JournalEntry> journal = protocol.journals.load(invocation.id());
+            if (journal.size() != position.length()) {
+                throw new IllegalStateException("the journal of " + invocation.id() + " changed while it was read");
+            }
+            Map<String, byte[]> state = target.keyed()
+                    ? protocol.states.load(target.service(), key(invocation)) : Map.of();
+            return new Run(invocation, target, journal, position, state, protocol.clock.instant());
+        }
+
+        AttemptRequest request() {
+            return new AttemptRequest(identity, target.service(), target.handler(), kind, key(invocation),
+                    invocation.input(), headers, journal, state, target.restate() != null
+                            && target.restate().enableLazyState(), retry, identity.randomSeed());
+        }
+
+        JournalAppend append(dev.ferry.restate.AttemptResult result) {
+            return JournalAppend.of(invocation.id(), length, target.service(), key(invocation), result);
+        }
+
+        /** After a stored exchange: the journal and state the next exchange replays. */
+        void advance(dev.ferry.restate.AttemptResult result) {
+            journal.addAll(result.newEntries());
+            length += result.newEntries().size();
+            result.stateChanges().forEach(change -> change.applyTo(state));
+            if (!result.newEntries().isEmpty()) {
+                retry = AttemptRequest.RetryInfo.NONE;
+            }
+        }
+
+        private static String key(ClaimedInvocation invocation) {
+            return invocation.objectKey() == null ? "" : invocation.objectKey();
+        }
+
+        private static HandlerKind kindOf(HandlerTarget target) {
+            if (target.serviceType() == ServiceType.SERVICE) {
+                return HandlerKind.STATELESS;
+            }
+            return target.handlerType() == HandlerType.SHARED ? HandlerKind.SHARED : HandlerKind.EXCLUSIVE;
+        }
+    }
+}

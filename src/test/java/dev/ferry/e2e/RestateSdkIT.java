@@ -1,0 +1,204 @@
+package dev.ferry.e2e;
+
+import static dev.ferry.testsupport.Api.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+import dev.ferry.testsupport.Api;
+import dev.ferry.testsupport.Api.Reply;
+import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.Records;
+import dev.ferry.testsupport.SdkEndpoint;
+import dev.ferry.testsupport.SdkEndpoint.Transport;
+import dev.ferry.testsupport.TestInfrastructure;
+import dev.ferry.testsupport.Topics;
+
+/**
+ * Restate SDK handlers run by Ferry through the doors a user takes: the real TypeScript SDK
+ * ({@code src/test/node/services/account-counter.mjs}) registered with {@code POST /deployments}, over HTTP/2
+ * cleartext and HTTP/1.1, subscribed to real Kafka topics and called through {@code /call} and {@code /send}.
+ */
+class RestateSdkIT {
+
+    private static final String SCRIPT = "account-counter.mjs";
+    private static final int KEYS = 10;
+    private static final int PER_KEY = 20;
+
+    private static FerryInstance ferry;
+    private static Api api;
+    private static Records records;
+
+    @BeforeAll
+    static void start() {
+        ferry = FerryInstance.start("restate_sdk", Map.of());
+        api = ferry.api();
+        records = new Records(TestInfrastructure.kafka().bootstrapServers());
+        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}"
+                .formatted(TestInfrastructure.kafka().bootstrapServers())));
+    }
+
+    @AfterAll
+    static void stop() {
+        records.close();
+        ferry.close();
+    }
+
+    @AfterEach
+    void removeDeployments() {
+        for (JsonNode deployment : api.get("/deployments").body().get("deployments")) {
+            api.delete("/deployments/" + deployment.get("id").asString() + "?force=true");
+        }
+    }
+
+    @ParameterizedTest(name = "http11={0}")
+    @ValueSource(booleans = {false, true})
+    void appliesEveryKeyedRecordOnceAndRunsEachStepOnce(boolean http11) {
+        String suffix = http11 ? "h1" : "h2";
+        try (SdkEndpoint endpoint = SdkEndpoint.start(SCRIPT, http11 ? Transport.HTTP1 : Transport.H2C)) {
+            register(endpoint, http11);
+            String topic = "sdk-deposits-" + suffix;
+            Topics.create(topic, 4);
+            String subscription = subscribe(topic, "Account/deposit");
+
+            for (int round = 0; round < PER_KEY; round++) {
+                for (int k = 0; k < KEYS; k++) {
+                    records.send(topic, key(suffix, k), "1");
+                }
+            }
+            records.flush();
+
+            List<JsonNode> deposits = awaitCompleted(subscription, KEYS * PER_KEY);
+            assertThat(deposits).extracting(invocation -> invocation.get("completion").asString())
+                    .containsOnly("success");
+            for (int k = 0; k < KEYS; k++) {
+                Reply balance = api.post("/call/Account/" + key(suffix, k) + "/balance", "");
+                assertThat(balance.status()).as(balance.text()).isEqualTo(200);
+                assertThat(balance.text()).isEqualTo(Integer.toString(PER_KEY));
+            }
+            assertThat(endpoint.runs("deposit")).as("ctx.run executions").isEqualTo(KEYS * PER_KEY);
+
+            JsonNode described = api.get("/invocations/" + deposits.getFirst().get("id").asString()).body();
+            JsonNode journal = described.get("journal");
+            assertThat(journal.findValuesAsString("type")).containsExactly("InputCommand", "GetEagerStateCommand",
+                    "RunCommand", "RunCompletionNotification", "SetStateCommand", "OutputCommand");
+            assertThat(journal.get(2).get("name").asString()).isEqualTo("receipt");
+            assertThat(journal.get(4).get("value").asString()).startsWith("balance = ");
+            assertThat(journal.get(0).get("index").asInt()).isZero();
+
+            JsonNode state = api.get("/services/Account/state/" + key(suffix, 3)).body();
+            assertThat(state.get("state")).hasSize(1);
+            assertThat(state.get("state").get(0).get("key").asString()).isEqualTo("balance");
+            assertThat(state.get("state").get(0).get("json").asInt()).isEqualTo(PER_KEY);
+            assertThat(api.get("/services/NoSuchService/state/k").status()).isEqualTo(404);
+        }
+    }
+
+    @ParameterizedTest(name = "http11={0}")
+    @ValueSource(booleans = {false, true})
+    void passesTheRecordAndItsCoordinatesAsTheInputCommand(boolean http11) {
+        String suffix = http11 ? "h1" : "h2";
+        try (SdkEndpoint endpoint = SdkEndpoint.start(SCRIPT, http11 ? Transport.HTTP1 : Transport.H2C)) {
+            register(endpoint, http11);
+            String topic = "sdk-echo-" + suffix;
+            String subscription = subscribe(topic, "Counter/echo");
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, Records.bytes("order-7"),
+                    Records.bytes("{\"n\":7}"));
+            record.headers().add(new RecordHeader("trace-id", Records.bytes("t-7")));
+            records.send(record);
+            records.flush();
+
+            JsonNode echoed = awaitCompleted(subscription, 1).getFirst();
+            JsonNode result = tools.jackson.databind.json.JsonMapper.builder().build().readTree(
+                    api.get("/invocations/" + echoed.get("id").asString() + "/output").text());
+            assertThat(result.get("value").get("n").asInt()).isEqualTo(7);
+            assertThat(result.get("topic").asString()).isEqualTo(topic);
+            assertThat(new String(Base64.getDecoder().decode(result.get("key").asString()), StandardCharsets.UTF_8))
+                    .isEqualTo("order-7");
+            assertThat(result.get("subscription").asString()).isEqualTo(subscription);
+            assertThat(result.get("trace").asString()).isEqualTo("t-7");
+        }
+    }
+
+    @ParameterizedTest(name = "http11={0}")
+    @ValueSource(booleans = {false, true})
+    void retriesAnErrorFailsOnATerminalErrorAndPausesOnAnUnsupportedCommand(boolean http11) {
+        try (SdkEndpoint endpoint = SdkEndpoint.start(SCRIPT, http11 ? Transport.HTTP1 : Transport.H2C)) {
+            register(endpoint, http11);
+
+            Reply recovered = api.post("/call/Counter/failOnce", "\"again\"");
+            assertThat(recovered.status()).as(recovered.text()).isEqualTo(200);
+            assertThat(recovered.text()).isEqualTo("\"recovered again\"");
+            JsonNode flaky = invocation(recovered);
+            assertThat(flaky.get("attempts").asInt()).isEqualTo(2);
+            assertThat(flaky.get("completion").asString()).isEqualTo("success");
+
+            Reply refused = api.post("/call/Counter/refuse", "null");
+            assertThat(refused.status()).isNotEqualTo(200);
+            JsonNode terminal = invocation(refused);
+            assertThat(terminal.get("status").asString()).isEqualTo("completed");
+            assertThat(terminal.get("completion").asString()).isEqualTo("failure");
+            assertThat(terminal.get("attempts").asInt()).isEqualTo(1);
+            assertThat(terminal.get("last_failure").asString()).contains("no such order");
+
+            Reply sent = api.post("/send/Counter/nap", "null");
+            assertThat(sent.status()).isEqualTo(202);
+            String nap = sent.body().get("invocation_id").asString();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "paused".equals(
+                    api.get("/invocations/" + nap).body().get("status").asString()));
+            JsonNode paused = api.get("/invocations/" + nap).body();
+            assertThat(paused.get("last_failure").asString()).contains("ctx.sleep is not supported yet (SleepCommand)");
+            assertThat(paused.get("journal").findValuesAsString("type")).containsExactly("InputCommand");
+        }
+    }
+
+    private static void register(SdkEndpoint endpoint, boolean http11) {
+        Reply registered = api.post("/deployments", json("{'uri':'%s','use_http_11':%s}"
+                .formatted(endpoint.uri(), http11)));
+        assertThat(registered.status()).as(registered.text()).isIn(200, 201);
+    }
+
+    private static String subscribe(String topic, String target) {
+        Reply subscribed = api.post("/subscriptions", json("""
+                {'source':'kafka://local/%s','sink':'service://%s','options':{'auto.offset.reset':'earliest'}}"""
+                .formatted(topic, target)));
+        assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
+        return subscribed.body().get("id").asString();
+    }
+
+    private static List<JsonNode> awaitCompleted(String subscription, int count) {
+        List<JsonNode> completed = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            completed.clear();
+            api.get("/invocations?subscription=" + subscription + "&limit=1000").body().get("invocations")
+                    .forEach(completed::add);
+            return completed.size() == count && completed.stream()
+                    .allMatch(invocation -> invocation.get("status").asString().equals("completed"));
+        });
+        return completed;
+    }
+
+    private static JsonNode invocation(Reply call) {
+        String id = call.headers().firstValue("x-ferry-invocation-id").orElseThrow();
+        return api.get("/invocations/" + id).body();
+    }
+
+    private static String key(String suffix, int k) {
+        return "acct-" + suffix + "-" + k;
+    }
+}

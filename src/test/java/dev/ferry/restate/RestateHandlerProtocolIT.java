@@ -1,0 +1,137 @@
+package dev.ferry.restate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.ferry.dispatch.AttemptResult;
+import dev.ferry.dispatch.CallResult;
+import dev.ferry.dispatch.DurableEffect;
+import dev.ferry.dispatch.OutcomeSuperseded;
+import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.service.HandlerTarget;
+import dev.ferry.service.HandlerType;
+import dev.ferry.service.InputFormat;
+import dev.ferry.service.RestateTarget;
+import dev.ferry.service.RetrySettings;
+import dev.ferry.service.ServiceProtocol;
+import dev.ferry.service.ServiceType;
+import dev.ferry.testsupport.EmbeddedDatabase;
+import dev.ferry.testsupport.SdkEndpoint;
+
+/**
+ * {@link RestateHandlerProtocol} against the real TypeScript SDK and a real PostgreSQL: one dispatcher attempt
+ * stores the ready suspension of a {@code ctx.run} itself and goes on, and the effect it hands back applies the
+ * rest once, or, when the journal grew meanwhile, stores nothing and supersedes the outcome.
+ */
+class RestateHandlerProtocolIT {
+
+    private static EmbeddedDatabase database;
+    private static JdbcTemplate jdbc;
+    private static JournalStore journals;
+    private static StateStore states;
+    private static SdkEndpoint endpoint;
+    private static ServiceProtocolClient client;
+    private static RestateHandlerProtocol protocol;
+    private static int invocations;
+
+    @BeforeAll
+    static void start() {
+        database = EmbeddedDatabase.forTests();
+        String url = database.createDatabase("restate_protocol");
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(url, database.username(), database.password());
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        jdbc = new JdbcTemplate(dataSource);
+        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        states = new StateStore(jdbc);
+        journals = new JournalStore(jdbc, transactions, states, Clock.systemUTC());
+        endpoint = SdkEndpoint.start("account-counter.mjs", SdkEndpoint.Transport.H2C);
+        client = new ServiceProtocolClient(RestateProperties.defaults());
+        protocol = new RestateHandlerProtocol(client, journals, states, JsonMapper.builder().build(),
+                Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        protocol.close();
+        client.close();
+        endpoint.close();
+        database.close();
+    }
+
+    @Test
+    void storesTheRunAtOnceAndTheRestWithTheOutcome() throws Exception {
+        String id = newInvocation();
+
+        AttemptResult attempt = deposit(id, "carol");
+
+        assertThat(attempt.call()).isInstanceOfSatisfying(CallResult.Success.class, success -> {
+            assertThat(text(success.body())).startsWith("{\"balance\":3,");
+            assertThat(success.contentType()).isEqualTo("application/json");
+        });
+        assertThat(journals.load(id)).extracting(JournalEntry::typeName)
+                .containsExactly("InputCommand", "GetEagerStateCommand", "RunCommand", "RunCompletionNotification");
+        assertThat(states.load("Account", "carol")).isEmpty();
+
+        attempt.effects().forEach(DurableEffect::write);
+
+        assertThat(journals.load(id)).extracting(JournalEntry::typeName).endsWith("SetStateCommand", "OutputCommand");
+        assertThat(text(states.load("Account", "carol").get("balance"))).isEqualTo("3");
+    }
+
+    @Test
+    void anOutcomeWhoseJournalGrewMeanwhileStoresNothingAndIsSuperseded() throws Exception {
+        String id = newInvocation();
+        AttemptResult attempt = deposit(id, "dave");
+        int stored = journals.position(id).orElseThrow().length();
+        // a stale attempt of the same invocation writes first
+        journals.append(new JournalAppend(id, stored, List.of(journals.load(id).getFirst()), "Account", "dave",
+                List.of(new StateChange.Set("balance", "40".getBytes(StandardCharsets.UTF_8))), false));
+
+        DurableEffect effect = attempt.effects().getFirst();
+
+        assertThatThrownBy(effect::write).isInstanceOf(OutcomeSuperseded.class).hasMessageContaining(id);
+        assertThat(journals.position(id).orElseThrow().length()).isEqualTo(stored + 1);
+        assertThat(text(states.load("Account", "dave").get("balance"))).isEqualTo("40");
+    }
+
+    private static AttemptResult deposit(String id, String key) throws Exception {
+        HandlerTarget target = new HandlerTarget("Account", "deposit", ServiceType.VIRTUAL_OBJECT, HandlerType.EXCLUSIVE,
+                URI.create(endpoint.uri()), InputFormat.JSON, null, RetrySettings.inherit(), ServiceProtocol.RESTATE,
+                new RestateTarget("dp_test", false, 5, 7, false, null, 1));
+        ClaimedInvocation invocation = new ClaimedInvocation(id, "Account", "deposit", key, true,
+                "3".getBytes(StandardCharsets.UTF_8), List.of(), null, 1);
+        return protocol.call(target, invocation, Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
+    }
+
+    private static String newInvocation() {
+        String id = dev.ferry.shared.Ids.next("inv_", Instant.now()) + (++invocations);
+        Timestamp now = Timestamp.from(Instant.now());
+        jdbc.update("""
+                insert into invocations (id, service, handler, status, created_at, modified_at)
+                values (?, 'Account', 'deposit', 'running', ?, ?)""", id, now, now);
+        return id;
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

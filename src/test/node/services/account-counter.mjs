@@ -1,0 +1,77 @@
+// The services of Ferry's end-to-end tests of Restate SDK handlers, served by the real Restate TypeScript SDK.
+//
+//   node account-counter.mjs <port> <h2c|http1>
+//
+// Listens on 127.0.0.1 only: <port> for the Restate endpoint (HTTP/2 cleartext or HTTP/1.1), and a side
+// endpoint on a free port that reports, outside the protocol, how often each ctx.run closure really ran
+// (GET /runs). Prints "listening <port> <sidePort>" once both accept connections.
+import http from "node:http";
+import http2 from "node:http2";
+import * as restate from "@restatedev/restate-sdk";
+
+const [portArg, transport] = process.argv.slice(2);
+const runs = {};
+const count = (name) => (runs[name] = (runs[name] ?? 0) + 1);
+const seen = new Set();
+
+const counter = restate.service({
+  name: "Counter",
+  handlers: {
+    // what a handler sees of the record it was called for
+    echo: async (ctx, value) => {
+      const headers = ctx.request().headers;
+      return {
+        value,
+        topic: headers.get("kafka.topic") ?? null,
+        key: headers.get("kafka.key") ?? null,
+        subscription: headers.get("restate.subscription.id") ?? null,
+        trace: headers.get("kafka.header.trace-id") ?? null,
+      };
+    },
+    // the first attempt of every invocation fails with a retryable error
+    failOnce: async (ctx, value) => {
+      const id = ctx.request().id;
+      if (!seen.has(id)) {
+        seen.add(id);
+        throw new Error(`the first attempt of ${id} fails`);
+      }
+      return `recovered ${value}`;
+    },
+    refuse: async () => {
+      throw new restate.TerminalError("no such order", { errorCode: 404 });
+    },
+    nap: async (ctx) => {
+      await ctx.sleep(60_000);
+      return "woke up";
+    },
+  },
+});
+
+const account = restate.object({
+  name: "Account",
+  handlers: {
+    deposit: async (ctx, amount) => {
+      const balance = (await ctx.get("balance")) ?? 0;
+      const receipt = await ctx.run("receipt", () => count("deposit"));
+      ctx.set("balance", balance + (amount ?? 1));
+      return { balance: balance + (amount ?? 1), receipt };
+    },
+    balance: restate.handlers.object.shared(async (ctx) => (await ctx.get("balance")) ?? 0),
+  },
+});
+
+const handler = restate.createEndpointHandler({ services: [counter, account] });
+const server = transport === "http1" ? http.createServer(handler) : http2.createServer(handler);
+const side = http.createServer((req, res) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end(JSON.stringify(runs));
+});
+
+server.listen(Number(portArg), "127.0.0.1", () => {
+  side.listen(0, "127.0.0.1", () => {
+    console.log(`listening ${server.address().port} ${side.address().port}`);
+  });
+});
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => process.exit(0));
+}

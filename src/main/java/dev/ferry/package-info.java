@@ -12,8 +12,9 @@
  * the one way into a call: the {@code dispatch.Claimer} claims the rest ({@code InvocationStore.claim}, due
  * retries, other instances' records) into reservations of its own.</li>
  * <li>{@code dispatch.Attempts} finds the handler's target and calls it through its
- * {@code dispatch.HandlerProtocol} ({@code PlainHttpProtocol} over {@code HandlerClient}), which answers
- * asynchronously with an {@code AttemptResult}; {@code OutcomePolicy} decides the outcome and the wait
+ * {@code dispatch.HandlerProtocol} ({@code PlainHttpProtocol} over {@code HandlerClient} for plain handlers,
+ * {@code restate.RestateHandlerProtocol} for Restate SDK handlers, which replays the stored journal), which
+ * answers asynchronously with an {@code AttemptResult}; {@code OutcomePolicy} decides the outcome and the wait
  * before a retry.</li>
  * <li>{@code dispatch.OutcomeRecorder} frees the call's slot at once and writes outcomes in batches, with the
  * attempts' durable effects in the same transaction.</li>

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -77,7 +78,7 @@ final class ClassDataTraining {
         String[] requestLine = String.valueOf(request.readLine()).split(" ");
         int length = 0;
         for (String header = request.readLine(); header != null && !header.isEmpty(); header = request.readLine()) {
-            if (header.toLowerCase().startsWith("content-length:")) {
+            if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 length = Integer.parseInt(header.substring(15).strip());
             }
         }

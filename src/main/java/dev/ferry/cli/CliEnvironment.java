@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -65,7 +66,7 @@ record CliEnvironment(Map<String, String> variables, InputStream stdin, Terminal
 
     String readStdin() {
         try {
-            return new String(stdin.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -76,7 +76,7 @@ final class ServiceCommands extends CommandGroup {
 
         @Option(names = "--handler", paramLabel = "NAME[:TYPE[:raw]]", description = "A handler: its name, its type"
                 + " (EXCLUSIVE, SHARED or WORKFLOW) and 'raw' for bytes instead of JSON input. Repeatable.")
-        java.util.List<String> handlers = new ArrayList<>();
+        ArrayList<String> handlers = new ArrayList<>();
 
         @Option(names = {"-f", "--from-file"}, paramLabel = "FILE",
                 description = "Read the service from a JSON or YAML file; '-' reads standard input.")

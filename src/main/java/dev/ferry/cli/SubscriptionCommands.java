@@ -52,7 +52,7 @@ final class SubscriptionCommands extends CommandGroup {
     }
 
     private static String partitions(JsonNode consumer) {
-        java.util.List<String> names = new ArrayList<>();
+        var names = new ArrayList<String>();
         consumer.path("partitions").forEach(partition -> names.add(partition.asString()));
         return consumer.isMissingNode() || consumer.isNull() ? null : names.isEmpty() ? "none" : String.join(", ", names);
     }
@@ -79,7 +79,7 @@ final class SubscriptionCommands extends CommandGroup {
         String sink;
 
         @Parameters(index = "2..*", paramLabel = "KEY=VALUE", description = "Options, e.g. auto.offset.reset=earliest.")
-        java.util.List<String> arguments = new ArrayList<>();
+        ArrayList<String> arguments = new ArrayList<>();
 
         @Option(names = {"-f", "--from-file"}, paramLabel = "FILE", description = "Read source, sink and options from"
                 + " a flat .properties file (keys 'source', 'sink', the rest are options); '-' reads standard input.")

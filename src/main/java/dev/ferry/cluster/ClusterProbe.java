@@ -81,6 +81,8 @@ class ClusterProbe {
         }
     }
 
+    // Kafka's TimeoutException beside java.util.concurrent's, which check() catches
+    @SuppressWarnings("checkstyle:inlineQualifiedName")
     private String describe(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {

@@ -71,6 +71,8 @@ class IngressController {
     @Operation(summary = "Call a handler and wait for its result",
             description = "Runs the handler as an invocation (same retries and per-key exclusivity as records) and"
                     + " answers with the handler's response; the invocation id is in x-ferry-invocation-id.")
+    // OpenAPI's RequestBody documents the body that Spring's RequestBody binds
+    @SuppressWarnings("checkstyle:inlineQualifiedName")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The handler's input, passed on as it is",
             content = {@Content(mediaType = "application/json", schema = @Schema(type = "object")),
                     @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})
@@ -93,6 +95,8 @@ class IngressController {
     @PostMapping({"/send/{service}/{handler}", "/send/{service}/{key}/{handler}"})
     @Operation(summary = "Enqueue a handler call", description = "Answers 202 at once with the invocation id;"
             + " ?delay=10s schedules it. A repeated Idempotency-Key answers previously_accepted.")
+    // OpenAPI's RequestBody documents the body that Spring's RequestBody binds
+    @SuppressWarnings("checkstyle:inlineQualifiedName")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The handler's input, passed on as it is",
             content = {@Content(mediaType = "application/json", schema = @Schema(type = "object")),
                     @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -144,7 +145,7 @@ public class ServiceRegistry {
     /** Services that keep completed invocations for their own retention period, by name. */
     @Transactional(readOnly = true)
     public Map<String, Duration> retentions() {
-        Map<String, Duration> retentions = new java.util.LinkedHashMap<>();
+        Map<String, Duration> retentions = new LinkedHashMap<>();
         for (RegisteredService service : repository.findAll()) {
             if (service.retention() != null) {
                 retentions.put(service.name(), service.retention());

@@ -1,5 +1,6 @@
 package dev.ferry.web;
 
+import java.net.URI;
 import java.util.stream.Collectors;
 
 import io.swagger.v3.oas.annotations.media.Content;
@@ -62,7 +63,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         RequestTooLarge tooLarge = RequestTooLarge.in(e);
         if (tooLarge != null) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
-            problem.setType(java.net.URI.create("https://ferry.dev/problems/request-too-large"));
+            problem.setType(URI.create("https://ferry.dev/problems/request-too-large"));
             problem.setTitle("Request too large");
             problem.setProperty("max_bytes", tooLarge.maxBytes());
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(withMessage(problem));
@@ -95,7 +96,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     NestedExceptionUtils.getMostSpecificCause(e).getMessage());
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                     "Ferry cannot reach its database right now; nothing was changed. Try again in a few seconds.");
-            problem.setType(java.net.URI.create("https://ferry.dev/problems/database-unavailable"));
+            problem.setType(URI.create("https://ferry.dev/problems/database-unavailable"));
             problem.setTitle("Database unavailable");
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS))
@@ -127,7 +128,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static ResponseEntity<Object> problem(HttpStatus status, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle("Invalid request");
-        problem.setType(java.net.URI.create("https://ferry.dev/problems/invalid-request"));
+        problem.setType(URI.create("https://ferry.dev/problems/invalid-request"));
         return ResponseEntity.status(status).body(withMessage(problem));
     }
 }

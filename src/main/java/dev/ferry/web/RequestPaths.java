@@ -1,7 +1,6 @@
 package dev.ferry.web;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
 

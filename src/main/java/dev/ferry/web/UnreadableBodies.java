@@ -1,5 +1,6 @@
 package dev.ferry.web;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
@@ -98,7 +99,7 @@ final class UnreadableBodies {
             return "true or false";
         }
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class || type == java.math.BigInteger.class) {
+                || type == Short.class || type == short.class || type == BigInteger.class) {
             return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,7 @@ class PropertyTextTest {
         assertThatThrownBy(() -> PropertyText.parseArguments(List.of("a=1", "a=2"))).hasMessageStartingWith("'a' is given twice");
     }
 
-    private static java.util.Map.Entry<String, String> entry(String key, String value) {
-        return java.util.Map.entry(key, value);
+    private static Map.Entry<String, String> entry(String key, String value) {
+        return Map.entry(key, value);
     }
 }

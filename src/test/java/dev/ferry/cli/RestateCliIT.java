@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.metrics.MetricsReporter;
 import org.apache.kafka.common.security.JaasContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,7 +80,7 @@ class ClientPropertyTranslatorTest {
     @Test
     void refusesAnUnknownOffsetReset() {
         assertThatThrownBy(() -> ClientPropertyTranslator.validateConsumerOptions(
-                Map.of("auto.offset.reset", "oldest"), java.util.Set.of()))
+                Map.of("auto.offset.reset", "oldest"), Set.of()))
                 .hasMessageContaining("auto.offset.reset").hasMessageContaining("earliest or latest");
     }
 
@@ -197,18 +201,18 @@ class ClientPropertyTranslatorTest {
     @Test
     void keepsSecurityAndSecretsOutOfSubscriptionOptions() {
         assertThatThrownBy(() -> ClientPropertyTranslator.validateConsumerOptions(
-                Map.of("sasl.password", "p"), java.util.Set.of()))
+                Map.of("sasl.password", "p"), Set.of()))
                 .hasMessageContaining("set it on the Kafka cluster");
         assertThatThrownBy(() -> ClientPropertyTranslator.validateConsumerOptions(
-                Map.of("security.protocol", "PLAINTEXT"), java.util.Set.of()))
+                Map.of("security.protocol", "PLAINTEXT"), Set.of()))
                 .hasMessageContaining("set it on the Kafka cluster");
         assertThat(ClientPropertyTranslator.validateConsumerOptions(Map.of("auto.offset.reset", "beginning",
-                "client.id", "orders"), java.util.Set.of())).isEmpty();
+                "client.id", "orders"), Set.of())).isEmpty();
     }
 
     @Test
     void redactsSecretValuesFromMessages() {
-        assertThat(Secrets.redact("login as alice-123 with hunter2-xyz failed", java.util.List.of("alice-123", "hunter2-xyz")))
+        assertThat(Secrets.redact("login as alice-123 with hunter2-xyz failed", List.of("alice-123", "hunter2-xyz")))
                 .isEqualTo("login as *** with *** failed");
     }
 
@@ -220,7 +224,7 @@ class ClientPropertyTranslatorTest {
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
-        Map<String, String> copy = new java.util.HashMap<>(base);
+        Map<String, String> copy = new HashMap<>(base);
         copy.put(key, value);
         return copy;
     }
@@ -313,18 +317,18 @@ class ClientPropertyTranslatorTest {
     }
 
     /** A metrics reporter of the operator's own, for the allow-list. */
-    public static final class CountingReporter implements org.apache.kafka.common.metrics.MetricsReporter {
+    public static final class CountingReporter implements MetricsReporter {
 
         @Override
-        public void init(List<org.apache.kafka.common.metrics.KafkaMetric> metrics) {
+        public void init(List<KafkaMetric> metrics) {
         }
 
         @Override
-        public void metricChange(org.apache.kafka.common.metrics.KafkaMetric metric) {
+        public void metricChange(KafkaMetric metric) {
         }
 
         @Override
-        public void metricRemoval(org.apache.kafka.common.metrics.KafkaMetric metric) {
+        public void metricRemoval(KafkaMetric metric) {
         }
 
         @Override

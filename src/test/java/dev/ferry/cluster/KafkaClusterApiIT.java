@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.Api.Reply;
 import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.HandlerServer;
 import dev.ferry.testsupport.TestInfrastructure;
 
 class KafkaClusterApiIT {
@@ -184,7 +185,7 @@ class KafkaClusterApiIT {
 
     @Test
     void refusesToDeleteAClusterInUseUnlessForced() {
-        try (var handler = dev.ferry.testsupport.HandlerServer.start()) {
+        try (var handler = HandlerServer.start()) {
             api.post("/kafka-clusters", json("{'name':'busy','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
             api.post("/services", json("{'name':'Busy','type':'SERVICE','endpoint':'%s','handlers':[{'name':'run'}]}"
                     .formatted(handler.endpoint())));

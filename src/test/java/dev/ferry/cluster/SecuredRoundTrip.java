@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,7 +59,7 @@ final class SecuredRoundTrip {
             Map<String, Object> producer = ClientPropertyTranslator.toJavaClient(properties);
             OAuthEndpoints.allow(producer);
             try (Records records = new Records(producer)) {
-                records.sendAndWait(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+                records.sendAndWait(new ProducerRecord<>(topic,
                         Records.bytes("k"), Records.bytes("{\"via\":\"" + cluster + "\"}")));
             }
 

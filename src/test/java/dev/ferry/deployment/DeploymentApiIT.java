@@ -4,9 +4,12 @@ import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -220,8 +223,8 @@ class DeploymentApiIT {
         }
     }
 
-    private static java.util.List<String> names(JsonNode array) {
-        java.util.List<String> names = new java.util.ArrayList<>();
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
         array.forEach(element -> names.add(element.get("name").asString()));
         return names;
     }
@@ -239,7 +242,7 @@ class DeploymentApiIT {
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

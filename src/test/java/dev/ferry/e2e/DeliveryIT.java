@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -105,7 +106,7 @@ class DeliveryIT {
     @Test
     void callsKeyedHandlersAtTheirObjectPathAndRetriesFailures() {
         try (HandlerServer handler = HandlerServer.start()) {
-            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger calls = new AtomicInteger();
             handler.respondWith(request -> calls.incrementAndGet() <= 2 ? HandlerServer.Response.status(503)
                     : HandlerServer.Response.ok("{}"));
             api.post("/services", json("""

@@ -14,6 +14,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -319,7 +319,7 @@ class OutcomesIT {
         String handlerName = registered.body().get("handlers").get(0).get("name").asString();
         Api.Reply subscribed = api.post("/subscriptions", json("""
                 {'source':'kafka://local/%s','sink':'service://%s/%s','options':{'auto.offset.reset':'earliest'}}"""
-                .formatted(service.toLowerCase(), service, handlerName)));
+                .formatted(service.toLowerCase(Locale.ROOT), service, handlerName)));
         assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
         return subscribed.body().get("id").asString();
     }

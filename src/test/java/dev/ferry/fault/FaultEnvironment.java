@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
@@ -145,7 +146,7 @@ final class FaultEnvironment implements AutoCloseable {
      * new topic of the same name; returns the subscription's id.
      */
     String subscribe(String name, String endpoint) throws InterruptedException, ExecutionException {
-        String topic = "fault-" + name.toLowerCase();
+        String topic = "fault-" + name.toLowerCase(Locale.ROOT);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()))) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
         }
@@ -164,7 +165,7 @@ final class FaultEnvironment implements AutoCloseable {
     }
 
     String topic(String name) {
-        return "fault-" + name.toLowerCase();
+        return "fault-" + name.toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -103,14 +105,14 @@ class MetricsAndHealthIT {
 
     private static String line(String metrics, String name, String... containing) {
         return metrics.lines()
-                .filter(line -> line.startsWith(name) && java.util.Arrays.stream(containing).allMatch(line::contains))
+                .filter(line -> line.startsWith(name) && Arrays.stream(containing).allMatch(line::contains))
                 .findFirst().orElse("");
     }
 
     /** promtool's lint: exit 0 is clean, 3 lists lint warnings only (from library meters); 1 is an error. */
     private static void checkWithPromtool(String metrics) throws IOException, InterruptedException {
         Path promtool = Path.of("/usr/bin/promtool");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(promtool),
+        Assumptions.assumeTrue(Files.isExecutable(promtool),
                 "promtool is not installed (Debian package prometheus); skipping the format check");
         Process process = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
         try (var in = process.getOutputStream()) {

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,7 +49,7 @@ class NoSecretInDebugLogIT {
         if (how.equals("arguments")) {
             properties.putAll(secrets);
         } else {
-            secrets.forEach((name, value) -> environment.put(name.toUpperCase().replace('.', '_').replace('-', '_'),
+            secrets.forEach((name, value) -> environment.put(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'),
                     value));
         }
         Path log = Path.of("target", "no-secret-in-debug-log-" + how + ".log");

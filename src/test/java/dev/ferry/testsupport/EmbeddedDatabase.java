@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -452,7 +453,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private static java.util.regex.Matcher matchUrl(String url) {
+    private static Matcher matchUrl(String url) {
         var m = JDBC_URL.matcher(url);
         if (!m.matches()) {
             throw new IllegalArgumentException("Not a jdbc:postgresql URL: " + url);

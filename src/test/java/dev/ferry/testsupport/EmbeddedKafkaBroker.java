@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -462,7 +463,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static String readClusterId(Path metaProperties) {
-        var properties = new java.util.Properties();
+        var properties = new Properties();
         try (var in = Files.newInputStream(metaProperties)) {
             properties.load(in);
         } catch (IOException e) {

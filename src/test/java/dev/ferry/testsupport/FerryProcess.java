@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,7 +106,7 @@ public final class FerryProcess implements AutoCloseable {
         all.put("ferry.consumer.reconcile-interval", "2s");
         all.put("spring.main.banner-mode", "off");
         all.putAll(properties);
-        all.keySet().removeIf(name -> environment.containsKey(name.toUpperCase(java.util.Locale.ROOT)
+        all.keySet().removeIf(name -> environment.containsKey(name.toUpperCase(Locale.ROOT)
                 .replace('.', '_').replace('-', '_')));
 
         List<String> command = new ArrayList<>();

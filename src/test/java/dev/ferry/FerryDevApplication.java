@@ -98,7 +98,8 @@ public final class FerryDevApplication {
         @Bean
         LocalClusterRegistration localClusterRegistration(KafkaClusterRegistry clusters,
                 Environment environment) {
-            return new LocalClusterRegistration(clusters, environment.getRequiredProperty("ferry.dev.kafka-bootstrap-servers"));
+            return new LocalClusterRegistration(clusters,
+                    environment.getRequiredProperty("ferry.dev.kafka-bootstrap-servers"));
         }
     }
 

@@ -36,7 +36,8 @@ record CliEnvironment(Map<String, String> variables, InputStream stdin, Terminal
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "ferry-cli-stop"));
         boolean unicode = System.out.charset().newEncoder().canEncode('\u2026');
-        return new CliEnvironment(System.getenv(), System.in, new SystemTerminal(), Clock.systemUTC(), stopped, unicode);
+        return new CliEnvironment(System.getenv(), System.in, new SystemTerminal(), Clock.systemUTC(),
+                stopped, unicode);
     }
 
     /** Columns for tables: {@code COLUMNS} when the shell exports it, else the classic 80. */

@@ -30,7 +30,8 @@ public class KafkaClusterRegistry {
     private static final Logger log = LoggerFactory.getLogger(KafkaClusterRegistry.class);
 
     /** Like a host name, as it stands in the host part of kafka://CLUSTER/TOPIC: lower case, dot-separated labels. */
-    private static final Pattern NAME = Pattern.compile("(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+    private static final Pattern NAME =
+            Pattern.compile("(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
     private final KafkaClusterRepository repository;
     private final ClusterUsage usage;
@@ -70,8 +71,8 @@ public class KafkaClusterRegistry {
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(nonNull(properties), allowedClasses);
         if (repository.existsById(name)) {
             throw new Conflict("kafka-cluster-exists", "Kafka cluster already exists",
-                    "A Kafka cluster named '%s' already exists. Choose another name, or change it with PATCH /kafka-clusters/%s."
-                            .formatted(name, name),
+                    ("A Kafka cluster named '%s' already exists. Choose another name, or change it with"
+                            + " PATCH /kafka-clusters/%s.").formatted(name, name),
                     Map.of("cluster", name));
         }
         KafkaCluster cluster = repository.save(new KafkaCluster(name, sealer.seal(name, properties), clock.instant()));
@@ -231,9 +232,11 @@ public class KafkaClusterRegistry {
         List<ClusterUsage.ClusterUser> users = usage.usersOf(name);
         if (!users.isEmpty() && !force) {
             throw new Conflict("kafka-cluster-in-use", "Kafka cluster in use",
-                    "Kafka cluster '%s' is used by %d subscription(s) (%s). Delete them first, or add ?force=true to delete them with the cluster."
+                    ("Kafka cluster '%s' is used by %d subscription(s) (%s). Delete them first, or add"
+                            + " ?force=true to delete them with the cluster.")
                             .formatted(name, users.size(), users.getFirst().id()),
-                    Map.of("cluster", name, "subscriptions", users.stream().map(ClusterUsage.ClusterUser::id).toList()));
+                    Map.of("cluster", name, "subscriptions",
+                            users.stream().map(ClusterUsage.ClusterUser::id).toList()));
         }
         if (!users.isEmpty()) {
             usage.releaseAll(name);
@@ -274,7 +277,8 @@ public class KafkaClusterRegistry {
         }
         properties.forEach((key, value) -> {
             if (value == null) {
-                throw InvalidRequest.of("properties", "Property '%s' has no value; give it a string value.".formatted(key));
+                throw InvalidRequest.of("properties",
+                        "Property '%s' has no value; give it a string value.".formatted(key));
             }
         });
         return properties;

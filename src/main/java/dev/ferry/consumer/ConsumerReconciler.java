@@ -177,7 +177,8 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Could not read subscriptions; consumers stay as they are until the next pass: {}", e.getMessage());
+            log.warn("Could not read subscriptions; consumers stay as they are until the next pass: {}",
+                    e.getMessage());
             return;
         }
         Map<String, String> running = registry.running();
@@ -266,8 +267,8 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         containerProperties.setIdleEventInterval(properties.lagInterval().toMillis());
         containerProperties.setConsumerRebalanceListener(new PartitionTracker(subscription.id(), states));
 
-        var container = new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<byte[], byte[]>(config),
-                containerProperties);
+        var consumerFactory = new DefaultKafkaConsumerFactory<byte[], byte[]>(config);
+        var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
         container.setBeanName("subscription-" + subscription.id());
         container.setConcurrency(properties.concurrency());
         ConsumerProperties.ErrorBackoff retry = properties.errorBackoff();

@@ -120,11 +120,13 @@ public class DeploymentRegistry {
         if (!force) {
             Map<String, List<String>> subscribed = served.stream()
                     .filter(service -> !services.subscriptionsOf(service.name()).isEmpty())
-                    .collect(Collectors.toMap(ServiceRevision::name, service -> services.subscriptionsOf(service.name())));
+                    .collect(Collectors.toMap(ServiceRevision::name,
+                            service -> services.subscriptionsOf(service.name())));
             if (!subscribed.isEmpty()) {
                 throw new Conflict("deployment-in-use", "Deployment in use",
-                        ("Subscriptions target services of deployment %s: %s. Delete those subscriptions first, or remove"
-                                + " the deployment with force=true, which deletes them too.").formatted(id, subscribed),
+                        ("Subscriptions target services of deployment %s: %s. Delete those subscriptions first,"
+                                + " or remove the deployment with force=true, which deletes them too.")
+                                .formatted(id, subscribed),
                         Map.of("deployment_id", id, "subscriptions", subscribed));
             }
         }

@@ -75,10 +75,12 @@ class IngressController {
     @SuppressWarnings("checkstyle:inlineQualifiedName")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The handler's input, passed on as it is",
             content = {@Content(mediaType = "application/json", schema = @Schema(type = "object")),
-                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})
+                    @Content(mediaType = "application/octet-stream",
+                            schema = @Schema(type = "string", format = "binary"))})
     @ApiResponse(responseCode = "200", description = "The handler's response, in the content type it answered with",
             content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
-    @ApiResponse(responseCode = "202", description = "Still running after five minutes; wait with /invocations/{id}/attach")
+    @ApiResponse(responseCode = "202",
+            description = "Still running after five minutes; wait with /invocations/{id}/attach")
     DeferredResult<ResponseEntity<?>> call(@PathVariable String service, @PathVariable(required = false) String key,
             @PathVariable String handler, @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
@@ -88,7 +90,8 @@ class IngressController {
                 .header("x-ferry-invocation-id", submitted.id())
                 .body(Map.of("invocation_id", submitted.id(), "status", "running", "detail",
                         "Still running; wait for it with GET /invocations/" + submitted.id() + "/attach."))));
-        waiters.await(submitted.id()).thenRun(() -> result.setResult(InvocationResponses.of(reader.output(submitted.id()))));
+        waiters.await(submitted.id()).thenRun(() ->
+                result.setResult(InvocationResponses.of(reader.output(submitted.id()))));
         return result;
     }
 
@@ -99,8 +102,10 @@ class IngressController {
     @SuppressWarnings("checkstyle:inlineQualifiedName")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The handler's input, passed on as it is",
             content = {@Content(mediaType = "application/json", schema = @Schema(type = "object")),
-                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})
-    @ApiResponse(responseCode = "202", description = "Accepted; the invocation id is in the body and x-ferry-invocation-id")
+                    @Content(mediaType = "application/octet-stream",
+                            schema = @Schema(type = "string", format = "binary"))})
+    @ApiResponse(responseCode = "202",
+            description = "Accepted; the invocation id is in the body and x-ferry-invocation-id")
     ResponseEntity<SendResponse> send(@PathVariable String service, @PathVariable(required = false) String key,
             @PathVariable String handler, @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -129,7 +134,8 @@ class IngressController {
                     .formatted(service, service, handler));
         }
         byte[] input = body == null ? new byte[0] : body;
-        String notJson = target.input() == InputFormat.JSON && input.length > 0 ? JsonValues.problem(json, input) : null;
+        String notJson = target.input() == InputFormat.JSON && input.length > 0
+                ? JsonValues.problem(json, input) : null;
         if (notJson != null) {
             throw InvalidRequest.of("body", "Handler %s/%s takes JSON, but the request body is not: %s."
                     .formatted(service, handler, notJson) + " Send JSON, or register the handler with input \"raw\".");
@@ -155,7 +161,8 @@ class IngressController {
             throw InvalidRequest.of("key", problem + "; use a shorter key without NUL.");
         }
         problem = idempotencyKey == null ? null
-                : StoredText.problem("The Idempotency-Key header", idempotencyKey, StoredText.MAX_IDEMPOTENCY_KEY_BYTES);
+                : StoredText.problem("The Idempotency-Key header", idempotencyKey,
+                        StoredText.MAX_IDEMPOTENCY_KEY_BYTES);
         if (problem != null) {
             throw InvalidRequest.of("Idempotency-Key", problem + "; use a shorter idempotency key without NUL.");
         }

@@ -86,7 +86,8 @@ public class ServiceRegistry {
             }
         }
         if (handlers.stream().filter(handler -> handler.type() == HandlerType.WORKFLOW).count() > 1) {
-            throw InvalidRequest.of("handlers", "A workflow has exactly one handler of type WORKFLOW (its run handler).");
+            throw InvalidRequest.of("handlers",
+                    "A workflow has exactly one handler of type WORKFLOW (its run handler).");
         }
         if (repository.existsById(name)) {
             throw new Conflict("service-exists", "Service already exists",
@@ -101,7 +102,8 @@ public class ServiceRegistry {
                 clock.instant()));
         evict(name);
         events.publishEvent(new ServiceChanged(name));
-        log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint, handlers.size());
+        log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint,
+                handlers.size());
         return ServiceView.of(service);
     }
 
@@ -120,7 +122,8 @@ public class ServiceRegistry {
         RegisteredService service = repository.findById(name).orElseThrow(() -> ServiceNotFound.of(name));
         if (service.protocol() == ServiceProtocol.RESTATE) {
             throw new Conflict("service-of-deployment", "Service of a deployment",
-                    "Service '%s' was registered from deployment %s; remove the deployment instead (DELETE /deployments/%s)."
+                    ("Service '%s' was registered from deployment %s; remove the deployment instead"
+                            + " (DELETE /deployments/%s).")
                             .formatted(name, service.deploymentId(), service.deploymentId()),
                     Map.of("service", name, "deployment_id", service.deploymentId()));
         }
@@ -238,7 +241,8 @@ public class ServiceRegistry {
             URI uri = new URI(endpoint);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw InvalidRequest.of("endpoint", "Endpoint '%s' must be an absolute http:// or https:// URL with a host."
+                throw InvalidRequest.of("endpoint",
+                        "Endpoint '%s' must be an absolute http:// or https:// URL with a host."
                         .formatted(endpoint));
             }
             if (uri.getRawUserInfo() != null) {
@@ -251,7 +255,8 @@ public class ServiceRegistry {
                         .formatted(endpoint));
             }
         } catch (URISyntaxException e) {
-            throw InvalidRequest.of("endpoint", "Endpoint '%s' is not a valid URL: %s.".formatted(endpoint, e.getReason()));
+            throw InvalidRequest.of("endpoint",
+                    "Endpoint '%s' is not a valid URL: %s.".formatted(endpoint, e.getReason()));
         }
         return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
     }
@@ -261,7 +266,8 @@ public class ServiceRegistry {
             return RetrySettings.inherit();
         }
         if (descriptor.factor() != null && descriptor.factor() < 1.0) {
-            throw InvalidRequest.of(field, "Retry factor %s is below 1; use 1 for a constant interval or more to back off."
+            throw InvalidRequest.of(field,
+                    "Retry factor %s is below 1; use 1 for a constant interval or more to back off."
                     .formatted(descriptor.factor()));
         }
         if (descriptor.maxAttempts() != null && descriptor.maxAttempts() < 0) {

@@ -31,7 +31,9 @@ class PlainPathFilter extends OncePerRequestFilter {
             return;
         }
         Problems.write(response, Problems.of(HttpServletResponse.SC_BAD_REQUEST, "invalid-path", "Invalid path",
-                "The path holds " + irregularity + ", which Ferry does not accept: send the path in its plain form,"
-                        + " without '.' or '..' segments or ';' parameters, and percent-encode ';' in names and keys."));
+                "The path holds " + irregularity
+                        + ", which Ferry does not accept: send the path in its plain form,"
+                        + " without '.' or '..' segments or ';' parameters, and percent-encode ';' in names"
+                        + " and keys."));
     }
 }

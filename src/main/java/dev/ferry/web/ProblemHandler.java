@@ -42,7 +42,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(FerryException.class)
     @ApiResponse(responseCode = "4XX", description = "Refused; the problem's detail says what to change",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<ProblemDetail> on(FerryException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.detail());
         problem.setType(e.type());
@@ -62,7 +63,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         RequestTooLarge tooLarge = RequestTooLarge.in(e);
         if (tooLarge != null) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                    tooLarge.getMessage());
             problem.setType(URI.create("https://ferry.dev/problems/request-too-large"));
             problem.setTitle("Request too large");
             problem.setProperty("max_bytes", tooLarge.maxBytes());
@@ -87,9 +89,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     @ApiResponse(responseCode = "500", description = "Ferry failed; its log says why",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "Ferry cannot reach its database; try again after Retry-After",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<ProblemDetail> onUnexpected(Exception e) {
         if (DatabaseOutage.causedBy(e)) {
             log.warn("Answered 503: the database is unreachable ({})",

@@ -19,7 +19,8 @@ public final class RequestPaths {
     public static String routed(HttpServletRequest request) {
         StringBuilder path = new StringBuilder();
         for (PathContainer.Element element : parse(request).elements()) {
-            path.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch() : element.value());
+            path.append(element instanceof PathContainer.PathSegment segment
+                    ? segment.valueToMatch() : element.value());
         }
         return path.toString();
     }

@@ -46,7 +46,8 @@ final class UnreadableBodies {
         }
         if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
             String field = path(mismatch.getPath());
-            return new Explanation("Field '%s' must be %s.".formatted(field, expected(mismatch.getTargetType())), field);
+            return new Explanation("Field '%s' must be %s."
+                    .formatted(field, expected(mismatch.getTargetType())), field);
         }
         if (cause instanceof MismatchedInputException mismatch) {
             return new Explanation("The request body must be %s with the documented fields."

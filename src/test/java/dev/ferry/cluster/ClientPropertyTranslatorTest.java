@@ -45,7 +45,8 @@ class ClientPropertyTranslatorTest {
         Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
                 "sasl.mechanisms", "SCRAM-SHA-512", "sasl.username", "u", "sasl.password", "p"));
 
-        assertThat((String) java.get("sasl.jaas.config")).startsWith("org.apache.kafka.common.security.scram.ScramLoginModule");
+        assertThat((String) java.get("sasl.jaas.config"))
+                .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule");
     }
 
     @Test
@@ -105,7 +106,8 @@ class ClientPropertyTranslatorTest {
 
     @Test
     void refusesAPasswordThatAJaasConfigurationCannotHoldWithoutShowingIt() {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "SASL_SSL", "sasl.mechanisms", "PLAIN", "sasl.username", "u",
                 "sasl.password", "zzqq\nwwxx")))
                 .hasMessageContaining("'sasl.password'").hasMessageContaining("control character")
@@ -117,9 +119,11 @@ class ClientPropertyTranslatorTest {
         Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "sasl_ssl", "sasl.mechanisms", "scram-sha-512", "sasl.username", "u",
                 "sasl.password", "p"));
-        assertThat(java).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(java).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
 
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "sasl.mechanisms", "SCRAM-SHA-1")))
                 .hasMessageContaining("'sasl.mechanisms'").hasMessageContaining("SCRAM-SHA-512");
     }
@@ -129,7 +133,8 @@ class ClientPropertyTranslatorTest {
         Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "SASL_SSL", "sasl.mechanisms", "OAUTHBEARER", "sasl.oauthbearer.method", "oidc",
                 "sasl.oauthbearer.client.id", "ferry", "sasl.oauthbearer.client.secret", "s3cr3t",
-                "sasl.oauthbearer.scope", "kafka:read", "sasl.oauthbearer.extensions", "logicalCluster=lkc-1,identityPoolId=pool-2",
+                "sasl.oauthbearer.scope", "kafka:read", "sasl.oauthbearer.extensions",
+                "logicalCluster=lkc-1,identityPoolId=pool-2",
                 "sasl.oauthbearer.token.endpoint.url", "https://idp.example/oauth2/token"));
 
         assertThat(java).containsEntry("sasl.login.callback.handler.class",
@@ -166,7 +171,8 @@ class ClientPropertyTranslatorTest {
 
     @Test
     void refusesToTurnOffCertificateVerificationAndSaysWhatToUseInstead() {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "SSL", "enable.ssl.certificate.verification", "false")))
                 .hasMessageContaining("does not turn off TLS certificate verification")
                 .hasMessageContaining("ssl.ca.location");
@@ -176,10 +182,12 @@ class ClientPropertyTranslatorTest {
 
     @Test
     void explainsLibrdkafkaSettingsTheJavaClientCannotHonour() {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "sasl.kerberos.keytab", "/etc/krb5.keytab")))
                 .hasMessageContaining("'sasl.kerberos.keytab' cannot be used").hasMessageContaining("sasl.jaas.config");
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "ssl.ca.locaton", "/ca.pem")))
                 .hasMessageContaining("Did you mean 'ssl.ca.location'?");
     }
@@ -193,7 +201,8 @@ class ClientPropertyTranslatorTest {
 
     @Test
     void reportsWhatTheJavaClientRefusesWithoutSecrets() {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "request.timeout.ms", "soon")))
                 .hasMessageContaining("request.timeout.ms");
     }
@@ -218,7 +227,8 @@ class ClientPropertyTranslatorTest {
 
     /** The login module options as the Kafka client parses them. */
     private static Map<String, Object> jaasOptions(Map<String, Object> settings) {
-        return JaasContext.loadClientContext(Map.of("sasl.jaas.config", new Password((String) settings.get("sasl.jaas.config"))))
+        return JaasContext.loadClientContext(Map.of("sasl.jaas.config",
+                new Password((String) settings.get("sasl.jaas.config"))))
                 .configurationEntries().getFirst().getOptions().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
@@ -232,13 +242,15 @@ class ClientPropertyTranslatorTest {
     static Stream<Arguments> clusterPropertiesThatCannotWork() {
         return Stream.of(
                 arguments(Map.of("bootstrap.servers", "not a host"), List.of("'not a host' is not host:port")),
-                arguments(Map.of("bootstrap.servers", "127.0.0.1"), List.of("'127.0.0.1' has no port", "127.0.0.1:9092")),
+                arguments(Map.of("bootstrap.servers", "127.0.0.1"),
+                        List.of("'127.0.0.1' has no port", "127.0.0.1:9092")),
                 arguments(Map.of("bootstrap.servers", "b:9092,,c:9092"), List.of("empty entry")),
                 arguments(Map.of("bootstrap.servers", "b:99999"), List.of("port '99999'", "1 to 65535")),
                 arguments(Map.of("bootstrap.servers", "bad_host!:9092"), List.of("'bad_host!' is not a host name")),
                 arguments(Map.of("bootstrap.servers", " "), List.of("host:port")),
                 arguments(Map.of("metadata.broker.list", "b"), List.of("'metadata.broker.list'", "'b' has no port")),
-                arguments(Map.of("bootstrap.server", "b:9092"), List.of("'bootstrap.server' is not a Kafka client property",
+                arguments(Map.of("bootstrap.server", "b:9092"),
+                        List.of("'bootstrap.server' is not a Kafka client property",
                         "Did you mean 'bootstrap.servers'?")),
                 arguments(Map.of("bootstrap.servers", "b:9092", "interceptor.classes", "java.lang.String"),
                         List.of("'interceptor.classes'", "'java.lang.String'", "ferry.cluster.allowed-classes")),
@@ -246,7 +258,8 @@ class ClientPropertyTranslatorTest {
                         List.of("'metric.reporters'", "'com.example.Reporter'", "ferry.cluster.allowed-classes")),
                 arguments(Map.of("bootstrap.servers", "b:9092", "partitioner.class", "com.example.Partitioner"),
                         List.of("'partitioner.class'", "ferry.cluster.allowed-classes")),
-                arguments(Map.of("bootstrap.servers", "b:9092", "sasl.login.callback.handler.class", "com.example.Handler"),
+                arguments(Map.of("bootstrap.servers", "b:9092", "sasl.login.callback.handler.class",
+                        "com.example.Handler"),
                         List.of("'sasl.login.callback.handler.class'", "ferry.cluster.allowed-classes")),
                 arguments(Map.of("bootstrap.servers", "b:9092", "config.providers", "env"),
                         List.of("'config.providers'", "give each value directly")));

@@ -74,7 +74,8 @@ class SecretsAtRestIT {
             assertThat(refused.body().path("detail").asString()).contains("ferry.security.encryption-key")
                     .contains("FERRY_SECURITY_ENCRYPTION_KEY");
             assertThat(api.get("/kafka-clusters/refused").status()).isEqualTo(404);
-            assertThat(api.post("/kafka-clusters", "{\"name\":\"no-secrets\",\"properties\":{\"bootstrap.servers\":\"%s\"}}"
+            assertThat(api.post("/kafka-clusters",
+                    "{\"name\":\"no-secrets\",\"properties\":{\"bootstrap.servers\":\"%s\"}}"
                     .formatted(brokers)).status()).isEqualTo(201);
 
             JsonNode unreadable = awaitConnection(api, "rotating", "failed");
@@ -87,8 +88,9 @@ class SecretsAtRestIT {
     private static void storeInClear(String database, String cluster, String brokers, String password)
             throws SQLException {
         try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
-            statement.executeUpdate("insert into kafka_clusters (name, created_at, updated_at) values ('%s', now(), now())"
-                    .formatted(cluster));
+            statement.executeUpdate(
+                    "insert into kafka_clusters (name, created_at, updated_at) values ('%s', now(), now())"
+                            .formatted(cluster));
             Map<String, String> properties = Map.of("bootstrap.servers", brokers, "sasl.mechanisms", "PLAIN",
                     "sasl.username", "legacy-user", "sasl.password", password);
             for (var property : properties.entrySet()) {

@@ -51,10 +51,13 @@ final class SecuredRoundTrip {
         assertThat(connection.path("checked_at").isMissingNode()).isFalse();
         try (HandlerServer handler = HandlerServer.start()) {
             String service = "Svc" + cluster.replaceAll("[^A-Za-z0-9]", "");
-            assertThat(api.post("/services", json("{'name':'%s','type':'SERVICE','endpoint':'%s','handlers':[{'name':'handle'}]}"
+            assertThat(api.post("/services",
+                    json("{'name':'%s','type':'SERVICE','endpoint':'%s','handlers':[{'name':'handle'}]}"
                     .formatted(service, handler.endpoint()))).status()).isEqualTo(201);
-            assertThat(api.post("/subscriptions", json("{'source':'kafka://%s/%s','sink':'service://%s/handle','options':{'auto.offset.reset':'earliest'}}"
-                    .formatted(cluster, topic, service))).status()).isEqualTo(201);
+            assertThat(api.post("/subscriptions",
+                    json(("{'source':'kafka://%s/%s','sink':'service://%s/handle',"
+                            + "'options':{'auto.offset.reset':'earliest'}}").formatted(cluster, topic, service)))
+                    .status()).isEqualTo(201);
 
             Map<String, Object> producer = ClientPropertyTranslator.toJavaClient(properties);
             OAuthEndpoints.allow(producer);

@@ -109,7 +109,8 @@ class RecordConverterTest {
         record.headers().add("trace", new byte[] {1}).add("a\0b", new byte[] {2}).add("h".repeat(257), null)
                 .add("h".repeat(256), null).add("trace", null);
 
-        NewInvocation invocation = counting.convert("sub_1", target(ServiceType.SERVICE, null, InputFormat.JSON), record);
+        NewInvocation invocation = counting.convert("sub_1",
+                target(ServiceType.SERVICE, null, InputFormat.JSON), record);
 
         assertThat(invocation.headers()).extracting(RecordHeader::name)
                 .containsExactly("trace", "h".repeat(256), "trace");

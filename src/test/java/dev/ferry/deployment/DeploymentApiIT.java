@@ -69,7 +69,8 @@ class DeploymentApiIT {
             String id = registered.body().get("id").asString();
             assertThat(id).matches("dp_1[0-9A-Za-z]{22}");
             assertThat(registered.location()).endsWith("/deployments/" + id);
-            assertThat(names(registered.body().get("services"))).containsExactly("DiscoveryGreeter", "DiscoveryCounter", "DiscoverySignup");
+            assertThat(names(registered.body().get("services")))
+                    .containsExactly("DiscoveryGreeter", "DiscoveryCounter", "DiscoverySignup");
             assertThat(registered.body().get("min_protocol_version").asInt()).isEqualTo(5);
             assertThat(registered.body().get("sdk_version").asString()).startsWith("restate-sdk-typescript/1.17");
 
@@ -91,7 +92,8 @@ class DeploymentApiIT {
             assertThat(greeter.get("retry_policy").get("max_attempts").asInt()).isEqualTo(7);
             assertThat(names(api.get("/v4/services").body().get("services"))).hasSize(3);
 
-            HandlerTarget lazyRead = ferry.bean(ServiceRegistry.class).findTarget("DiscoveryCounter", "get").orElseThrow();
+            HandlerTarget lazyRead = ferry.bean(ServiceRegistry.class).findTarget("DiscoveryCounter", "get")
+                    .orElseThrow();
             assertThat(lazyRead.protocol()).isEqualTo(ServiceProtocol.RESTATE);
             assertThat(lazyRead.endpoint()).hasToString(endpoint.uri());
             assertThat(lazyRead.restate().deploymentId()).isEqualTo(id);
@@ -180,7 +182,8 @@ class DeploymentApiIT {
                 "not valid JSON");
         refused(exchange -> answer(exchange, 200, "application/vnd.restate.endpointmanifest.v3+json",
                 "{'minProtocolVersion':99,'maxProtocolVersion':99,'protocolMode':'REQUEST_RESPONSE','services':"
-                        .replace('\'', '"') + "[{\"name\":\"Future\",\"ty\":\"SERVICE\",\"handlers\":[{\"name\":\"h\"}]}]}"),
+                        .replace('\'', '"')
+                        + "[{\"name\":\"Future\",\"ty\":\"SERVICE\",\"handlers\":[{\"name\":\"h\"}]}]}"),
                 "versions 99 to 99, and Ferry speaks 5 to 7");
 
         int closed = SdkEndpoint.freePort();

@@ -53,7 +53,8 @@ class DeliveryIT {
     void deliversEveryRecordOnceWithItsCoordinatesAndHeaders() {
         try (HandlerServer handler = HandlerServer.start()) {
             handler.respondWith(request -> HandlerServer.Response.ok("{\"ok\":true}"));
-            api.post("/services", json("{'name':'Greeter','type':'SERVICE','endpoint':'%s','handlers':[{'name':'greet'}]}"
+            api.post("/services",
+                    json("{'name':'Greeter','type':'SERVICE','endpoint':'%s','handlers':[{'name':'greet'}]}"
                     .formatted(handler.endpoint())));
             String subscription = api.post("/subscriptions", json("""
                     {'source':'kafka://local/greetings','sink':'service://Greeter/greet',

@@ -223,7 +223,8 @@ class GracefulStopIT {
     }
 
     private static void setUp(Api api, HandlerServer handler, String brokers, String topic) {
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
         api.post("/services", json("{'name':'Reports','type':'SERVICE','endpoint':'%s','handlers':[{'name':'render'}]}"
                 .formatted(handler.endpoint())));
         Api.Reply subscribed = api.post("/subscriptions", json("""

@@ -50,7 +50,8 @@ class OutcomesIT {
         ferry = FerryInstance.start("outcomes", Map.of());
         api = ferry.api();
         records = new Records(brokers);
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
     }
 
     @AfterAll
@@ -94,7 +95,8 @@ class OutcomesIT {
             assertThat(invocation.get("completion").asString()).isEqualTo("success");
             assertThat(invocation.get("attempts").asInt()).isEqualTo(4);
             assertThat(handler.received()).hasSize(4)
-                    .extracting(request -> request.header("idempotency-key")).containsOnly(invocation.get("id").asString());
+                    .extracting(request -> request.header("idempotency-key"))
+                    .containsOnly(invocation.get("id").asString());
             assertThat(handler.received()).extracting(request -> request.header("x-ferry-attempt"))
                     .containsExactly("1", "2", "3", "4");
         }
@@ -119,7 +121,8 @@ class OutcomesIT {
             assertThat(handler.received()).hasSize(1);
             Instant firstCall = handler.received().getFirst().at();
             Instant nextAttempt = Instant.parse(backingOff.get("next_attempt_at").asString());
-            assertThat(Duration.between(firstCall, nextAttempt)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+            assertThat(Duration.between(firstCall, nextAttempt))
+                    .isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
             assertThat(backingOff.get("last_failure").asString()).contains("429");
 
             JsonNode invocation = awaitInvocation(subscription, status("completed"));
@@ -210,7 +213,8 @@ class OutcomesIT {
                               'on_max_attempts':'kill'}}]}""".formatted(closedPort)));
         assertThat(registered.status()).as(registered.text()).isEqualTo(201);
         String subscription = api.post("/subscriptions", json("""
-                {'source':'kafka://local/offline','sink':'service://Offline/ping','options':{'auto.offset.reset':'earliest'}}"""))
+                {'source':'kafka://local/offline','sink':'service://Offline/ping',\
+                'options':{'auto.offset.reset':'earliest'}}"""))
                 .body().get("id").asString();
         records.send("offline", "o1", "{}");
         records.flush();
@@ -231,7 +235,8 @@ class OutcomesIT {
                     .formatted(handler.endpoint())));
             assertThat(registered.status()).as(registered.text()).isEqualTo(201);
             String subscription = api.post("/subscriptions", json("""
-                    {'source':'kafka://local/wallet','sink':'service://Wallet/debit','options':{'auto.offset.reset':'earliest'}}"""))
+                    {'source':'kafka://local/wallet','sink':'service://Wallet/debit',\
+                    'options':{'auto.offset.reset':'earliest'}}"""))
                     .body().get("id").asString();
             records.send(new ProducerRecord<>("wallet", 0, Records.bytes("w"), Records.bytes("{\"n\":1}")));
             records.send(new ProducerRecord<>("wallet", 0, Records.bytes("w"), Records.bytes("{\"n\":2}")));
@@ -241,7 +246,8 @@ class OutcomesIT {
                     .get("/invocations?subscription=" + subscription).body().get("invocations").valueStream()
                     .sorted(Comparator.comparingLong(i -> i.get("origin").get("offset").asLong())).toList(),
                     listed -> listed.size() == 2 && listed.stream().allMatch(status("completed")));
-            assertThat(invocations).extracting(i -> i.get("completion").asString()).containsExactly("failure", "success");
+            assertThat(invocations).extracting(i -> i.get("completion").asString())
+                    .containsExactly("failure", "success");
             assertThat(handler.received()).extracting(Received::bodyText).containsExactly("{\"n\":1}", "{\"n\":2}");
         }
     }
@@ -257,7 +263,8 @@ class OutcomesIT {
                      'handlers':[{'name':'open'}]}""".formatted(handler.endpoint())));
             assertThat(registered.status()).as(registered.text()).isEqualTo(201);
             String subscription = api.post("/subscriptions", json("""
-                    {'source':'kafka://local/locker','sink':'service://Locker/open','options':{'auto.offset.reset':'earliest'}}"""))
+                    {'source':'kafka://local/locker','sink':'service://Locker/open',\
+                    'options':{'auto.offset.reset':'earliest'}}"""))
                     .body().get("id").asString();
             records.send(new ProducerRecord<>("locker", 0, Records.bytes("l"), Records.bytes("{\"n\":1}")));
             records.send(new ProducerRecord<>("locker", 0, Records.bytes("l"), Records.bytes("{\"n\":2}")));
@@ -297,7 +304,8 @@ class OutcomesIT {
         try (HandlerServer handler = HandlerServer.start()) {
             handler.respondWith(request -> Response.status(500));
             String subscription = subscribe(handler, "Webhooks",
-                    "{'name':'deliver','retry_policy':{'initial_interval':'10ms','max_attempts':2,'on_max_attempts':'kill'}}",
+                    "{'name':'deliver','retry_policy':{'initial_interval':'10ms','max_attempts':2,"
+                            + "'on_max_attempts':'kill'}}",
                     "");
             records.send("webhooks", "w1", "{\"event\":\"created\"}");
             records.flush();
@@ -313,7 +321,8 @@ class OutcomesIT {
 
     /** Registers a SERVICE with one handler on {@code handler} and subscribes it to a topic of its own. */
     private static String subscribe(HandlerServer handler, String service, String handlerJson, String serviceExtras) {
-        Api.Reply registered = api.post("/services", json("{'name':'%s','type':'SERVICE','endpoint':'%s','handlers':[%s]%s}"
+        Api.Reply registered = api.post("/services",
+                json("{'name':'%s','type':'SERVICE','endpoint':'%s','handlers':[%s]%s}"
                 .formatted(service, handler.endpoint(), handlerJson, serviceExtras)));
         assertThat(registered.status()).as(registered.text()).isEqualTo(201);
         String handlerName = registered.body().get("handlers").get(0).get("name").asString();

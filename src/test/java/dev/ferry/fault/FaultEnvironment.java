@@ -153,7 +153,8 @@ final class FaultEnvironment implements AutoCloseable {
         Api.Reply service = api().post("/services", json("""
                 {'name':'%s','type':'VIRTUAL_OBJECT','endpoint':'%s',
                  'retry_policy':{'initial_interval':'100ms','max_interval':'%dms','max_attempts':0},
-                 'handlers':[{'name':'apply','type':'EXCLUSIVE'}]}""".formatted(name, endpoint, MAX_INTERVAL.toMillis())));
+                 'handlers':[{'name':'apply','type':'EXCLUSIVE'}]}"""
+                .formatted(name, endpoint, MAX_INTERVAL.toMillis())));
         assertThat(service.status()).as(service.text()).isEqualTo(201);
         // a killed consumer leaves its group after the session timeout; keep it short so restarts rejoin fast
         Api.Reply subscribed = api().post("/subscriptions", json("""

@@ -43,7 +43,8 @@ class MetricsAndHealthIT {
         api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}"
                 .formatted(TestInfrastructure.kafka().bootstrapServers())));
         api.post("/services", json(("{'name':'Meter','type':'SERVICE','endpoint':'%s',"
-                + "'retry_policy':{'initial_interval':'10ms'},'handlers':[{'name':'read'}]}").formatted(handler.endpoint())));
+                + "'retry_policy':{'initial_interval':'10ms'},'handlers':[{'name':'read'}]}")
+                .formatted(handler.endpoint())));
     }
 
     @AfterAll
@@ -54,7 +55,8 @@ class MetricsAndHealthIT {
 
     @Test
     void exposesIngestDispatchAndConsumerMetersAndRemovesThoseOfADeletedSubscription() throws Exception {
-        String subscription = api.post("/subscriptions", json("{'source':'kafka://local/metered','sink':'service://Meter/read',"
+        String subscription = api.post("/subscriptions",
+                json("{'source':'kafka://local/metered','sink':'service://Meter/read',"
                 + "'options':{'auto.offset.reset':'earliest'}}")).body().get("id").asString();
         try (Records records = new Records(TestInfrastructure.kafka().bootstrapServers())) {
             for (int i = 0; i < 20; i++) {
@@ -76,7 +78,8 @@ class MetricsAndHealthIT {
                     .contains("outcome=\"retry\"").contains("outcome=\"success\"")
                     .contains("ferry_handler_calls_seconds_bucket{", "le=\"0.1\"");
             assertThat(line(metrics, "ferry_invocations_completed_total", "result=\"success\"")).endsWith(" 20.0");
-            assertThat(metrics).contains("ferry_invocation_attempts_count{").contains("ferry_invocation_end_to_end_seconds_count{");
+            assertThat(metrics).contains("ferry_invocation_attempts_count{")
+                    .contains("ferry_invocation_end_to_end_seconds_count{");
         });
         checkWithPromtool(scrape());
 

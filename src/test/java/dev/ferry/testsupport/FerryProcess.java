@@ -80,7 +80,8 @@ public final class FerryProcess implements AutoCloseable {
      * Starts Ferry like {@link #start}, with these environment variables; a default property that one of them
      * sets (e.g. {@code SPRING_DATASOURCE_PASSWORD}) is then not passed as an argument, so the variable counts.
      */
-    public static FerryProcess start(String databaseUrl, Map<String, String> properties, Map<String, String> environment,
+    public static FerryProcess start(String databaseUrl, Map<String, String> properties,
+            Map<String, String> environment,
             Path log) {
         FerryProcess ferry = launch(TestInfrastructure.database(), databaseUrl, properties, environment, log);
         ferry.awaitReady();

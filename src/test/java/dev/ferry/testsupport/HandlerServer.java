@@ -98,7 +98,8 @@ public final class HandlerServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange; InputStream body = exchange.getRequestBody()) {
             Map<String, String> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.getFirst()));
+            exchange.getRequestHeaders().forEach((name, values) ->
+                    headers.put(name.toLowerCase(Locale.ROOT), values.getFirst()));
             Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers,
                     body.readAllBytes(), Instant.now());
             received.add(request);

@@ -52,9 +52,12 @@ class RequestLimitsIT {
                 Arguments.of("/services", 1536 * 1024, false, "larger than 1 MiB", "ferry.api.max-request-size"),
                 Arguments.of("/services", 1536 * 1024, true, "larger than 1 MiB", "ferry.api.max-request-size"),
                 Arguments.of("/kafka-clusters", 10 * MIB, false, "larger than 1 MiB", "ferry.api.max-request-size"),
-                Arguments.of("/send/Greeter/greet", 10 * MIB, false, "larger than 2 MiB", "ferry.api.max-rpc-request-size"),
-                Arguments.of("/send/Greeter/greet", 25 * MIB, true, "larger than 2 MiB", "ferry.api.max-rpc-request-size"),
-                Arguments.of("/call/Greeter/greet", 3 * MIB, true, "larger than 2 MiB", "ferry.api.max-rpc-request-size"));
+                Arguments.of("/send/Greeter/greet", 10 * MIB, false, "larger than 2 MiB",
+                        "ferry.api.max-rpc-request-size"),
+                Arguments.of("/send/Greeter/greet", 25 * MIB, true, "larger than 2 MiB",
+                        "ferry.api.max-rpc-request-size"),
+                Arguments.of("/call/Greeter/greet", 3 * MIB, true, "larger than 2 MiB",
+                        "ferry.api.max-rpc-request-size"));
     }
 
     @ParameterizedTest(name = "{0}: {1} bytes, chunked {2}")

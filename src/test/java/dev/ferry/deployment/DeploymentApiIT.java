@@ -27,6 +27,7 @@ import dev.ferry.service.ServiceRegistry;
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.Api.Reply;
 import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.Ports;
 import dev.ferry.testsupport.SdkEndpoint;
 import dev.ferry.testsupport.SdkEndpoint.Transport;
 import dev.ferry.testsupport.TestInfrastructure;
@@ -186,7 +187,7 @@ class DeploymentApiIT {
                         + "[{\"name\":\"Future\",\"ty\":\"SERVICE\",\"handlers\":[{\"name\":\"h\"}]}]}"),
                 "versions 99 to 99, and Ferry speaks 5 to 7");
 
-        int closed = SdkEndpoint.freePort();
+        int closed = Ports.freePort();
         Reply unreachable = api.post("/deployments", json("{'uri':'http://127.0.0.1:%d'}".formatted(closed)));
         assertThat(unreachable.status()).isEqualTo(400);
         assertThat(unreachable.body().get("detail").asString()).contains("connection refused", "deployment is running");

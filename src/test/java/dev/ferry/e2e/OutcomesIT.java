@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,6 +32,7 @@ import dev.ferry.testsupport.FerryInstance;
 import dev.ferry.testsupport.HandlerServer;
 import dev.ferry.testsupport.HandlerServer.Received;
 import dev.ferry.testsupport.HandlerServer.Response;
+import dev.ferry.testsupport.Ports;
 import dev.ferry.testsupport.Records;
 import dev.ferry.testsupport.TestInfrastructure;
 
@@ -203,10 +202,7 @@ class OutcomesIT {
 
     @Test
     void retriesWhenTheHandlerCannotBeReachedUntilTheAttemptsRunOut() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = Ports.freePort();
         Api.Reply registered = api.post("/services", json("""
                 {'name':'Offline','type':'SERVICE','endpoint':'http://127.0.0.1:%d',
                  'handlers':[{'name':'ping','retry_policy':{'initial_interval':'10ms','max_attempts':3,

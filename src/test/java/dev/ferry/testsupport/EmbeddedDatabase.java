@@ -382,7 +382,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static EmbeddedPostgres.Builder baseBuilder(Path dataDir, int port) {
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
-                .setPort(port == 0 ? freePort() : port)
+                .setPort(port == 0 ? Ports.freePort() : port)
                 .setServerConfig("listen_addresses", LOOPBACK)
                 .setPGStartupWait(Duration.ofSeconds(30));
     }
@@ -433,16 +433,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free port", e);
         }
     }
 

@@ -5,9 +5,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,14 +89,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final AtomicBoolean EXIT_GUARD_INSTALLED = new AtomicBoolean();
 
     private final KafkaRaftServer server;
-    private final Ports ports;
+    private final ListenerPorts ports;
     private final Path logDir;
     private final boolean deleteLogDirOnClose;
     private final String clusterId;
     private final SecurityProtocol clientSecurityProtocol;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Ports ports, Path logDir, boolean deleteLogDirOnClose,
+    private EmbeddedKafkaBroker(KafkaRaftServer server, ListenerPorts ports, Path logDir, boolean deleteLogDirOnClose,
                                 String clusterId, SecurityProtocol clientSecurityProtocol) {
         this.server = server;
         this.ports = ports;
@@ -141,7 +138,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *
      * @return the client, inter-broker and controller ports
      */
-    public Ports ports() {
+    public ListenerPorts ports() {
         return ports;
     }
 
@@ -206,7 +203,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param internal   port of the {@value #INTERNAL_LISTENER} (inter-broker) listener
      * @param controller port of the {@value #CONTROLLER_LISTENER} listener
      */
-    public record Ports(int client, int internal, int controller) {
+    public record ListenerPorts(int client, int internal, int controller) {
     }
 
     /**
@@ -308,7 +305,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try {
                 for (int attempt = 1; ; attempt++) {
                     // free ports are probed, then bound by Kafka: another process may grab one in between
-                    Ports ports = pickPorts();
+                    ListenerPorts ports = pickPorts();
                     try {
                         return startOnce(dir, temporary, ports);
                     } catch (RuntimeException e) {
@@ -331,20 +328,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
 
-        private Ports pickPorts() {
-            int client = port == 0 ? freePort() : port;
+        private ListenerPorts pickPorts() {
+            int client = port == 0 ? Ports.freePort() : port;
             int internal;
             do {
-                internal = freePort();
+                internal = Ports.freePort();
             } while (internal == client);
             int controller;
             do {
-                controller = freePort();
+                controller = Ports.freePort();
             } while (controller == client || controller == internal);
-            return new Ports(client, internal, controller);
+            return new ListenerPorts(client, internal, controller);
         }
 
-        private EmbeddedKafkaBroker startOnce(Path dir, boolean temporary, Ports ports) {
+        private EmbeddedKafkaBroker startOnce(Path dir, boolean temporary, ListenerPorts ports) {
             long started = System.nanoTime();
             KafkaConfig config = new KafkaConfig(serverProperties(dir, ports), false);
             String clusterId = formatIfNecessary(config, dir);
@@ -384,7 +381,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return false;
         }
 
-        private Map<String, String> serverProperties(Path dir, Ports ports) {
+        private Map<String, String> serverProperties(Path dir, ListenerPorts ports) {
             Map<String, String> p = new LinkedHashMap<>();
             // KRaft combined mode, static single-voter quorum
             p.put("process.roles", "broker,controller");
@@ -485,20 +482,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 log.error("Kafka requested Runtime.halt({}): {}", status, message);
                 throw new IllegalStateException("Kafka requested halt(" + status + "): " + message);
             });
-        }
-    }
-
-    /**
-     * Picks a currently free TCP port on 127.0.0.1. There is a small window in which another process could take
-     * it before Kafka binds; acceptable for tests.
-     */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free port", e);
         }
     }
 

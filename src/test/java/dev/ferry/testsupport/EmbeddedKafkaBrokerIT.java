@@ -116,7 +116,7 @@ class EmbeddedKafkaBrokerIT {
 
     @Test
     void restartOnSameLogDirAndPortKeepsTopicsAndCommittedOffsets(@TempDir Path logDir) throws Exception {
-        int port = EmbeddedKafkaBroker.freePort();
+        int port = Ports.freePort();
         String topic = "durable";
         String group = "durable-readers";
 

@@ -2,8 +2,6 @@ package dev.ferry.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,7 +94,7 @@ public final class FerryProcess implements AutoCloseable {
 
     private static FerryProcess launch(EmbeddedDatabase database, String databaseUrl, Map<String, String> properties,
             Map<String, String> environment, Path log) {
-        int port = freePort();
+        int port = Ports.freePort();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("server.address", "127.0.0.1");
         all.put("server.port", Integer.toString(port));
@@ -207,13 +205,5 @@ public final class FerryProcess implements AutoCloseable {
             awaitExit(Duration.ofSeconds(30));
         }
         RUNNING.remove(process);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -225,47 +225,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return new EmbeddedDatabase(settings.jdbcUrl(), settings.username(), settings.password(), null, true);
     }
 
-    /**
-     * Returns the JDBC URL of the server's default database ({@code postgres} for an embedded server).
-     *
-     * @return the JDBC URL
-     */
+    /** The JDBC URL of the server's default database ({@code postgres} for an embedded server). */
     public String jdbcUrl() {
         return jdbcUrl;
     }
 
-    /**
-     * Returns the user name.
-     *
-     * @return the user name ({@code postgres} for an embedded server)
-     */
+    /** The user name ({@code postgres} for an embedded server). */
     public String username() {
         return username;
     }
 
-    /**
-     * Returns the password.
-     *
-     * @return the password ({@code postgres} for an embedded server, which does not check it)
-     */
+    /** The password ({@code postgres} for an embedded server, which does not check it). */
     public String password() {
         return password;
     }
 
-    /**
-     * Returns whether this instance started (and owns) an embedded PostgreSQL process.
-     *
-     * @return {@code true} for an embedded server
-     */
+    /** Whether this instance started (and owns) an embedded PostgreSQL process. */
     public boolean isEmbedded() {
         return embedded != null;
     }
 
-    /**
-     * Returns the TCP port of the server.
-     *
-     * @return the port
-     */
+    /** The TCP port of the server. */
     public int port() {
         if (embedded != null) {
             return embedded.getPort();

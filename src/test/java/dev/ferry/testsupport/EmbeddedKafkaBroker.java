@@ -93,17 +93,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path logDir;
     private final boolean deleteLogDirOnClose;
     private final String clusterId;
-    private final SecurityProtocol clientSecurityProtocol;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, ListenerPorts ports, Path logDir, boolean deleteLogDirOnClose,
-                                String clusterId, SecurityProtocol clientSecurityProtocol) {
+                                String clusterId) {
         this.server = server;
         this.ports = ports;
         this.logDir = logDir;
         this.deleteLogDirOnClose = deleteLogDirOnClose;
         this.clusterId = clusterId;
-        this.clientSecurityProtocol = clientSecurityProtocol;
     }
 
     /**
@@ -115,56 +113,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return new Builder();
     }
 
-    /**
-     * Returns the bootstrap servers string for clients.
-     *
-     * @return {@code 127.0.0.1:<port>} of the {@value #CLIENT_LISTENER} listener
-     */
+    /** {@code 127.0.0.1:<port>} of the {@value #CLIENT_LISTENER} listener, for clients' bootstrap.servers. */
     public String bootstrapServers() {
         return LOOPBACK + ":" + ports.client();
     }
 
-    /**
-     * Returns the port of the client listener.
-     *
-     * @return the client port
-     */
+    /** The port of the {@value #CLIENT_LISTENER} listener. */
     public int port() {
         return ports.client();
     }
 
-    /**
-     * Returns all ports this broker listens on.
-     *
-     * @return the client, inter-broker and controller ports
-     */
+    /** The client, inter-broker and controller ports this broker listens on. */
     public ListenerPorts ports() {
         return ports;
     }
 
-    /**
-     * Returns the security protocol of the client listener.
-     *
-     * @return the client listener's security protocol
-     */
-    public SecurityProtocol clientSecurityProtocol() {
-        return clientSecurityProtocol;
-    }
-
-    /**
-     * Returns the directory holding the Kafka log (data and KRaft metadata).
-     *
-     * @return the log directory
-     */
-    public Path logDir() {
-        return logDir;
-    }
-
-    /**
-     * Returns the KRaft cluster id stored in the log directory.
-     *
-     * @return the cluster id
-     */
+    /** The KRaft cluster id stored in the log directory. */
     public String clusterId() {
         return clusterId;
     }
@@ -360,7 +324,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             log.info("Embedded Kafka started on {} (cluster {}, logDir {}) in {} ms",
                     LOOPBACK + ":" + ports.client(), clusterId, dir,
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
-            return new EmbeddedKafkaBroker(server, ports, dir, temporary, clusterId, clientSecurityProtocol);
+            return new EmbeddedKafkaBroker(server, ports, dir, temporary, clusterId);
         }
 
         private static boolean isBindFailure(Throwable e) {

@@ -18,6 +18,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 
 import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.testsupport.EmbeddedDatabase;
@@ -96,8 +97,9 @@ public final class FerryDevApplication {
 
         @Bean
         LocalClusterRegistration localClusterRegistration(KafkaClusterRegistry clusters,
-                org.springframework.core.env.Environment environment) {
-            return new LocalClusterRegistration(clusters, environment.getRequiredProperty("ferry.dev.kafka-bootstrap-servers"));
+                Environment environment) {
+            return new LocalClusterRegistration(clusters,
+                    environment.getRequiredProperty("ferry.dev.kafka-bootstrap-servers"));
         }
     }
 

@@ -35,7 +35,8 @@ final class AdminClient implements AutoCloseable {
     AdminClient(String baseUrl, String token) {
         this.baseUrl = checked(baseUrl);
         this.token = token == null || token.isBlank() ? null : token.strip();
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     /** A response: the HTTP status and the body as JSON (a missing node when empty). */
@@ -88,7 +89,8 @@ final class AdminClient implements AutoCloseable {
             return path;
         }
         return path + "?" + present.entrySet().stream()
-                .map(entry -> entry.getKey() + "=" + URLEncoder.encode(String.valueOf(entry.getValue()), StandardCharsets.UTF_8))
+                .map(entry -> entry.getKey() + "="
+                        + URLEncoder.encode(String.valueOf(entry.getValue()), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
     }
 
@@ -143,7 +145,8 @@ final class AdminClient implements AutoCloseable {
         }
         if (detail == null) {
             String title = Json.text(body, "title");
-            detail = "Ferry answered %s %s with %d%s.".formatted(method, path, status, title == null ? "" : " " + title);
+            detail = "Ferry answered %s %s with %d%s."
+                    .formatted(method, path, status, title == null ? "" : " " + title);
         }
         return new ApiProblem(status, detail.strip().replaceAll("\\s*\\R\\s*", " "), body);
     }
@@ -171,7 +174,8 @@ final class AdminClient implements AutoCloseable {
                 throw new IllegalArgumentException();
             }
         } catch (IllegalArgumentException e) {
-            throw new CliException("'%s' is not the URL of Ferry's API; give one like http://127.0.0.1:8080.".formatted(url));
+            throw new CliException("'%s' is not the URL of Ferry's API; give one like http://127.0.0.1:8080."
+                    .formatted(url));
         }
         return trimmed;
     }

@@ -84,14 +84,16 @@ abstract class ChangeKafkaCluster extends FerryCommand {
         keys.addAll(unset);
         for (String key : keys) {
             String old = current.containsKey(key) ? SecretProperties.shown(key, current.get(key)) : "(unset)";
-            String now = set.containsKey(key) ? (isSecret(key, current) ? SecretProperties.MASK : set.get(key)) : "(removed)";
+            String now = set.containsKey(key)
+                    ? (isSecret(key, current) ? SecretProperties.MASK : set.get(key)) : "(removed)";
             table.row(key, old, now);
         }
         return table;
     }
 
     @Command(name = "patch",
-            description = {"Change some of a Kafka cluster's properties; the others, secrets included, stay as they are.",
+            description = {"Change some of a Kafka cluster's properties; the others, secrets "
+                    + "included, stay as they are.",
                     "Restarts the cluster's consumers."})
     static final class Patch extends ChangeKafkaCluster {
 
@@ -149,7 +151,8 @@ abstract class ChangeKafkaCluster extends FerryCommand {
                     # Properties of Kafka cluster '%s', one name=value per line; lines starting with # are ignored.
                     # Save and close the editor to apply your changes; deleting a line removes that property.
                     """.formatted(name));
-            List<String> secrets = new TreeSet<>(current.keySet()).stream().filter(key -> isSecret(key, current)).toList();
+            List<String> secrets = new TreeSet<>(current.keySet()).stream()
+                    .filter(key -> isSecret(key, current)).toList();
             if (!secrets.isEmpty()) {
                 text.append("""
                         #

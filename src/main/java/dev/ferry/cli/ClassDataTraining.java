@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -73,11 +74,12 @@ final class ClassDataTraining {
     }
 
     private static void answer(Socket socket) throws IOException {
-        BufferedReader request = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader request = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                StandardCharsets.UTF_8));
         String[] requestLine = String.valueOf(request.readLine()).split(" ");
         int length = 0;
         for (String header = request.readLine(); header != null && !header.isEmpty(); header = request.readLine()) {
-            if (header.toLowerCase().startsWith("content-length:")) {
+            if (header.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
                 length = Integer.parseInt(header.substring(15).strip());
             }
         }
@@ -86,11 +88,13 @@ final class ClassDataTraining {
         String path = requestLine.length > 1 ? requestLine[1] : "/";
         int status = 200;
         String body = switch (path) {
-            case "/kafka-clusters" -> method.equals("POST") ? CLUSTER.formatted("") : "{\"clusters\":[" + CLUSTER.formatted("") + "]}";
+            case "/kafka-clusters" -> method.equals("POST") ? CLUSTER.formatted("")
+                    : "{\"clusters\":[" + CLUSTER.formatted("") + "]}";
             case "/kafka-clusters/local" -> CLUSTER.formatted(SUBSCRIPTION);
             case "/subscriptions" -> "{\"subscriptions\":[" + SUBSCRIPTION + "]}";
             case "/subscriptions/sub_10000000000000000000000" -> SUBSCRIPTION;
-            case "/services" -> "{\"services\":[{\"name\":\"Orders\",\"type\":\"SERVICE\",\"endpoint\":\"http://127.0.0.1:9080\","
+            case "/services" ->
+                    "{\"services\":[{\"name\":\"Orders\",\"type\":\"SERVICE\",\"endpoint\":\"http://127.0.0.1:9080\","
                     + "\"handlers\":[{\"name\":\"process\",\"input\":\"json\"}]}]}";
             case "/invocations?limit=50" -> "{\"invocations\":[{\"id\":\"inv_1\",\"target\":\"Orders/process\","
                     + "\"status\":\"completed\",\"completion\":\"success\",\"attempts\":1}]}";
@@ -102,9 +106,11 @@ final class ClassDataTraining {
         };
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         OutputStream response = socket.getOutputStream();
-        response.write(("HTTP/1.1 %d %s\r\ncontent-type: application/%s\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
-                .formatted(status, status == 200 ? "OK" : "Not Found", status == 200 ? "json" : "problem+json", bytes.length))
-                .getBytes(StandardCharsets.US_ASCII));
+        String head = ("HTTP/1.1 %d %s\r\ncontent-type: application/%s\r\ncontent-length: %d\r\n"
+                + "connection: close\r\n\r\n")
+                .formatted(status, status == 200 ? "OK" : "Not Found", status == 200 ? "json" : "problem+json",
+                        bytes.length);
+        response.write(head.getBytes(StandardCharsets.US_ASCII));
         response.write(bytes);
         response.flush();
     }

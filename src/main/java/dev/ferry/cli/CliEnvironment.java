@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +36,8 @@ record CliEnvironment(Map<String, String> variables, InputStream stdin, Terminal
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "ferry-cli-stop"));
         boolean unicode = System.out.charset().newEncoder().canEncode('\u2026');
-        return new CliEnvironment(System.getenv(), System.in, new SystemTerminal(), Clock.systemUTC(), stopped, unicode);
+        return new CliEnvironment(System.getenv(), System.in, new SystemTerminal(), Clock.systemUTC(),
+                stopped, unicode);
     }
 
     /** Columns for tables: {@code COLUMNS} when the shell exports it, else the classic 80. */
@@ -65,7 +67,7 @@ record CliEnvironment(Map<String, String> variables, InputStream stdin, Terminal
 
     String readStdin() {
         try {
-            return new String(stdin.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,7 +3,10 @@ package dev.ferry.cli;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The options every command takes, before or after its name: {@code ferry --json kc list} or {@code ferry kc list --json}. */
+/**
+ * The options every command takes, before or after its name: {@code ferry --json kc list} or
+ * {@code ferry kc list --json}.
+ */
 final class CommonOptions {
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL", description = {

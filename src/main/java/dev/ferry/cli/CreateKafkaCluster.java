@@ -32,7 +32,8 @@ final class CreateKafkaCluster extends FerryCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The cluster's name: letters, digits, '-' and '.'.")
     String name;
 
-    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Properties, e.g. bootstrap.servers=broker:9092.")
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE",
+            description = "Properties, e.g. bootstrap.servers=broker:9092.")
     List<String> arguments = new ArrayList<>();
 
     @Option(names = {"-f", "--from-file"}, paramLabel = "FILE",
@@ -42,14 +43,16 @@ final class CreateKafkaCluster extends FerryCommand {
     @Option(names = "--edit", description = "Write the properties in $EDITOR, starting from a commented template.")
     boolean edit;
 
-    @Option(names = "--dry-run", description = "Only check the cluster with Ferry (POST ?validate=true); create nothing.")
+    @Option(names = "--dry-run",
+            description = "Only check the cluster with Ferry (POST ?validate=true); create nothing.")
     boolean dryRun;
 
     @Override
     int run() {
         Map<String, String> properties = properties();
         if (properties.isEmpty()) {
-            throw new CliException("No properties given, so Kafka cluster %s was not created. Give at least".formatted(name)
+            throw new CliException("No properties given, so Kafka cluster %s was not created. Give at least"
+                    .formatted(name)
                     + " bootstrap.servers=HOST:PORT.");
         }
         if (!json()) {
@@ -71,7 +74,8 @@ final class CreateKafkaCluster extends FerryCommand {
             }
             return 0;
         }
-        confirm("Create Kafka cluster %s?".formatted(name), "Cancelled: Kafka cluster %s was not created.".formatted(name));
+        confirm("Create Kafka cluster %s?".formatted(name),
+                "Cancelled: Kafka cluster %s was not created.".formatted(name));
         AdminClient.Reply reply = client().post(KafkaClusterCommands.PATH, request);
         warnings(reply.body());
         if (json()) {

@@ -104,7 +104,8 @@ final class DeploymentCommands extends CommandGroup {
                     .add("Protocol versions", versions(deployment))
                     .add("SDK", Json.text(deployment, "sdk_version"))
                     .add("Created at", Times.shown(Json.text(deployment, "created_at"))));
-            Table table = new Table("SERVICE", "TYPE", "REVISION", "HANDLER", "HANDLER TYPE", "LAZY STATE").keep(0).keep(3);
+            Table table = new Table("SERVICE", "TYPE", "REVISION", "HANDLER", "HANDLER TYPE", "LAZY STATE")
+                    .keep(0).keep(3);
             for (JsonNode service : deployment.path("services")) {
                 for (JsonNode handler : service.path("handlers")) {
                     table.row(Json.text(service, "name"), Json.text(service, "ty"), Json.text(service, "revision"),

@@ -29,7 +29,8 @@ final class Editor {
                     .inheritIO().start();
             int status = process.waitFor();
             if (status != 0) {
-                throw new CliException("The editor ('%s') exited with status %d; nothing was changed.".formatted(editor, status));
+                throw new CliException("The editor ('%s') exited with status %d; nothing was changed."
+                        .formatted(editor, status));
             }
             return Files.readString(file);
         } catch (IOException e) {

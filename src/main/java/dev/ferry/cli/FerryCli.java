@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,7 +81,7 @@ public final class FerryCli extends CommandGroup {
         if (exception instanceof CliException) {
             return oneLine(exception.getMessage());
         }
-        Throwable cause = exception instanceof java.io.UncheckedIOException ? exception.getCause() : exception;
+        Throwable cause = exception instanceof UncheckedIOException ? exception.getCause() : exception;
         String message = cause.getMessage();
         return oneLine(cause.getClass().getSimpleName() + (message == null ? "" : ": " + message));
     }

@@ -68,7 +68,8 @@ abstract class FerryCommand implements Callable<Integer> {
 
     AdminClient client() {
         if (client == null) {
-            client = new AdminClient(common().url != null ? common().url : env().adminUrl(), env().variable(CliEnvironment.TOKEN));
+            client = new AdminClient(common().url != null ? common().url : env().adminUrl(),
+                    env().variable(CliEnvironment.TOKEN));
         }
         return client;
     }

@@ -49,7 +49,8 @@ abstract class InvocationAction extends FerryCommand {
             throw usage("Give an invocation ID or filters, not both.");
         }
         if (id == null && !filters.any()) {
-            throw usage("Give an invocation ID, or filters such as --service or --status to %s many.".formatted(action()));
+            throw usage("Give an invocation ID, or filters such as --service or --status to %s many."
+                    .formatted(action()));
         }
         return id != null ? one() : many();
     }
@@ -59,7 +60,8 @@ abstract class InvocationAction extends FerryCommand {
                 "Cancelled: invocation %s was not %s.".formatted(id, done()));
         AdminClient.Reply reply = act(id);
         if (json()) {
-            printJson(reply.body().isMissingNode() ? Json.object().put("id", id).put("action", action()) : reply.body());
+            printJson(reply.body().isMissingNode()
+                    ? Json.object().put("id", id).put("action", action()) : reply.body());
         } else {
             say("Invocation %s %s".formatted(id, done()));
         }

@@ -53,7 +53,8 @@ final class KafkaClusterCommands extends CommandGroup {
                         cluster.path("properties").size(), Times.shown(Json.text(cluster, "created_at")));
             }
             if (table.isEmpty()) {
-                out.println("No Kafka clusters. Create one with: ferry kafka-clusters create NAME bootstrap.servers=HOST:PORT");
+                out.println("No Kafka clusters. Create one with: ferry kafka-clusters create NAME "
+                        + "bootstrap.servers=HOST:PORT");
             } else {
                 print(out, table);
             }
@@ -90,7 +91,8 @@ final class KafkaClusterCommands extends CommandGroup {
             out.println("Subscriptions:");
             Table table = new Table("ID", "SOURCE", "SINK").keep(0);
             for (JsonNode subscription : subscriptions) {
-                table.row(Json.text(subscription, "id"), Json.text(subscription, "source"), Json.text(subscription, "sink"));
+                table.row(Json.text(subscription, "id"), Json.text(subscription, "source"),
+                        Json.text(subscription, "sink"));
             }
             print(out, table);
         }
@@ -109,7 +111,8 @@ final class KafkaClusterCommands extends CommandGroup {
         @Override
         int run() {
             confirm(force ? "Delete Kafka cluster %s and every subscription that uses it?".formatted(name)
-                    : "Delete Kafka cluster %s?".formatted(name), "Cancelled: Kafka cluster %s was not deleted.".formatted(name));
+                    : "Delete Kafka cluster %s?".formatted(name),
+                    "Cancelled: Kafka cluster %s was not deleted.".formatted(name));
             try {
                 client().delete(AdminClient.withQuery(path(name), Map.of("force", force)));
             } catch (ApiProblem problem) {

@@ -60,7 +60,8 @@ final class ServiceCommands extends CommandGroup {
 
     @Command(name = "register",
             description = {"Register a service, from flags or from a JSON or YAML file shaped like POST /services:",
-                    "{name, type, endpoint, timeout, retry_policy, handlers: [{name, type, input, timeout, retry_policy}]}."})
+                    "{name, type, endpoint, timeout, retry_policy, handlers: [{name, type, input, "
+                    + "timeout, retry_policy}]}."})
     static final class Register extends FerryCommand {
 
         @Option(names = "--name", paramLabel = "NAME", description = "The service's name.")
@@ -76,7 +77,7 @@ final class ServiceCommands extends CommandGroup {
 
         @Option(names = "--handler", paramLabel = "NAME[:TYPE[:raw]]", description = "A handler: its name, its type"
                 + " (EXCLUSIVE, SHARED or WORKFLOW) and 'raw' for bytes instead of JSON input. Repeatable.")
-        java.util.List<String> handlers = new ArrayList<>();
+        ArrayList<String> handlers = new ArrayList<>();
 
         @Option(names = {"-f", "--from-file"}, paramLabel = "FILE",
                 description = "Read the service from a JSON or YAML file; '-' reads standard input.")
@@ -129,7 +130,8 @@ final class ServiceCommands extends CommandGroup {
             if (parts.length > 1 && !parts[1].isBlank()) {
                 String handlerType = parts[1].strip().toUpperCase(Locale.ROOT);
                 if (!HANDLER_TYPES.contains(handlerType)) {
-                    throw usage("--handler '%s': the type '%s' is not EXCLUSIVE, SHARED or WORKFLOW.".formatted(spec, parts[1]));
+                    throw usage("--handler '%s': the type '%s' is not EXCLUSIVE, SHARED or WORKFLOW."
+                            .formatted(spec, parts[1]));
                 }
                 handler.put("type", handlerType);
             }
@@ -155,12 +157,14 @@ final class ServiceCommands extends CommandGroup {
             try {
                 node = yaml ? YAMLMapper.builder().build().readTree(text) : Json.MAPPER.readTree(text);
             } catch (JacksonException e) {
-                throw new CliException("Cannot read %s as %s: %s".formatted("-".equals(file) ? "standard input" : "'" + file + "'",
+                throw new CliException("Cannot read %s as %s: %s"
+                        .formatted("-".equals(file) ? "standard input" : "'" + file + "'",
                         yaml ? "YAML" : "JSON", firstLine(e.getOriginalMessage())));
             }
             if (!(node instanceof ObjectNode service)) {
-                throw new CliException("%s does not describe a service: expected an object with name, type, endpoint and"
-                        .formatted("-".equals(file) ? "Standard input" : "'" + file + "'") + " handlers.");
+                throw new CliException("%s does not describe a service: expected an object with name, type,"
+                        .formatted("-".equals(file) ? "Standard input" : "'" + file + "'")
+                        + " endpoint and handlers.");
             }
             return service;
         }
@@ -197,7 +201,8 @@ final class ServiceCommands extends CommandGroup {
                         service.path("handlers").size());
             }
             if (table.isEmpty()) {
-                out.println("No services. Register one with: ferry services register --name NAME --endpoint URL --handler NAME");
+                out.println("No services. Register one with: ferry services register --name NAME "
+                        + "--endpoint URL --handler NAME");
             } else {
                 print(out, table);
             }

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "subscriptions", aliases = "sub",
         description = "Manage subscriptions: a Kafka topic delivered to a service's handler.",
         subcommands = {SubscriptionCommands.Create.class, SubscriptionCommands.List.class,
-                SubscriptionCommands.Describe.class, SubscriptionCommands.Delete.class, SubscriptionCommands.Pause.class,
+                SubscriptionCommands.Describe.class, SubscriptionCommands.Delete.class,
+                SubscriptionCommands.Pause.class,
                 SubscriptionCommands.Resume.class})
 final class SubscriptionCommands extends CommandGroup {
 
@@ -52,9 +53,10 @@ final class SubscriptionCommands extends CommandGroup {
     }
 
     private static String partitions(JsonNode consumer) {
-        java.util.List<String> names = new ArrayList<>();
+        var names = new ArrayList<String>();
         consumer.path("partitions").forEach(partition -> names.add(partition.asString()));
-        return consumer.isMissingNode() || consumer.isNull() ? null : names.isEmpty() ? "none" : String.join(", ", names);
+        return consumer.isMissingNode() || consumer.isNull() ? null
+                : names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     @Command(name = "create",
@@ -79,7 +81,7 @@ final class SubscriptionCommands extends CommandGroup {
         String sink;
 
         @Parameters(index = "2..*", paramLabel = "KEY=VALUE", description = "Options, e.g. auto.offset.reset=earliest.")
-        java.util.List<String> arguments = new ArrayList<>();
+        ArrayList<String> arguments = new ArrayList<>();
 
         @Option(names = {"-f", "--from-file"}, paramLabel = "FILE", description = "Read source, sink and options from"
                 + " a flat .properties file (keys 'source', 'sink', the rest are options); '-' reads standard input.")
@@ -180,8 +182,8 @@ final class SubscriptionCommands extends CommandGroup {
             }
             Table table = new Table("ID", "SOURCE", "SINK", "OPTIONS", "STATE").keep(0);
             for (JsonNode subscription : subscriptions.path("subscriptions")) {
-                table.row(Json.text(subscription, "id"), Json.text(subscription, "source"), Json.text(subscription, "sink"),
-                        subscription.path("options").size(), stateCell(subscription));
+                table.row(Json.text(subscription, "id"), Json.text(subscription, "source"),
+                        Json.text(subscription, "sink"), subscription.path("options").size(), stateCell(subscription));
             }
             if (table.isEmpty()) {
                 out.println(source == null && sink == null ? "No subscriptions." : "No subscriptions match.");
@@ -228,7 +230,8 @@ final class SubscriptionCommands extends CommandGroup {
                 return null;
             }
             try {
-                return KafkaClusterCommands.brokers(client().get(KafkaClusterCommands.path(matcher.group(1))).path("properties"));
+                return KafkaClusterCommands.brokers(client().get(KafkaClusterCommands.path(matcher.group(1)))
+                        .path("properties"));
             } catch (ApiProblem problem) {
                 return "(cluster %s: %s)".formatted(matcher.group(1), problem.getMessage());
             }
@@ -244,7 +247,8 @@ final class SubscriptionCommands extends CommandGroup {
 
         @Override
         int run() {
-            confirm("Delete subscription %s?".formatted(id), "Cancelled: subscription %s was not deleted.".formatted(id));
+            confirm("Delete subscription %s?".formatted(id),
+                    "Cancelled: subscription %s was not deleted.".formatted(id));
             client().delete(path(id));
             if (json()) {
                 printJson(Json.object().put("id", id).put("deleted", true));

@@ -42,7 +42,8 @@ final class BootstrapServers {
             }
             String port = parts.group(2);
             if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-                throw bad(property, value, "the port '%s' of '%s' is not a number from 1 to 65535".formatted(port, entry));
+                throw bad(property, value,
+                        "the port '%s' of '%s' is not a number from 1 to 65535".formatted(port, entry));
             }
         }
     }

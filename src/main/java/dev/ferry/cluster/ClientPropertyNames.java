@@ -43,10 +43,13 @@ final class ClientPropertyNames {
             "sasl.oauthbearer.config", "it configures librdkafka's unsecured development tokens; use"
                     + " sasl.oauthbearer.method=oidc with a token endpoint, or set sasl.jaas.config directly",
             "sasl.kerberos.keytab", "give the Kerberos settings in sasl.jaas.config"
-                    + " (com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab=\"...\" principal=\"...\";)",
-            "sasl.kerberos.principal", "give the Kerberos principal in sasl.jaas.config (Krb5LoginModule principal=\"...\")",
+                    + " (com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true keyTab=\"...\" "
+                    + "principal=\"...\";)",
+            "sasl.kerberos.principal",
+            "give the Kerberos principal in sasl.jaas.config (Krb5LoginModule principal=\"...\")",
             "sasl.kerberos.kinit.cmd", "the Java client logs in to Kerberos itself; configure it in sasl.jaas.config",
-            "ssl.crl.location", "the Java client checks revocation through the JVM (-Dcom.sun.net.ssl.checkRevocation=true)",
+            "ssl.crl.location",
+            "the Java client checks revocation through the JVM (-Dcom.sun.net.ssl.checkRevocation=true)",
             "ssl.engine.location", "OpenSSL engines do not exist in the Java client",
             "ssl.keystore.location.pkcs12", "use ssl.keystore.location with ssl.keystore.type=PKCS12",
             "ssl.certificate.verify_cb", "callbacks cannot be set through properties",

@@ -38,7 +38,8 @@ public final class ClientPropertyTranslator {
             "GSSAPI");
     private static final String OAUTH_LOGIN_HANDLER =
             "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler";
-    private static final String OAUTH_LOGIN_MODULE = "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
+    private static final String OAUTH_LOGIN_MODULE =
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule";
 
     private ClientPropertyTranslator() {
     }
@@ -181,7 +182,8 @@ public final class ClientPropertyTranslator {
             for (String name : List.of("sasl.oauthbearer.client.id", "sasl.oauthbearer.client.secret",
                     "sasl.oauthbearer.extensions")) {
                 if (in.containsKey(name)) {
-                    throw InvalidClusterProperties.untranslatable(name, "it is only used with sasl.oauthbearer.method=oidc;"
+                    throw InvalidClusterProperties.untranslatable(name,
+                            "it is only used with sasl.oauthbearer.method=oidc;"
                             + " add that, with sasl.mechanisms=OAUTHBEARER and sasl.oauthbearer.token.endpoint.url");
                 }
             }
@@ -214,7 +216,8 @@ public final class ClientPropertyTranslator {
         out.putIfAbsent("sasl.login.callback.handler.class", OAUTH_LOGIN_HANDLER);
         // Kafka 4.1+ takes the client credentials as settings (the JAAS options clientId/clientSecret are deprecated)
         out.put("sasl.oauthbearer.client.credentials.client.id", required(in, "sasl.oauthbearer.client.id", hint));
-        out.put("sasl.oauthbearer.client.credentials.client.secret", required(in, "sasl.oauthbearer.client.secret", hint));
+        out.put("sasl.oauthbearer.client.credentials.client.secret",
+                required(in, "sasl.oauthbearer.client.secret", hint));
         if (in.containsKey("sasl.oauthbearer.scope")) {
             out.put("sasl.oauthbearer.scope", in.get("sasl.oauthbearer.scope"));
         }
@@ -230,7 +233,8 @@ public final class ClientPropertyTranslator {
                 throw InvalidClusterProperties.badValue("sasl.oauthbearer.extensions", extensions,
                         "write extensions as key=value pairs separated by commas, keys made of letters only");
             }
-            appendOption(jaas, "extension_" + key, "sasl.oauthbearer.extensions", extension.substring(equals + 1).strip());
+            appendOption(jaas, "extension_" + key, "sasl.oauthbearer.extensions",
+                    extension.substring(equals + 1).strip());
         }
         out.put("sasl.jaas.config", jaas.append(';').toString());
     }
@@ -239,7 +243,8 @@ public final class ClientPropertyTranslator {
         String verification = in.get("enable.ssl.certificate.verification");
         if (verification != null && !verification.equalsIgnoreCase("true")) {
             if (!verification.equalsIgnoreCase("false")) {
-                throw InvalidClusterProperties.badValue("enable.ssl.certificate.verification", verification, "use true");
+                throw InvalidClusterProperties.badValue("enable.ssl.certificate.verification",
+                        verification, "use true");
             }
             throw InvalidClusterProperties.untranslatable("enable.ssl.certificate.verification",
                     "Ferry does not turn off TLS certificate verification, because then anyone on the network path"
@@ -257,7 +262,8 @@ public final class ClientPropertyTranslator {
             out.put("ssl.truststore.certificates", PemFiles.certificatesAt("ssl.ca.location", caLocation));
         } else if (in.containsKey("ssl.ca.pem")) {
             out.put("ssl.truststore.type", "PEM");
-            out.put("ssl.truststore.certificates", PemFiles.certificates("ssl.ca.pem", in.get("ssl.ca.pem"), "ssl.ca.pem"));
+            out.put("ssl.truststore.certificates",
+                    PemFiles.certificates("ssl.ca.pem", in.get("ssl.ca.pem"), "ssl.ca.pem"));
         }
         String chain;
         PemFiles.PrivateKey key;
@@ -277,7 +283,8 @@ public final class ClientPropertyTranslator {
         out.put("ssl.keystore.certificate.chain", chain);
         out.put("ssl.keystore.key", key.pem());
         if (key.encrypted() && !in.containsKey("ssl.key.password")) {
-            throw InvalidClusterProperties.missing("ssl.key.password", "The private key is encrypted: give its password.");
+            throw InvalidClusterProperties.missing("ssl.key.password",
+                    "The private key is encrypted: give its password.");
         }
         if (!key.encrypted()) {
             // librdkafka ignores a password for a key in clear; the Java client would try to decrypt it and fail
@@ -340,7 +347,8 @@ public final class ClientPropertyTranslator {
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i))) {
                 throw InvalidClusterProperties.badValue(property, value,
-                        "it contains a control character (such as a line break), which a JAAS configuration cannot hold");
+                        "it contains a control character (such as a line break), which a JAAS "
+                        + "configuration cannot hold");
             }
         }
         return jaasEscaped(value);

@@ -81,18 +81,23 @@ class ClusterProbe {
         }
     }
 
+    // Kafka's TimeoutException beside java.util.concurrent's, which check() catches
+    @SuppressWarnings("checkstyle:inlineQualifiedName")
     private String describe(Throwable error) {
         Throwable cause = error;
-        while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return switch (cause) {
             case SaslAuthenticationException e -> prefixed("Authentication failed", messages(e));
             case SslAuthenticationException e -> "TLS handshake failed: " + messages(e)
-                    + ". Check ssl.ca.location (the CA that signed the brokers' certificates) and the client certificate.";
+                    + ". Check ssl.ca.location (the CA that signed the brokers' certificates) and "
+                    + "the client certificate.";
             case AuthenticationException e -> prefixed("Authentication failed", messages(e));
             case org.apache.kafka.common.errors.TimeoutException e -> unreachable();
-            case KafkaException e when isConstructionFailure(e) -> "Could not create a Kafka client: " + messages(e.getCause());
+            case KafkaException e when isConstructionFailure(e) -> "Could not create a Kafka client: "
+                    + messages(e.getCause());
             default -> messages(cause);
         };
     }
@@ -120,7 +125,8 @@ class ClusterProbe {
         for (Throwable t = error; t != null && messages.size() < 4; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage().strip();
             int lineEnd = message.indexOf('\n');
-            message = CLASS_PREFIX.matcher(lineEnd < 0 ? message : message.substring(0, lineEnd).strip()).replaceAll("");
+            message = CLASS_PREFIX.matcher(lineEnd < 0 ? message : message.substring(0, lineEnd).strip())
+                    .replaceAll("");
             String found = message;
             if (!found.isEmpty() && messages.stream().noneMatch(known -> known.contains(found))) {
                 messages.removeIf(found::contains);

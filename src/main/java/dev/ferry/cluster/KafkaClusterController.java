@@ -1,6 +1,7 @@
 package dev.ferry.cluster;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +57,7 @@ class KafkaClusterController {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    record KafkaClusterResponse(String name, Map<String, String> properties, java.time.Instant createdAt,
+    record KafkaClusterResponse(String name, Map<String, String> properties, Instant createdAt,
             List<ClusterUsage.ClusterUser> subscriptions, ClusterConnection connection, List<String> warnings) {
 
         static KafkaClusterResponse of(KafkaClusterRegistry.Saved saved) {

@@ -29,7 +29,8 @@ public class KafkaClusterRegistry {
     private static final Logger log = LoggerFactory.getLogger(KafkaClusterRegistry.class);
 
     /** Like a host name, as it stands in the host part of kafka://CLUSTER/TOPIC: lower case, dot-separated labels. */
-    private static final Pattern NAME = Pattern.compile("(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+    private static final Pattern NAME =
+            Pattern.compile("(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
     private final KafkaClusterRepository repository;
     private final ClusterUsage usage;
@@ -266,7 +267,8 @@ public class KafkaClusterRegistry {
         }
         properties.forEach((key, value) -> {
             if (value == null) {
-                throw InvalidRequest.of("properties", "Property '%s' has no value; give it a string value.".formatted(key));
+                throw InvalidRequest.of("properties",
+                        "Property '%s' has no value; give it a string value.".formatted(key));
             }
         });
         return properties;

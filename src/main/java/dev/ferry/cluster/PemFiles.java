@@ -58,7 +58,8 @@ final class PemFiles {
             }
             if (all.isEmpty()) {
                 throw InvalidClusterProperties.untranslatable(property, ("directory %s holds no PEM certificate"
-                        + " (files ending in .pem, .crt or .cer with '-----BEGIN CERTIFICATE-----')").formatted(location));
+                        + " (files ending in .pem, .crt or .cer with '-----BEGIN CERTIFICATE-----')")
+                        .formatted(location));
             }
             return all.toString();
         }

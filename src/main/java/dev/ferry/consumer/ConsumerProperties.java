@@ -36,7 +36,9 @@ public record ConsumerProperties(
         @DefaultValue @Valid ErrorBackoff errorBackoff,
         @DefaultValue("10s") @NotNull Duration authRetryInterval) {
 
-    /** Exponential backoff between attempts to store a batch: from {@code initialInterval} up to {@code maxInterval}. */
+    /**
+     * Exponential backoff between attempts to store a batch: from {@code initialInterval} up to {@code maxInterval}.
+     */
     public record ErrorBackoff(
             @DefaultValue("500ms") @NotNull Duration initialInterval,
             @DefaultValue("2.0") @DecimalMin("1.0") double multiplier,

@@ -2,10 +2,12 @@ package dev.ferry.consumer;
 
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -22,7 +25,6 @@ import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
@@ -38,12 +40,14 @@ import dev.ferry.cluster.KafkaClusterDeleted;
 import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.dispatch.Dispatcher;
 import dev.ferry.invocation.InvocationStore;
+import dev.ferry.security.SecretUnreadable;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.shared.Ids;
 import dev.ferry.subscription.SubscriptionChanged;
 import dev.ferry.subscription.SubscriptionDetails;
 import dev.ferry.subscription.SubscriptionRegistry;
 import dev.ferry.subscription.SubscriptionState;
+import dev.ferry.web.FerryException;
 
 /**
  * Makes the running consumers match the stored subscriptions: starts what is missing, stops what was
@@ -145,7 +149,7 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         }
         Map<String, Desired> desired = new LinkedHashMap<>();
         // a cluster whose settings cannot be built now (unreadable secret or PEM file): its consumers stay as they are
-        java.util.Set<String> unresolved = new java.util.HashSet<>();
+        Set<String> unresolved = new HashSet<>();
         // why a wanted consumer does not run, by subscription id
         Map<String, String> problems = new HashMap<>();
         List<SubscriptionDetails> all;
@@ -158,7 +162,7 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
                 Optional<ClusterDetails> cluster;
                 try {
                     cluster = clusters.findDetails(subscription.source().cluster());
-                } catch (dev.ferry.security.SecretUnreadable | dev.ferry.web.FerryException e) {
+                } catch (SecretUnreadable | FerryException e) {
                     log.error("Consumer subscription-{} cannot use Kafka cluster {}: {}", subscription.id(),
                             subscription.source().cluster(), e.getMessage());
                     unresolved.add(subscription.id());
@@ -173,7 +177,8 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Could not read subscriptions; consumers stay as they are until the next pass: {}", e.getMessage());
+            log.warn("Could not read subscriptions; consumers stay as they are until the next pass: {}",
+                    e.getMessage());
             return;
         }
         Map<String, String> running = registry.running();
@@ -207,7 +212,7 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
      * Forgets deleted subscriptions.
      */
     private void recordStates(List<SubscriptionDetails> all, Map<String, String> problems) {
-        java.util.Set<String> existing = new java.util.HashSet<>();
+        Set<String> existing = new HashSet<>();
         for (SubscriptionDetails subscription : all) {
             String id = subscription.id();
             existing.add(id);
@@ -262,8 +267,8 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         containerProperties.setIdleEventInterval(properties.lagInterval().toMillis());
         containerProperties.setConsumerRebalanceListener(new PartitionTracker(subscription.id(), states));
 
-        var container = new ConcurrentMessageListenerContainer<>(new DefaultKafkaConsumerFactory<byte[], byte[]>(config),
-                containerProperties);
+        var consumerFactory = new DefaultKafkaConsumerFactory<byte[], byte[]>(config);
+        var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
         container.setBeanName("subscription-" + subscription.id());
         container.setConcurrency(properties.concurrency());
         ConsumerProperties.ErrorBackoff retry = properties.errorBackoff();

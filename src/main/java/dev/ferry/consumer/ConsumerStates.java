@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,7 +45,7 @@ class ConsumerStates implements ConsumerStatuses {
         STARTING, RUNNING, PAUSED, STALLED, FAILED;
 
         String json() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -71,7 +73,7 @@ class ConsumerStates implements ConsumerStatuses {
 
     /** Every subscription's state, by id. */
     Map<String, ConsumerStatus> all() {
-        Map<String, ConsumerStatus> all = new java.util.TreeMap<>();
+        Map<String, ConsumerStatus> all = new TreeMap<>();
         states.keySet().forEach(id -> find(id).ifPresent(status -> all.put(id, status)));
         return all;
     }
@@ -142,12 +144,12 @@ class ConsumerStates implements ConsumerStatuses {
                     set(subscriptionId, State.FAILED, "the Kafka consumer did not start in time");
             case ConsumerRetryAuthEvent retry -> set(subscriptionId, State.STALLED,
                     "the Kafka cluster refused the consumer's credentials (%s); retrying"
-                            .formatted(retry.getReason().name().toLowerCase()));
+                            .formatted(retry.getReason().name().toLowerCase(Locale.ROOT)));
             case NonResponsiveConsumerEvent silent -> set(subscriptionId, State.STALLED,
                     "the Kafka consumer has not polled for %d ms".formatted(silent.getTimeSinceLastPoll()));
             case ConsumerStoppedEvent stopped when stopped.getReason() != ConsumerStoppedEvent.Reason.NORMAL ->
                     set(subscriptionId, State.FAILED, "the Kafka consumer stopped (%s)"
-                            .formatted(stopped.getReason().name().toLowerCase()));
+                            .formatted(stopped.getReason().name().toLowerCase(Locale.ROOT)));
             default -> {
             }
         }

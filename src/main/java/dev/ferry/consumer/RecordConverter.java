@@ -63,7 +63,8 @@ class RecordConverter {
                                 : problem != null ? problem : "the record key is not valid UTF-8");
             }
         }
-        if (target.input() == InputFormat.JSON && input != null && input.length > 0 && !JsonValues.isSingleValue(json, input)) {
+        if (target.input() == InputFormat.JSON && input != null && input.length > 0
+                && !JsonValues.isSingleValue(json, input)) {
             return NewInvocation.failed(id, target.service(), target.handler(), key, input, headers, origin,
                     FailureReason.INVALID_PAYLOAD, "the record value is not valid JSON; register the handler with"
                             + " input \"raw\" to receive any bytes");

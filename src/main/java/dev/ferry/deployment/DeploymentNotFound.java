@@ -9,8 +9,8 @@ class DeploymentNotFound extends NotFound {
 
     private DeploymentNotFound(String id) {
         super("deployment-not-found", "Deployment not found",
-                "No deployment has id '%s'. List deployments with GET /deployments, or register one with POST /deployments."
-                        .formatted(id),
+                ("No deployment has id '%s'. List deployments with GET /deployments, or register one with"
+                        + " POST /deployments.").formatted(id),
                 Map.of("deployment_id", id));
     }
 

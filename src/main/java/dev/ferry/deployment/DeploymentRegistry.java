@@ -119,7 +119,8 @@ public class DeploymentRegistry {
         if (!force) {
             Map<String, List<String>> subscribed = served.stream()
                     .filter(service -> !services.subscriptionsOf(service.name()).isEmpty())
-                    .collect(Collectors.toMap(ServiceRevision::name, service -> services.subscriptionsOf(service.name())));
+                    .collect(Collectors.toMap(ServiceRevision::name,
+                            service -> services.subscriptionsOf(service.name())));
             if (!subscribed.isEmpty()) {
                 throw DeploymentConflict.inUse(id, subscribed);
             }

@@ -16,14 +16,16 @@ class DiscoveryFailed extends FerryException {
     static DiscoveryFailed unreachable(String uri, String reason) {
         return new DiscoveryFailed("discovery-failed", "Deployment did not answer",
                 "Ferry could not reach %s/discover (%s); nothing was registered. Check that the deployment is running"
-                        .formatted(uri, reason) + " and that the URI (host, port, path) is the one it listens on.", uri);
+                        .formatted(uri, reason)
+                        + " and that the URI (host, port, path) is the one it listens on.", uri);
     }
 
     static DiscoveryFailed notAManifest(String uri, String found) {
         return new DiscoveryFailed("discovery-failed", "Not a Restate deployment",
                 ("%s/discover did not answer with a Restate endpoint manifest: %s; nothing was registered. Give the URI"
                         + " of a Restate SDK endpoint (e.g. the one restate.serve() or createEndpointHandler() serves);"
-                        + " plain HTTP handlers are registered with POST /services instead.").formatted(uri, found), uri);
+                        + " plain HTTP handlers are registered with POST /services instead.")
+                        .formatted(uri, found), uri);
     }
 
     static DiscoveryFailed unsupportedProtocol(String uri, int min, int max, int ferryMin, int ferryMax) {

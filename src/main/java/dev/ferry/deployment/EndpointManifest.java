@@ -121,7 +121,8 @@ record EndpointManifest(String protocolMode, int minProtocolVersion, int maxProt
     private static RetrySettings retry(JsonNode node) {
         Double factor = node.hasNonNull("retryPolicyExponentiationFactor")
                 ? node.path("retryPolicyExponentiationFactor").asDouble() : null;
-        Integer attempts = node.hasNonNull("retryPolicyMaxAttempts") ? node.path("retryPolicyMaxAttempts").asInt() : null;
+        Integer attempts = node.hasNonNull("retryPolicyMaxAttempts")
+                ? node.path("retryPolicyMaxAttempts").asInt() : null;
         RetrySettings.OnMaxAttempts onMax = null;
         if (node.hasNonNull("retryPolicyOnMaxAttempts")) {
             String value = node.path("retryPolicyOnMaxAttempts").asString();

@@ -33,7 +33,6 @@ import dev.ferry.shared.Ids;
 import dev.ferry.shared.JsonValues;
 import dev.ferry.shared.StoredText;
 import dev.ferry.web.InvalidRequest;
-import dev.ferry.web.NotFound;
 import dev.ferry.web.RequestDurations;
 
 /**
@@ -71,29 +70,38 @@ class IngressController {
     @Operation(summary = "Call a handler and wait for its result",
             description = "Runs the handler as an invocation (same retries and per-key exclusivity as records) and"
                     + " answers with the handler's response; the invocation id is in x-ferry-invocation-id.")
+    // OpenAPI's RequestBody documents the body that Spring's RequestBody binds
+    @SuppressWarnings("checkstyle:inlineQualifiedName")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The handler's input, passed on as it is",
             content = {@Content(mediaType = "application/json", schema = @Schema(type = "object")),
-                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})
+                    @Content(mediaType = "application/octet-stream",
+                            schema = @Schema(type = "string", format = "binary"))})
     @ApiResponse(responseCode = "200", description = "The handler's response, in the content type it answered with",
             content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
-    @ApiResponse(responseCode = "202", description = "Still running after five minutes; wait with /invocations/{id}/attach")
+    @ApiResponse(responseCode = "202",
+            description = "Still running after five minutes; wait with /invocations/{id}/attach")
     DeferredResult<ResponseEntity<?>> call(@PathVariable String service, @PathVariable(required = false) String key,
             @PathVariable String handler, @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         InvocationStore.Submitted submitted = submit(service, key, handler, body, idempotencyKey, null);
         DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(CALL_TIMEOUT.toMillis());
         result.onTimeout(() -> result.setResult(InvocationResponses.stillRunning(submitted.id())));
-        waiters.await(submitted.id()).thenRun(() -> result.setResult(InvocationResponses.of(reader.output(submitted.id()))));
+        waiters.await(submitted.id()).thenRun(() ->
+                result.setResult(InvocationResponses.of(reader.output(submitted.id()))));
         return result;
     }
 
     @PostMapping({"/send/{service}/{handler}", "/send/{service}/{key}/{handler}"})
     @Operation(summary = "Enqueue a handler call", description = "Answers 202 at once with the invocation id;"
             + " ?delay=10s schedules it. A repeated Idempotency-Key answers previously_accepted.")
+    // OpenAPI's RequestBody documents the body that Spring's RequestBody binds
+    @SuppressWarnings("checkstyle:inlineQualifiedName")
     @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The handler's input, passed on as it is",
             content = {@Content(mediaType = "application/json", schema = @Schema(type = "object")),
-                    @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary"))})
-    @ApiResponse(responseCode = "202", description = "Accepted; the invocation id is in the body and x-ferry-invocation-id")
+                    @Content(mediaType = "application/octet-stream",
+                            schema = @Schema(type = "string", format = "binary"))})
+    @ApiResponse(responseCode = "202",
+            description = "Accepted; the invocation id is in the body and x-ferry-invocation-id")
     ResponseEntity<SendResponse> send(@PathVariable String service, @PathVariable(required = false) String key,
             @PathVariable String handler, @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
@@ -121,7 +129,8 @@ class IngressController {
                     .formatted(service, service, handler));
         }
         byte[] input = body == null ? new byte[0] : body;
-        String notJson = target.input() == InputFormat.JSON && input.length > 0 ? JsonValues.problem(json, input) : null;
+        String notJson = target.input() == InputFormat.JSON && input.length > 0
+                ? JsonValues.problem(json, input) : null;
         if (notJson != null) {
             throw InvalidRequest.of("body", "Handler %s/%s takes JSON, but the request body is not: %s."
                     .formatted(service, handler, notJson) + " Send JSON, or register the handler with input \"raw\".");
@@ -147,7 +156,8 @@ class IngressController {
             throw InvalidRequest.of("key", problem + "; use a shorter key without NUL.");
         }
         problem = idempotencyKey == null ? null
-                : StoredText.problem("The Idempotency-Key header", idempotencyKey, StoredText.MAX_IDEMPOTENCY_KEY_BYTES);
+                : StoredText.problem("The Idempotency-Key header", idempotencyKey,
+                        StoredText.MAX_IDEMPOTENCY_KEY_BYTES);
         if (problem != null) {
             throw InvalidRequest.of("Idempotency-Key", problem + "; use a shorter idempotency key without NUL.");
         }

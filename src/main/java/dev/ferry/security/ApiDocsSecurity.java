@@ -1,6 +1,7 @@
 package dev.ferry.security;
 
 import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -22,7 +23,7 @@ class ApiDocsSecurity implements OpenApiCustomizer {
     }
 
     @Override
-    public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
+    public void customise(OpenAPI openApi) {
         if (!tokenRequired) {
             return;
         }

@@ -25,7 +25,8 @@ public record SecurityProperties(
         encryptionKey = blankToNull(encryptionKey);
         signingKey = blankToNull(signingKey);
         previousEncryptionKeys = previousEncryptionKeys == null ? List.of()
-                : previousEncryptionKeys.stream().filter(key -> key != null && !key.isBlank()).map(String::strip).toList();
+                : previousEncryptionKeys.stream().filter(key -> key != null && !key.isBlank())
+                        .map(String::strip).toList();
     }
 
     private static String blankToNull(String value) {
@@ -35,7 +36,8 @@ public record SecurityProperties(
     @Override
     public String toString() {
         return "SecurityProperties[adminToken=" + shown(adminToken) + ", encryptionKey=" + shown(encryptionKey)
-                + ", previousEncryptionKeys=" + previousEncryptionKeys.size() + ", signingKey=" + shown(signingKey) + "]";
+                + ", previousEncryptionKeys=" + previousEncryptionKeys.size() + ", signingKey="
+                + shown(signingKey) + "]";
     }
 
     private static String shown(String value) {

@@ -40,7 +40,8 @@ final class RestateServiceConflict extends Conflict {
 
     static RestateServiceConflict ofDeployment(String service, String deploymentId) {
         return new RestateServiceConflict("service-of-deployment", "Service of a deployment",
-                "Service '%s' was registered from deployment %s; remove the deployment instead (DELETE /deployments/%s)."
+                ("Service '%s' was registered from deployment %s; remove the deployment instead"
+                        + " (DELETE /deployments/%s).")
                         .formatted(service, deploymentId, deploymentId),
                 Map.of("service", service, "deployment_id", deploymentId));
     }

@@ -1,6 +1,7 @@
 package dev.ferry.service;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
@@ -79,16 +80,16 @@ public class RetrySettings {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof RetrySettings that && java.util.Objects.equals(initialIntervalMillis, that.initialIntervalMillis)
-                && java.util.Objects.equals(factor, that.factor)
-                && java.util.Objects.equals(maxIntervalMillis, that.maxIntervalMillis)
-                && java.util.Objects.equals(maxAttempts, that.maxAttempts)
-                && java.util.Objects.equals(onMaxAttempts, that.onMaxAttempts);
+        return other instanceof RetrySettings that && Objects.equals(initialIntervalMillis, that.initialIntervalMillis)
+                && Objects.equals(factor, that.factor)
+                && Objects.equals(maxIntervalMillis, that.maxIntervalMillis)
+                && Objects.equals(maxAttempts, that.maxAttempts)
+                && Objects.equals(onMaxAttempts, that.onMaxAttempts);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(initialIntervalMillis, factor, maxIntervalMillis, maxAttempts, onMaxAttempts);
+        return Objects.hash(initialIntervalMillis, factor, maxIntervalMillis, maxAttempts, onMaxAttempts);
     }
 
     /** What happens when an invocation has used all its attempts. */

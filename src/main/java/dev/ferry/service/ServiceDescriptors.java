@@ -3,6 +3,7 @@ package dev.ferry.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -28,7 +29,7 @@ public final class ServiceDescriptors {
             }
             return new RetryPolicyDescriptor(format(settings.initialInterval()), settings.factor(),
                     format(settings.maxInterval()), settings.maxAttempts(),
-                    settings.onMaxAttempts() == null ? null : settings.onMaxAttempts().name().toLowerCase());
+                    settings.onMaxAttempts() == null ? null : settings.onMaxAttempts().name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -65,7 +66,7 @@ public final class ServiceDescriptors {
             boolean restate = service.protocol() == ServiceProtocol.RESTATE;
             List<HandlerDescriptor> handlers = service.handlers().stream()
                     .map(handler -> new HandlerDescriptor(handler.name(), handler.type(),
-                            handler.input().name().toLowerCase(), format(handler.timeout()),
+                            handler.input().name().toLowerCase(Locale.ROOT), format(handler.timeout()),
                             RetryPolicyDescriptor.of(handler.retry()), restate ? handler.enableLazyState() : null,
                             handler.inputContentType(), handler.outputContentType()))
                     .toList();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,7 +85,8 @@ public class ServiceRegistry {
             }
         }
         if (handlers.stream().filter(handler -> handler.type() == HandlerType.WORKFLOW).count() > 1) {
-            throw InvalidRequest.of("handlers", "A workflow has exactly one handler of type WORKFLOW (its run handler).");
+            throw InvalidRequest.of("handlers",
+                    "A workflow has exactly one handler of type WORKFLOW (its run handler).");
         }
         if (repository.existsById(name)) {
             throw ServiceExists.of(name);
@@ -96,7 +98,8 @@ public class ServiceRegistry {
                 clock.instant()));
         evict(name);
         events.publishEvent(new ServiceChanged(name));
-        log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint, handlers.size());
+        log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint,
+                handlers.size());
         return ServiceView.of(service);
     }
 
@@ -134,7 +137,7 @@ public class ServiceRegistry {
     /** Services that keep completed invocations for their own retention period, by name. */
     @Transactional(readOnly = true)
     public Map<String, Duration> retentions() {
-        Map<String, Duration> retentions = new java.util.LinkedHashMap<>();
+        Map<String, Duration> retentions = new LinkedHashMap<>();
         for (RegisteredService service : repository.findAll()) {
             if (service.retention() != null) {
                 retentions.put(service.name(), service.retention());
@@ -227,7 +230,8 @@ public class ServiceRegistry {
             URI uri = new URI(endpoint);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw InvalidRequest.of("endpoint", "Endpoint '%s' must be an absolute http:// or https:// URL with a host."
+                throw InvalidRequest.of("endpoint",
+                        "Endpoint '%s' must be an absolute http:// or https:// URL with a host."
                         .formatted(endpoint));
             }
             if (uri.getRawUserInfo() != null) {
@@ -240,7 +244,8 @@ public class ServiceRegistry {
                         .formatted(endpoint));
             }
         } catch (URISyntaxException e) {
-            throw InvalidRequest.of("endpoint", "Endpoint '%s' is not a valid URL: %s.".formatted(endpoint, e.getReason()));
+            throw InvalidRequest.of("endpoint",
+                    "Endpoint '%s' is not a valid URL: %s.".formatted(endpoint, e.getReason()));
         }
         return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
     }
@@ -250,7 +255,8 @@ public class ServiceRegistry {
             return RetrySettings.inherit();
         }
         if (descriptor.factor() != null && descriptor.factor() < 1.0) {
-            throw InvalidRequest.of(field, "Retry factor %s is below 1; use 1 for a constant interval or more to back off."
+            throw InvalidRequest.of(field,
+                    "Retry factor %s is below 1; use 1 for a constant interval or more to back off."
                     .formatted(descriptor.factor()));
         }
         if (descriptor.maxAttempts() != null && descriptor.maxAttempts() < 0) {

@@ -3,6 +3,7 @@ package dev.ferry.shared;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * Unique identifiers holding 48 bits of milliseconds since the epoch and 80 random bits (the ULID layout),
@@ -28,7 +29,7 @@ public final class Ids {
     public static String lowerBound(String prefix, Instant time) {
         long millis = Math.max(0, time.toEpochMilli());
         char[] out = new char[26];
-        java.util.Arrays.fill(out, '0');
+        Arrays.fill(out, '0');
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (millis & 31)];
             millis >>>= 5;

@@ -19,7 +19,8 @@ public record KafkaSource(String cluster, String topic) {
         }
         String topic = matcher.group(2);
         if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-            throw InvalidRequest.of("source", "Topic '%s' is not a valid Kafka topic name: use letters, digits, '.', '_'"
+            throw InvalidRequest.of("source",
+                    "Topic '%s' is not a valid Kafka topic name: use letters, digits, '.', '_'"
                     .formatted(topic) + " and '-', at most 249 characters.");
         }
         if (topic.startsWith("__")) {

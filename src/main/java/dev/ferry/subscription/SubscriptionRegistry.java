@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +59,8 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
             throw InvalidRequest.of("sink", services.exists(sink.service())
                     ? "Service '%s' has no handler '%s'. See its handlers with GET /services/%s."
                             .formatted(sink.service(), sink.handler(), sink.service())
-                    : "Service '%s' is not registered. Register it with POST /services first.".formatted(sink.service()));
+                    : "Service '%s' is not registered. Register it with POST /services first."
+                            .formatted(sink.service()));
         }
         Map<String, String> options = new LinkedHashMap<>(requestedOptions == null ? Map.of() : requestedOptions);
         options.forEach((key, value) -> {

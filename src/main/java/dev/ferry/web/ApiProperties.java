@@ -13,5 +13,6 @@ import org.springframework.util.unit.DataSize;
  *        input; a larger one is refused with 413
  */
 @ConfigurationProperties("ferry.api")
-public record ApiProperties(@DefaultValue("1MB") DataSize maxRequestSize, @DefaultValue("1MB") DataSize maxRpcRequestSize) {
+public record ApiProperties(@DefaultValue("1MB") DataSize maxRequestSize,
+        @DefaultValue("1MB") DataSize maxRpcRequestSize) {
 }

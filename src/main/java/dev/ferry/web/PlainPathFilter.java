@@ -6,7 +6,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -32,7 +31,9 @@ class PlainPathFilter extends OncePerRequestFilter {
             return;
         }
         Problems.write(response, Problems.of(HttpServletResponse.SC_BAD_REQUEST, "invalid-path", "Invalid path",
-                "The path holds " + irregularity + ", which Ferry does not accept: send the path in its plain form,"
-                        + " without '.' or '..' segments or ';' parameters, and percent-encode ';' in names and keys."));
+                "The path holds " + irregularity
+                        + ", which Ferry does not accept: send the path in its plain form,"
+                        + " without '.' or '..' segments or ';' parameters, and percent-encode ';' in names"
+                        + " and keys."));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.web;
 
+import java.net.URI;
 import java.util.stream.Collectors;
 
 import io.swagger.v3.oas.annotations.media.Content;
@@ -41,7 +42,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(FerryException.class)
     @ApiResponse(responseCode = "4XX", description = "Refused; the problem's detail says what to change",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<ProblemDetail> on(FerryException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.status(), e.detail());
         problem.setType(e.type());
@@ -61,8 +63,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         RequestTooLarge tooLarge = RequestTooLarge.in(e);
         if (tooLarge != null) {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage());
-            problem.setType(java.net.URI.create("https://ferry.dev/problems/request-too-large"));
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                    tooLarge.getMessage());
+            problem.setType(URI.create("https://ferry.dev/problems/request-too-large"));
             problem.setTitle("Request too large");
             problem.setProperty("max_bytes", tooLarge.maxBytes());
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(withMessage(problem));
@@ -86,16 +89,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     @ApiResponse(responseCode = "500", description = "Ferry failed; its log says why",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(responseCode = "503", description = "Ferry cannot reach its database; try again after Retry-After",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ProblemDetail.class)))
+            content = @Content(mediaType = "application/problem+json",
+                    schema = @Schema(implementation = ProblemDetail.class)))
     ResponseEntity<ProblemDetail> onUnexpected(Exception e) {
         if (DatabaseOutage.causedBy(e)) {
             log.warn("Answered 503: the database is unreachable ({})",
                     NestedExceptionUtils.getMostSpecificCause(e).getMessage());
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                     "Ferry cannot reach its database right now; nothing was changed. Try again in a few seconds.");
-            problem.setType(java.net.URI.create("https://ferry.dev/problems/database-unavailable"));
+            problem.setType(URI.create("https://ferry.dev/problems/database-unavailable"));
             problem.setTitle("Database unavailable");
             return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .header(HttpHeaders.RETRY_AFTER, String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS))
@@ -127,7 +132,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static ResponseEntity<Object> problem(HttpStatus status, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle("Invalid request");
-        problem.setType(java.net.URI.create("https://ferry.dev/problems/invalid-request"));
+        problem.setType(URI.create("https://ferry.dev/problems/invalid-request"));
         return ResponseEntity.status(status).body(withMessage(problem));
     }
 }

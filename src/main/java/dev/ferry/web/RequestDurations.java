@@ -43,7 +43,8 @@ public final class RequestDurations {
         try {
             duration = DurationStyle.detectAndParse(text.strip());
         } catch (RuntimeException e) {
-            throw InvalidRequest.of(field, "'%s' is %s, not a duration: write it like \"500ms\", \"30s\" or \"5m\" (%s)."
+            throw InvalidRequest.of(field,
+                    "'%s' is %s, not a duration: write it like \"500ms\", \"30s\" or \"5m\" (%s)."
                     .formatted(field, quoted(text), range));
         }
         if (duration.isNegative() || (!zeroAllowed && duration.isZero()) || duration.compareTo(max) > 0) {

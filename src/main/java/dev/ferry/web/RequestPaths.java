@@ -1,7 +1,6 @@
 package dev.ferry.web;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
 
@@ -20,7 +19,8 @@ public final class RequestPaths {
     public static String routed(HttpServletRequest request) {
         StringBuilder path = new StringBuilder();
         for (PathContainer.Element element : parse(request).elements()) {
-            path.append(element instanceof PathContainer.PathSegment segment ? segment.valueToMatch() : element.value());
+            path.append(element instanceof PathContainer.PathSegment segment
+                    ? segment.valueToMatch() : element.value());
         }
         return path.toString();
     }

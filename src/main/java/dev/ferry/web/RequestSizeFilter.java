@@ -1,6 +1,7 @@
 package dev.ferry.web;
 
 import java.io.IOException;
+import java.util.Map;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -9,7 +10,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -48,8 +48,8 @@ class RequestSizeFilter extends OncePerRequestFilter {
                 : new RequestTooLarge("ferry.api.max-request-size", properties.maxRequestSize().toBytes());
     }
 
-    static java.util.Map<String, Object> problem(RequestTooLarge limit) {
-        java.util.Map<String, Object> problem = Problems.of(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+    static Map<String, Object> problem(RequestTooLarge limit) {
+        Map<String, Object> problem = Problems.of(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
                 "request-too-large", "Request too large", limit.getMessage());
         problem.put("max_bytes", limit.maxBytes());
         return problem;

@@ -1,5 +1,6 @@
 package dev.ferry.web;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
@@ -45,7 +46,8 @@ final class UnreadableBodies {
         }
         if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
             String field = path(mismatch.getPath());
-            return new Explanation("Field '%s' must be %s.".formatted(field, expected(mismatch.getTargetType())), field);
+            return new Explanation("Field '%s' must be %s."
+                    .formatted(field, expected(mismatch.getTargetType())), field);
         }
         if (cause instanceof MismatchedInputException mismatch) {
             return new Explanation("The request body must be %s with the documented fields."
@@ -98,7 +100,7 @@ final class UnreadableBodies {
             return "true or false";
         }
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class || type == java.math.BigInteger.class) {
+                || type == Short.class || type == short.class || type == BigInteger.class) {
             return "a whole number";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {

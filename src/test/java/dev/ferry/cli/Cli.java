@@ -88,7 +88,8 @@ final class Cli {
             }
         };
         CliEnvironment environment = new CliEnvironment(Map.copyOf(variables),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal, Clock.systemUTC(), stopped, true);
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), terminal, Clock.systemUTC(),
+                stopped, true);
         return FerryCli.commandLine(environment, out, err).execute(args);
     }
 }

@@ -50,23 +50,30 @@ class CommandLineWorkflowIT {
 
     @Test
     void runsTheDocumentedWorkflow() throws IOException {
-        assertThat(run("kc", "create", "local", "bootstrap.servers=" + brokers).out()).endsWith("Kafka cluster local created\n");
+        assertThat(run("kc", "create", "local", "bootstrap.servers=" + brokers).out())
+                .endsWith("Kafka cluster local created\n");
         Path file = dir.resolve("cloud.properties");
-        Files.writeString(file, "bootstrap.servers=%s\nclient.id=from-file\nssl.truststore.password=%s\n".formatted(brokers, SECRET));
-        assertThat(run("kc", "create", "from-file", "-f", file.toString()).out()).endsWith("Kafka cluster from-file created\n");
-        assertThat(cli().stdin("bootstrap.servers=" + brokers + "\n").run("kc", "create", "from-stdin", "-f", "-").out())
+        Files.writeString(file,
+                "bootstrap.servers=%s\nclient.id=from-file\nssl.truststore.password=%s\n".formatted(brokers, SECRET));
+        assertThat(run("kc", "create", "from-file", "-f", file.toString()).out())
+                .endsWith("Kafka cluster from-file created\n");
+        assertThat(cli().stdin("bootstrap.servers=" + brokers + "\n")
+                .run("kc", "create", "from-stdin", "-f", "-").out())
                 .endsWith("Kafka cluster from-stdin created\n");
 
         assertThat(run("kc", "list").out()).containsPattern("from-file +" + brokers + " +3")
                 .containsPattern("from-stdin +" + brokers + " +1").containsPattern("local +" + brokers + " +1");
         assertThat(run("kc", "describe", "from-file").out()).containsPattern("ssl\\.truststore\\.password +\\*\\*\\*");
-        assertThat(run("kc", "patch", "from-file", "--set", "client.id=patched", "--unset", "ssl.truststore.password").out())
-                .containsPattern("client\\.id +from-file +patched").containsPattern("ssl\\.truststore\\.password +\\*\\*\\* +\\(removed\\)");
+        assertThat(run("kc", "patch", "from-file", "--set", "client.id=patched", "--unset",
+                "ssl.truststore.password").out())
+                .containsPattern("client\\.id +from-file +patched")
+                .containsPattern("ssl\\.truststore\\.password +\\*\\*\\* +\\(removed\\)");
         assertThat(run("kc", "delete", "from-file").out()).isEqualTo("Kafka cluster from-file deleted\n");
 
         try (HandlerServer handler = HandlerServer.start(); Records records = new Records(brokers)) {
             handler.respondWith(request -> HandlerServer.Response.ok("{\"greeting\":\"hi\"}"));
-            assertThat(run("services", "register", "--name", "Greeter", "--endpoint", handler.endpoint(), "--handler", "greet")
+            assertThat(run("services", "register", "--name", "Greeter", "--endpoint", handler.endpoint(),
+                    "--handler", "greet")
                     .out()).endsWith("Service Greeter registered\n");
             // a topic of its own: the broker is shared with the other tests in this JVM
             records.send("cli-greetings", "ada", "{\"name\":\"Ada\"}");
@@ -78,7 +85,8 @@ class CommandLineWorkflowIT {
             assertThat(id.find()).isTrue();
             String subscription = id.group(1);
             assertThat(cli().env("COLUMNS", "100").run("sub", "list").out())
-                    .containsPattern(subscription + " +kafka://local/cli-greetings +service://Greeter/greet +2 +RUNNING");
+                    .containsPattern(subscription
+                            + " +kafka://local/cli-greetings +service://Greeter/greet +2 +RUNNING");
             assertThat(run("sub", "describe", subscription).out()).containsPattern("Brokers: +" + brokers)
                     .containsPattern("auto\\.offset\\.reset +earliest");
 
@@ -109,7 +117,8 @@ class CommandLineWorkflowIT {
             assertThat(neither.err()).contains("Give an invocation ID, or filters").hasLineCount(1);
 
             assertThat(run("kc", "delete", "local").status()).isEqualTo(1);
-            assertThat(run("sub", "delete", subscription).out()).isEqualTo("Subscription %s deleted\n".formatted(subscription));
+            assertThat(run("sub", "delete", subscription).out())
+                    .isEqualTo("Subscription %s deleted\n".formatted(subscription));
             assertThat(run("services", "delete", "Greeter").out()).isEqualTo("Service Greeter deleted\n");
             assertThat(run("kc", "delete", "local").out()).isEqualTo("Kafka cluster local deleted\n");
         }

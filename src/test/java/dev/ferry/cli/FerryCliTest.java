@@ -36,7 +36,8 @@ class FerryCliTest {
     void saysInOneLineWhatIsMissing() {
         Result group = new Cli("http://127.0.0.1:9").run("kc");
         assertThat(group.status()).isEqualTo(2);
-        assertThat(group.err()).isEqualTo("error: Missing command: give one of create, list, describe, edit, patch, delete."
+        assertThat(group.err()).isEqualTo("error: Missing command: give one of create, list, describe, "
+                + "edit, patch, delete."
                 + " (see 'ferry kafka-clusters --help')\n");
 
         Result unknown = new Cli("http://127.0.0.1:9").run("kc", "lst");

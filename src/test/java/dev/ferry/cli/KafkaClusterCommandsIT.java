@@ -55,7 +55,8 @@ class KafkaClusterCommandsIT {
 
     @Test
     void createsAClusterFromArgumentsShowingSecretsMasked() {
-        Result created = cli().run("kc", "create", "args", "bootstrap.servers=" + brokers, "security.protocol=SASL_PLAINTEXT",
+        Result created = cli().run("kc", "create", "args", "bootstrap.servers=" + brokers,
+                "security.protocol=SASL_PLAINTEXT",
                 "sasl.mechanisms=PLAIN", "sasl.username=" + USER, "sasl.password=" + SECRET);
 
         assertThat(created.status()).isZero();
@@ -102,20 +103,23 @@ class KafkaClusterCommandsIT {
         Result created = cli().run("kc", "create", "from-file", "-f", file.toString());
 
         assertThat(created.status()).isZero();
-        assertThat(created.out()).contains("Kafka cluster from-file created").containsPattern("session\\.timeout\\.ms +45000");
+        assertThat(created.out()).contains("Kafka cluster from-file created")
+                .containsPattern("session\\.timeout\\.ms +45000");
         assertNoSecret(created);
         assertThat(api.get("/kafka-clusters/from-file").body().get("properties").size()).isEqualTo(6);
     }
 
     @Test
     void createsAClusterFromStandardInput() {
-        Result created = cli().stdin("bootstrap.servers=%s\nclient.id=piped\nssl.truststore.password=%s\n".formatted(brokers, SECRET))
+        Result created = cli().stdin("bootstrap.servers=%s\nclient.id=piped\nssl.truststore.password=%s\n"
+                .formatted(brokers, SECRET))
                 .run("kc", "create", "piped", "--from-file", "-");
 
         assertThat(created.status()).isZero();
         assertThat(created.out()).contains("Kafka cluster piped created");
         assertNoSecret(created);
-        assertThat(api.get("/kafka-clusters/piped").body().get("properties").get("client.id").asString()).isEqualTo("piped");
+        assertThat(api.get("/kafka-clusters/piped").body().get("properties").get("client.id").asString())
+                .isEqualTo("piped");
     }
 
     @Test
@@ -162,14 +166,16 @@ class KafkaClusterCommandsIT {
 
     @Test
     void checksAClusterWithoutCreatingItOnADryRun() {
-        Result checked = cli().run("kc", "create", "dry", "--dry-run", "bootstrap.servers=" + brokers, "ssl.truststore.password=" + SECRET);
+        Result checked = cli().run("kc", "create", "dry", "--dry-run", "bootstrap.servers=" + brokers,
+                "ssl.truststore.password=" + SECRET);
 
         assertThat(checked.status()).isZero();
         assertThat(checked.out()).contains("Kafka cluster dry is valid; nothing was created (--dry-run).");
         assertNoSecret(checked);
         assertThat(api.get("/kafka-clusters/dry").status()).isEqualTo(404);
 
-        Result refused = cli().run("kc", "create", "dry", "--dry-run", "bootstrap.servers=" + brokers, "sasl.mechanism5=PLAIN");
+        Result refused = cli().run("kc", "create", "dry", "--dry-run", "bootstrap.servers=" + brokers,
+                "sasl.mechanism5=PLAIN");
         assertThat(refused.status()).isEqualTo(1);
         assertThat(refused.err()).startsWith("error: Property 'sasl.mechanism5' is not a Kafka client property.")
                 .hasLineCount(1);
@@ -206,7 +212,8 @@ class KafkaClusterCommandsIT {
 
         Result masked = cli().run("kc", "patch", "guarded", "--set", "sasl.password=***");
         assertThat(masked.status()).isEqualTo(1);
-        assertThat(masked.err()).isEqualTo("error: Property 'sasl.password' has the masked value ***: give its real value,"
+        assertThat(masked.err()).isEqualTo("error: Property 'sasl.password' has the masked value ***: "
+                + "give its real value,"
                 + " or leave it out to keep the current one.\n");
 
         Result malformed = cli().run("kc", "patch", "guarded", "--set", "client.id");
@@ -221,7 +228,8 @@ class KafkaClusterCommandsIT {
         Result same = cli().run("kc", "patch", "guarded", "--set", "client.id=a", "--unset", "not.there");
         assertThat(same.status()).isZero();
         assertThat(same.out()).isEqualTo("No changes; Kafka cluster guarded was not updated.\n");
-        assertThat(same.err()).isEqualTo("warning: Kafka cluster guarded has no property 'not.there'; nothing to unset.\n");
+        assertThat(same.err()).isEqualTo("warning: Kafka cluster guarded has no property "
+                + "'not.there'; nothing to unset.\n");
 
         Result unknown = cli().run("kc", "patch", "nowhere", "--set", "client.id=a");
         assertThat(unknown.status()).isEqualTo(1);
@@ -261,7 +269,8 @@ class KafkaClusterCommandsIT {
             createWithSecrets("busy");
             api.post("/services", json("{'name':'Busy','type':'SERVICE','endpoint':'%s','handlers':[{'name':'run'}]}"
                     .formatted(handler.endpoint())));
-            String subscription = api.post("/subscriptions", json("{'source':'kafka://busy/jobs','sink':'service://Busy/run'}"))
+            String subscription = api.post("/subscriptions",
+                    json("{'source':'kafka://busy/jobs','sink':'service://Busy/run'}"))
                     .body().get("id").asString();
 
             Result described = cli().run("kc", "describe", "busy");
@@ -270,7 +279,8 @@ class KafkaClusterCommandsIT {
 
             Result refused = cli().run("kc", "delete", "busy");
             assertThat(refused.status()).isEqualTo(1);
-            assertThat(refused.err()).isEqualTo(("error: Kafka cluster 'busy' is used by 1 subscription(s) (%s). Delete them"
+            assertThat(refused.err()).isEqualTo(("error: Kafka cluster 'busy' is used by 1 "
+                    + "subscription(s) (%s). Delete them"
                     + " first, or add --force to delete them with the cluster.\n").formatted(subscription));
 
             Result forced = cli().run("kc", "rm", "busy", "--force");
@@ -317,9 +327,12 @@ class KafkaClusterCommandsIT {
         CompletableFuture<Integer> watching = CompletableFuture.supplyAsync(
                 () -> cli.run(out, new PrintWriter(new StringWriter()), "kc", "list", "--watch"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> screen.toString().contains("Every 2s: ferry kafka-clusters list"));
-        api.post("/kafka-clusters", json("{'name':'watched','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> screen.toString().matches("(?s).*\\bwatched +" + brokers + ".*"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> screen.toString().contains("Every 2s: ferry kafka-clusters list"));
+        api.post("/kafka-clusters",
+                json("{'name':'watched','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> screen.toString().matches("(?s).*\\bwatched +" + brokers + ".*"));
         cli.stopWatching();
 
         assertThat(watching.orTimeout(10, TimeUnit.SECONDS).join()).isZero();
@@ -331,7 +344,8 @@ class KafkaClusterCommandsIT {
     }
 
     private static void createWithSecrets(String name) {
-        Result created = cli().run("kc", "create", name, "bootstrap.servers=" + brokers, "security.protocol=SASL_PLAINTEXT",
+        Result created = cli().run("kc", "create", name, "bootstrap.servers=" + brokers,
+                "security.protocol=SASL_PLAINTEXT",
                 "sasl.mechanisms=PLAIN", "sasl.username=" + USER, "sasl.password=" + SECRET, "client.id=a",
                 "session.timeout.ms=45000");
         assertThat(created.status()).as(created.err()).isZero();

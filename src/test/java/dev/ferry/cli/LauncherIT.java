@@ -64,7 +64,8 @@ class LauncherIT {
     @Test
     void managesClustersAgainstARunningFerry() throws Exception {
         String brokers = TestInfrastructure.kafka().bootstrapServers();
-        Run created = launch(ferry.baseUrl(), "bootstrap.servers=%s\nssl.truststore.password=%s\n".formatted(brokers, SECRET),
+        Run created = launch(ferry.baseUrl(),
+                "bootstrap.servers=%s\nssl.truststore.password=%s\n".formatted(brokers, SECRET),
                 "kc", "create", "launched", "-f", "-");
         assertThat(created.status()).as(created.err()).isZero();
         assertThat(created.out()).contains("ssl.truststore.password  ***").endsWith("Kafka cluster launched created\n")
@@ -100,7 +101,8 @@ class LauncherIT {
         Path err = dir.resolve("err-" + System.nanoTime());
         Path in = dir.resolve("in-" + System.nanoTime());
         Files.writeString(in, stdin);
-        ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of(LAUNCHER.toString()), Stream.of(args)).toList())
+        ProcessBuilder builder = new ProcessBuilder(Stream.concat(Stream.of(LAUNCHER.toString()),
+                Stream.of(args)).toList())
                 .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put("FERRY_ADMIN_URL", adminUrl);
         builder.environment().remove("FERRY_TOKEN");

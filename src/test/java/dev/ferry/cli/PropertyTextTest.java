@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,14 +16,17 @@ class PropertyTextTest {
                 # Required connection configs
                 bootstrap.servers=pkc-1.europe-west1.gcp.confluent.cloud:9092
                 ! also a comment
-                sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username='k' password='p==';
+                sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \
+                username='k' password='p==';
                 ssl.ca.location = C:\\certs\\ca.pem
 
                 """, "'client.properties'");
 
         assertThat(properties).containsExactly(
                 entry("bootstrap.servers", "pkc-1.europe-west1.gcp.confluent.cloud:9092"),
-                entry("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username='k' password='p==';"),
+                entry("sasl.jaas.config",
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                                + " username='k' password='p==';"),
                 entry("ssl.ca.location", "C:\\certs\\ca.pem"));
     }
 
@@ -38,11 +42,13 @@ class PropertyTextTest {
     void readsKeyValueArgumentsKeepingEqualsSignsInValues() {
         assertThat(PropertyText.parseArguments(List.of("a=1", "b=x=y", "c=")))
                 .containsExactly(entry("a", "1"), entry("b", "x=y"), entry("c", ""));
-        assertThatThrownBy(() -> PropertyText.parseArguments(List.of("=1"))).hasMessageStartingWith("'=1' is not KEY=VALUE");
-        assertThatThrownBy(() -> PropertyText.parseArguments(List.of("a=1", "a=2"))).hasMessageStartingWith("'a' is given twice");
+        assertThatThrownBy(() -> PropertyText.parseArguments(List.of("=1")))
+                .hasMessageStartingWith("'=1' is not KEY=VALUE");
+        assertThatThrownBy(() -> PropertyText.parseArguments(List.of("a=1", "a=2")))
+                .hasMessageStartingWith("'a' is given twice");
     }
 
-    private static java.util.Map.Entry<String, String> entry(String key, String value) {
-        return java.util.Map.entry(key, value);
+    private static Map.Entry<String, String> entry(String key, String value) {
+        return Map.entry(key, value);
     }
 }

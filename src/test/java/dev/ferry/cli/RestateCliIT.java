@@ -2,7 +2,6 @@ package dev.ferry.cli;
 
 import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -81,8 +80,8 @@ class RestateCliIT {
 
         Run described = restate("kc", "describe", "restate-made");
         assertThat(described.status()).as(described.output()).isZero();
-        assertThat(described.output()).containsPattern("Brokers: +" + brokers).containsPattern("sasl\\.password +\\*\\*\\*")
-                .doesNotContain(SECRET);
+        assertThat(described.output()).containsPattern("Brokers: +" + brokers)
+                .containsPattern("sasl\\.password +\\*\\*\\*").doesNotContain(SECRET);
 
         // Restate's patch resends the whole map, so the masked secrets must be given again
         Run refused = restate("--yes", "kc", "patch", "restate-made", "--set", "client.id=restate");
@@ -174,8 +173,8 @@ class RestateCliIT {
             throws IOException, InterruptedException {
         Path output = Files.createTempFile("restate-cli-", ".log");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().putAll(environment);
             Process process = builder.start();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -44,7 +44,8 @@ class ServiceCommandsIT {
     @Test
     void registersAServiceFromFlags() {
         Result registered = cli().run("services", "register", "--name", "Counter", "--type", "virtual_object",
-                "--endpoint", ENDPOINT, "--handler", "add:EXCLUSIVE", "--handler", "get:shared", "--handler", "load:SHARED:raw");
+                "--endpoint", ENDPOINT, "--handler", "add:EXCLUSIVE", "--handler", "get:shared", "--handler",
+                "load:SHARED:raw");
 
         assertThat(registered.status()).as(registered.err()).isZero();
         assertThat(registered.out()).containsPattern("Name: +Counter").containsPattern("Type: +VIRTUAL_OBJECT")
@@ -93,8 +94,9 @@ class ServiceCommandsIT {
 
     @Test
     void registersAServiceFromJsonOnStandardInput() {
-        Result registered = cli().stdin(json("{'name':'Mailer','type':'SERVICE','endpoint':'%s','handlers':[{'name':'send'}]}"
-                .formatted(ENDPOINT))).run("services", "register", "-f", "-", "--json");
+        String service = "{'name':'Mailer','type':'SERVICE','endpoint':'%s','handlers':[{'name':'send'}]}";
+        Result registered = cli().stdin(json(service.formatted(ENDPOINT)))
+                .run("services", "register", "-f", "-", "--json");
 
         assertThat(registered.status()).as(registered.err()).isZero();
         assertThat(registered.out()).startsWith("{").contains("\"name\" : \"Mailer\"");
@@ -106,7 +108,8 @@ class ServiceCommandsIT {
         api.post("/kafka-clusters", json("{'name':'svc','properties':{'bootstrap.servers':'%s'}}"
                 .formatted(TestInfrastructure.kafka().bootstrapServers())));
         cli().run("services", "register", "--name", "Sink", "--endpoint", ENDPOINT, "--handler", "take");
-        String subscription = api.post("/subscriptions", json("{'source':'kafka://svc/in','sink':'service://Sink/take'}"))
+        String subscription = api.post("/subscriptions",
+                json("{'source':'kafka://svc/in','sink':'service://Sink/take'}"))
                 .body().get("id").asString();
 
         Result refused = cli().run("services", "delete", "Sink");
@@ -125,16 +128,20 @@ class ServiceCommandsIT {
     void explainsMistakesInOneLine() throws IOException {
         Result missing = cli().run("services", "register", "--name", "Half");
         assertThat(missing.status()).isEqualTo(2);
-        assertThat(missing.err()).isEqualTo("error: Give --name, --endpoint and at least one --handler, or a file with -f."
+        assertThat(missing.err()).isEqualTo("error: Give --name, --endpoint and at least one "
+                + "--handler, or a file with -f."
                 + " (see 'ferry services register --help')\n");
 
-        Result badHandler = cli().run("services", "register", "--name", "Bad", "--endpoint", ENDPOINT, "--handler", "x:LOUD");
+        Result badHandler = cli().run("services", "register", "--name", "Bad", "--endpoint", ENDPOINT,
+                "--handler", "x:LOUD");
         assertThat(badHandler.status()).isEqualTo(2);
         assertThat(badHandler.err()).contains("the type 'LOUD' is not EXCLUSIVE, SHARED or WORKFLOW").hasLineCount(1);
 
-        Result serverSide = cli().run("services", "register", "--name", "Typed", "--endpoint", ENDPOINT, "--handler", "x:EXCLUSIVE");
+        Result serverSide = cli().run("services", "register", "--name", "Typed", "--endpoint", ENDPOINT, "--handler",
+                "x:EXCLUSIVE");
         assertThat(serverSide.status()).isEqualTo(1);
-        assertThat(serverSide.err()).startsWith("error: Handler 'x' cannot be of type EXCLUSIVE in a SERVICE").hasLineCount(1);
+        assertThat(serverSide.err()).startsWith("error: Handler 'x' cannot be of type EXCLUSIVE in a SERVICE")
+                .hasLineCount(1);
 
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "name: [unclosed\n");

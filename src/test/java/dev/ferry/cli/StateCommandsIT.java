@@ -34,7 +34,8 @@ class StateCommandsIT {
     @Test
     void showsAnObjectsStateAndAnInvocationsJournal() {
         try (SdkEndpoint endpoint = SdkEndpoint.start("account-counter.mjs", SdkEndpoint.Transport.H2C)) {
-            assertThat(api.post("/deployments", json("{'uri':'%s'}".formatted(endpoint.uri()))).status()).isEqualTo(201);
+            assertThat(api.post("/deployments", json("{'uri':'%s'}".formatted(endpoint.uri()))).status())
+                    .isEqualTo(201);
             api.post("/call/Account/alice/deposit", "5");
             Api.Reply second = api.post("/call/Account/alice/deposit", "7");
             assertThat(second.status()).as(second.text()).isEqualTo(200);

@@ -37,7 +37,8 @@ class SubscriptionCommandsIT {
         brokers = TestInfrastructure.kafka().bootstrapServers();
         ferry = FerryInstance.start("cli_subscriptions", Map.of());
         api = ferry.api();
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
         api.post("/services", json("{'name':'Orders','type':'SERVICE','endpoint':'http://127.0.0.1:9080',"
                 + "'handlers':[{'name':'process'},{'name':'audit'}]}"));
     }
@@ -53,7 +54,8 @@ class SubscriptionCommandsIT {
                 "auto.offset.reset=earliest", "max-in-flight=4");
 
         assertThat(created.status()).as(created.err()).isZero();
-        assertThat(created.out()).containsPattern("Source: +kafka://local/cli-orders").containsPattern("Sink: +service://Orders/process")
+        assertThat(created.out()).containsPattern("Source: +kafka://local/cli-orders")
+                .containsPattern("Sink: +service://Orders/process")
                 .containsPattern("auto\\.offset\\.reset +earliest");
         String id = id(created);
 
@@ -93,7 +95,8 @@ class SubscriptionCommandsIT {
         assertThat(bySink.out()).contains(audit).doesNotContain(other);
         Result bySource = cli().run("sub", "list", "--source", "kafka://local/cli-other", "--json");
         assertThat(bySource.out()).contains(other).doesNotContain(audit);
-        assertThat(cli().run("sub", "list", "--source", "kafka://local/cli-none").out()).isEqualTo("No subscriptions match.\n");
+        assertThat(cli().run("sub", "list", "--source", "kafka://local/cli-none").out())
+                .isEqualTo("No subscriptions match.\n");
     }
 
     @Test
@@ -112,14 +115,17 @@ class SubscriptionCommandsIT {
         Path editor = dir.resolve("editor.sh");
         Files.writeString(editor, """
                 #!/bin/sh
-                sed -i -e 's|^# sink=.*|sink=service://Orders/audit|' -e 's|^# auto.offset.reset=earliest|auto.offset.reset=latest|' "$1"
+                sed -i -e 's|^# sink=.*|sink=service://Orders/audit|' \
+                -e 's|^# auto.offset.reset=earliest|auto.offset.reset=latest|' "$1"
                 """);
         assertThat(editor.toFile().setExecutable(true)).isTrue();
-        Result edited = cli().env("EDITOR", editor.toString()).run("sub", "create", "kafka://local/cli-edited", "--edit");
+        Result edited = cli().env("EDITOR", editor.toString())
+                .run("sub", "create", "kafka://local/cli-edited", "--edit");
         assertThat(edited.status()).as(edited.err()).isZero();
         String id = id(edited);
         assertThat(api.get("/subscriptions/" + id).body().get("sink").asString()).isEqualTo("service://Orders/audit");
-        assertThat(api.get("/subscriptions/" + id).body().get("options").get("auto.offset.reset").asString()).isEqualTo("latest");
+        assertThat(api.get("/subscriptions/" + id).body().get("options").get("auto.offset.reset").asString())
+                .isEqualTo("latest");
     }
 
     @Test

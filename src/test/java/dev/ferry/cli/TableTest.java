@@ -24,7 +24,8 @@ class TableTest {
     void cutsTheWidestColumnsToFitAndKeepsTheOnesMarkedToKeep() {
         String id = "sub_1" + "x".repeat(22);
         String printed = print(new Table("ID", "SOURCE", "SINK", "STATE").keep(0)
-                .row(id, "kafka://production-cluster/orders-created", "service://OrderProjection/onCreated", "RUNNING"), 80);
+                .row(id, "kafka://production-cluster/orders-created", "service://OrderProjection/onCreated",
+                        "RUNNING"), 80);
 
         assertThat(printed.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         assertThat(printed).contains(id + "  kafka://production-\u2026  service://OrderProj\u2026  RUNNING");

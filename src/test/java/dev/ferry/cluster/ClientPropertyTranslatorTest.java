@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.metrics.KafkaMetric;
+import org.apache.kafka.common.metrics.MetricsReporter;
 import org.apache.kafka.common.security.JaasContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +45,8 @@ class ClientPropertyTranslatorTest {
         Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
                 "sasl.mechanisms", "SCRAM-SHA-512", "sasl.username", "u", "sasl.password", "p"));
 
-        assertThat((String) java.get("sasl.jaas.config")).startsWith("org.apache.kafka.common.security.scram.ScramLoginModule");
+        assertThat((String) java.get("sasl.jaas.config"))
+                .startsWith("org.apache.kafka.common.security.scram.ScramLoginModule");
     }
 
     @Test
@@ -76,7 +81,7 @@ class ClientPropertyTranslatorTest {
     @Test
     void refusesAnUnknownOffsetReset() {
         assertThatThrownBy(() -> ClientPropertyTranslator.validateConsumerOptions(
-                Map.of("auto.offset.reset", "oldest"), java.util.Set.of()))
+                Map.of("auto.offset.reset", "oldest"), Set.of()))
                 .hasMessageContaining("auto.offset.reset").hasMessageContaining("earliest or latest");
     }
 
@@ -101,7 +106,8 @@ class ClientPropertyTranslatorTest {
 
     @Test
     void refusesAPasswordThatAJaasConfigurationCannotHoldWithoutShowingIt() {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "SASL_SSL", "sasl.mechanisms", "PLAIN", "sasl.username", "u",
                 "sasl.password", "zzqq\nwwxx")))
                 .hasMessageContaining("'sasl.password'").hasMessageContaining("control character")
@@ -113,9 +119,11 @@ class ClientPropertyTranslatorTest {
         Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "sasl_ssl", "sasl.mechanisms", "scram-sha-512", "sasl.username", "u",
                 "sasl.password", "p"));
-        assertThat(java).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(java).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
 
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "sasl.mechanisms", "SCRAM-SHA-1")))
                 .hasMessageContaining("'sasl.mechanisms'").hasMessageContaining("SCRAM-SHA-512");
     }
@@ -125,7 +133,8 @@ class ClientPropertyTranslatorTest {
         Map<String, Object> java = ClientPropertyTranslator.toJavaClient(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "SASL_SSL", "sasl.mechanisms", "OAUTHBEARER", "sasl.oauthbearer.method", "oidc",
                 "sasl.oauthbearer.client.id", "ferry", "sasl.oauthbearer.client.secret", "s3cr3t",
-                "sasl.oauthbearer.scope", "kafka:read", "sasl.oauthbearer.extensions", "logicalCluster=lkc-1,identityPoolId=pool-2",
+                "sasl.oauthbearer.scope", "kafka:read", "sasl.oauthbearer.extensions",
+                "logicalCluster=lkc-1,identityPoolId=pool-2",
                 "sasl.oauthbearer.token.endpoint.url", "https://idp.example/oauth2/token"));
 
         assertThat(java).containsEntry("sasl.login.callback.handler.class",
@@ -162,7 +171,8 @@ class ClientPropertyTranslatorTest {
 
     @Test
     void refusesToTurnOffCertificateVerificationAndSaysWhatToUseInstead() {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "security.protocol", "SSL", "enable.ssl.certificate.verification", "false")))
                 .hasMessageContaining("does not turn off TLS certificate verification")
                 .hasMessageContaining("ssl.ca.location");
@@ -172,10 +182,12 @@ class ClientPropertyTranslatorTest {
 
     @Test
     void explainsLibrdkafkaSettingsTheJavaClientCannotHonour() {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "sasl.kerberos.keytab", "/etc/krb5.keytab")))
                 .hasMessageContaining("'sasl.kerberos.keytab' cannot be used").hasMessageContaining("sasl.jaas.config");
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "ssl.ca.locaton", "/ca.pem")))
                 .hasMessageContaining("Did you mean 'ssl.ca.location'?");
     }
@@ -189,7 +201,8 @@ class ClientPropertyTranslatorTest {
 
     @Test
     void reportsWhatTheJavaClientRefusesWithoutSecrets() {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9092",
                 "request.timeout.ms", "soon")))
                 .hasMessageContaining("request.timeout.ms");
     }
@@ -197,30 +210,31 @@ class ClientPropertyTranslatorTest {
     @Test
     void keepsSecurityAndSecretsOutOfSubscriptionOptions() {
         assertThatThrownBy(() -> ClientPropertyTranslator.validateConsumerOptions(
-                Map.of("sasl.password", "p"), java.util.Set.of()))
+                Map.of("sasl.password", "p"), Set.of()))
                 .hasMessageContaining("set it on the Kafka cluster");
         assertThatThrownBy(() -> ClientPropertyTranslator.validateConsumerOptions(
-                Map.of("security.protocol", "PLAINTEXT"), java.util.Set.of()))
+                Map.of("security.protocol", "PLAINTEXT"), Set.of()))
                 .hasMessageContaining("set it on the Kafka cluster");
         assertThat(ClientPropertyTranslator.validateConsumerOptions(Map.of("auto.offset.reset", "beginning",
-                "client.id", "orders"), java.util.Set.of())).isEmpty();
+                "client.id", "orders"), Set.of())).isEmpty();
     }
 
     @Test
     void redactsSecretValuesFromMessages() {
-        assertThat(Secrets.redact("login as alice-123 with hunter2-xyz failed", java.util.List.of("alice-123", "hunter2-xyz")))
+        assertThat(Secrets.redact("login as alice-123 with hunter2-xyz failed", List.of("alice-123", "hunter2-xyz")))
                 .isEqualTo("login as *** with *** failed");
     }
 
     /** The login module options as the Kafka client parses them. */
     private static Map<String, Object> jaasOptions(Map<String, Object> settings) {
-        return JaasContext.loadClientContext(Map.of("sasl.jaas.config", new Password((String) settings.get("sasl.jaas.config"))))
+        return JaasContext.loadClientContext(Map.of("sasl.jaas.config",
+                new Password((String) settings.get("sasl.jaas.config"))))
                 .configurationEntries().getFirst().getOptions().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
-        Map<String, String> copy = new java.util.HashMap<>(base);
+        Map<String, String> copy = new HashMap<>(base);
         copy.put(key, value);
         return copy;
     }
@@ -228,13 +242,15 @@ class ClientPropertyTranslatorTest {
     static Stream<Arguments> clusterPropertiesThatCannotWork() {
         return Stream.of(
                 arguments(Map.of("bootstrap.servers", "not a host"), List.of("'not a host' is not host:port")),
-                arguments(Map.of("bootstrap.servers", "127.0.0.1"), List.of("'127.0.0.1' has no port", "127.0.0.1:9092")),
+                arguments(Map.of("bootstrap.servers", "127.0.0.1"),
+                        List.of("'127.0.0.1' has no port", "127.0.0.1:9092")),
                 arguments(Map.of("bootstrap.servers", "b:9092,,c:9092"), List.of("empty entry")),
                 arguments(Map.of("bootstrap.servers", "b:99999"), List.of("port '99999'", "1 to 65535")),
                 arguments(Map.of("bootstrap.servers", "bad_host!:9092"), List.of("'bad_host!' is not a host name")),
                 arguments(Map.of("bootstrap.servers", " "), List.of("host:port")),
                 arguments(Map.of("metadata.broker.list", "b"), List.of("'metadata.broker.list'", "'b' has no port")),
-                arguments(Map.of("bootstrap.server", "b:9092"), List.of("'bootstrap.server' is not a Kafka client property",
+                arguments(Map.of("bootstrap.server", "b:9092"),
+                        List.of("'bootstrap.server' is not a Kafka client property",
                         "Did you mean 'bootstrap.servers'?")),
                 arguments(Map.of("bootstrap.servers", "b:9092", "interceptor.classes", "java.lang.String"),
                         List.of("'interceptor.classes'", "'java.lang.String'", "ferry.cluster.allowed-classes")),
@@ -242,7 +258,8 @@ class ClientPropertyTranslatorTest {
                         List.of("'metric.reporters'", "'com.example.Reporter'", "ferry.cluster.allowed-classes")),
                 arguments(Map.of("bootstrap.servers", "b:9092", "partitioner.class", "com.example.Partitioner"),
                         List.of("'partitioner.class'", "ferry.cluster.allowed-classes")),
-                arguments(Map.of("bootstrap.servers", "b:9092", "sasl.login.callback.handler.class", "com.example.Handler"),
+                arguments(Map.of("bootstrap.servers", "b:9092", "sasl.login.callback.handler.class",
+                        "com.example.Handler"),
                         List.of("'sasl.login.callback.handler.class'", "ferry.cluster.allowed-classes")),
                 arguments(Map.of("bootstrap.servers", "b:9092", "config.providers", "env"),
                         List.of("'config.providers'", "give each value directly")));
@@ -313,18 +330,18 @@ class ClientPropertyTranslatorTest {
     }
 
     /** A metrics reporter of the operator's own, for the allow-list. */
-    public static final class CountingReporter implements org.apache.kafka.common.metrics.MetricsReporter {
+    public static final class CountingReporter implements MetricsReporter {
 
         @Override
-        public void init(List<org.apache.kafka.common.metrics.KafkaMetric> metrics) {
+        public void init(List<KafkaMetric> metrics) {
         }
 
         @Override
-        public void metricChange(org.apache.kafka.common.metrics.KafkaMetric metric) {
+        public void metricChange(KafkaMetric metric) {
         }
 
         @Override
-        public void metricRemoval(org.apache.kafka.common.metrics.KafkaMetric metric) {
+        public void metricRemoval(KafkaMetric metric) {
         }
 
         @Override

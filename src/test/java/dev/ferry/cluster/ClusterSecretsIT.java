@@ -85,7 +85,8 @@ class ClusterSecretsIT {
     @Test
     @Order(1)
     void updatingOneSecretKeepsTheOthers() {
-        record(api.post("/kafka-clusters", "{\"name\":\"merged\",\"properties\":%s}".formatted(body(properties(WRONG_PASSWORD)))));
+        record(api.post("/kafka-clusters",
+                "{\"name\":\"merged\",\"properties\":%s}".formatted(body(properties(WRONG_PASSWORD)))));
         awaitConnection(api, "merged", "failed");
 
         Api.Reply merged = record(api.patch("/kafka-clusters/merged?merge=true",
@@ -100,7 +101,8 @@ class ClusterSecretsIT {
         Api.Reply unset = record(api.patch("/kafka-clusters/merged?merge=true", json("{'unset':['client.id']}")));
         assertThat(unset.body().path("properties").has("client.id")).isFalse();
         assertThat(unset.body().path("properties").path("sasl.password").asString()).isEqualTo("***");
-        assertThat(record(api.patch("/kafka-clusters/merged", json("{'properties':{'bootstrap.servers':'b:1'},'unset':['x']}")))
+        assertThat(record(api.patch("/kafka-clusters/merged",
+                json("{'properties':{'bootstrap.servers':'b:1'},'unset':['x']}")))
                 .status()).isEqualTo(400);
     }
 
@@ -117,9 +119,11 @@ class ClusterSecretsIT {
 
         // a consumer runs with the secrets
         try (HandlerServer handler = HandlerServer.start()) {
-            record(api.post("/services", json("{'name':'Secretive','type':'SERVICE','endpoint':'%s','handlers':[{'name':'h'}]}"
+            record(api.post("/services",
+                    json("{'name':'Secretive','type':'SERVICE','endpoint':'%s','handlers':[{'name':'h'}]}"
                     .formatted(handler.endpoint()))));
-            record(api.post("/subscriptions", json("{'source':'kafka://secretive/secretive','sink':'service://Secretive/h',"
+            record(api.post("/subscriptions",
+                    json("{'source':'kafka://secretive/secretive','sink':'service://Secretive/h',"
                     + "'options':{'auto.offset.reset':'earliest'}}")));
             try (Records records = new Records(ClientPropertyTranslator.toJavaClient(properties(PASSWORD)))) {
                 records.send("secretive", "k", "{}");
@@ -128,14 +132,16 @@ class ClusterSecretsIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> !handler.received().isEmpty());
 
             // bad requests that carry the secrets
-            record(api.post("/kafka-clusters", "{\"name\":\"secretive\",\"properties\":%s}".formatted(body(properties(PASSWORD)))));
+            record(api.post("/kafka-clusters",
+                    "{\"name\":\"secretive\",\"properties\":%s}".formatted(body(properties(PASSWORD)))));
             record(api.post("/kafka-clusters", "{\"name\":\"bad-value\",\"properties\":%s}"
                     .formatted(body(with(properties(PASSWORD), "sasl.password", PASSWORD + "\nnext-line")))));
             record(api.post("/kafka-clusters", "{\"name\":\"bad-timeout\",\"properties\":%s}"
                     .formatted(body(with(properties(PASSWORD), "request.timeout.ms", "soon")))));
             record(api.post("/kafka-clusters", "{\"name\":\"typo\",\"properties\":%s}"
                     .formatted(body(with(properties(PASSWORD), "sasl.pasword", PASSWORD)))));
-            record(api.patch("/kafka-clusters/secretive", json("{'properties':{'bootstrap.servers':'%s','sasl.password':'***'}}"
+            record(api.patch("/kafka-clusters/secretive",
+                    json("{'properties':{'bootstrap.servers':'%s','sasl.password':'***'}}"
                     .formatted(broker.bootstrapServers()))));
             record(api.post("/subscriptions", json("{'source':'kafka://secretive/other','sink':'service://Secretive/h',"
                     + "'options':{'sasl.password':'%s'}}".formatted(WRONG_PASSWORD))));

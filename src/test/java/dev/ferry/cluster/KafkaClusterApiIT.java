@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.Api.Reply;
 import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.HandlerServer;
 import dev.ferry.testsupport.TestInfrastructure;
 
 class KafkaClusterApiIT {
@@ -76,11 +77,13 @@ class KafkaClusterApiIT {
 
     @Test
     void explainsWhatIsWrongWithBadInput() {
-        assertThat(problem(api.post("/kafka-clusters", json("{'name':'bad name!','properties':{'bootstrap.servers':'b:1'}}"))))
+        assertThat(problem(api.post("/kafka-clusters",
+                json("{'name':'bad name!','properties':{'bootstrap.servers':'b:1'}}"))))
                 .contains("Cluster name 'bad name!' is not valid");
         assertThat(problem(api.post("/kafka-clusters", json("{'name':'nobrokers','properties':{'client.id':'x'}}"))))
                 .contains("'bootstrap.servers' is required");
-        assertThat(problem(api.post("/kafka-clusters", json("{'name':'typo','properties':{'bootstrap.servers':'b:1','sasl.mechanism5':'PLAIN'}}"))))
+        assertThat(problem(api.post("/kafka-clusters",
+                json("{'name':'typo','properties':{'bootstrap.servers':'b:1','sasl.mechanism5':'PLAIN'}}"))))
                 .contains("'sasl.mechanism5' is not a Kafka client property").contains("Did you mean");
         assertThat(problem(api.post("/kafka-clusters", json("{'name':'noprops'}"))))
                 .contains("'properties' is required");
@@ -130,7 +133,8 @@ class KafkaClusterApiIT {
         assertThat(patched.body().get("properties").has("client.id")).isFalse();
         assertThat(api.patch("/kafka-clusters/missing", json("{'properties':{'bootstrap.servers':'b:1'}}")).status())
                 .isEqualTo(404);
-        Reply masked = api.patch("/kafka-clusters/patched", json("{'properties':{'bootstrap.servers':'b:1','sasl.password':'***'}}"));
+        Reply masked = api.patch("/kafka-clusters/patched",
+                json("{'properties':{'bootstrap.servers':'b:1','sasl.password':'***'}}"));
         assertThat(masked.status()).isEqualTo(400);
         assertThat(masked.body().get("detail").asString()).contains("masked value");
     }
@@ -144,48 +148,56 @@ class KafkaClusterApiIT {
                 .formatted(brokers)));
 
         Reply merged = api.patch("/kafka-clusters/merged?merge=true",
-                json("{'properties':{'client.id':'b','socket.connection.setup.timeout.ms':'5000'},'unset':['ssl.truststore.password','not.set']}"));
+                json("{'properties':{'client.id':'b','socket.connection.setup.timeout.ms':'5000'},"
+                        + "'unset':['ssl.truststore.password','not.set']}"));
 
         assertThat(merged.status()).isEqualTo(200);
         assertThat(merged.text()).doesNotContain("s3cret");
         assertThat(merged.body().get("properties").get("client.id").asString()).isEqualTo("b");
-        assertThat(merged.body().get("properties").get("socket.connection.setup.timeout.ms").asString()).isEqualTo("5000");
+        assertThat(merged.body().get("properties").get("socket.connection.setup.timeout.ms").asString())
+                .isEqualTo("5000");
         assertThat(merged.body().get("properties").get("sasl.password").asString()).isEqualTo("***");
         assertThat(merged.body().get("properties").has("ssl.truststore.password")).isFalse();
         assertThat(merged.body().get("properties").get("sasl.username").asString()).isEqualTo("***");
         assertThat(ferry.bean(KafkaClusterRegistry.class).findDetails("merged").orElseThrow().clientProperties()
                 .get("sasl.jaas.config").toString()).contains("s3cret");
 
-        assertThat(problem(api.patch("/kafka-clusters/merged?merge=true", json("{'properties':{'sasl.password':'***'}}"))))
+        assertThat(problem(api.patch("/kafka-clusters/merged?merge=true",
+                json("{'properties':{'sasl.password':'***'}}"))))
                 .contains("masked value");
         assertThat(problem(api.patch("/kafka-clusters/merged?merge=true", json("{'unset':['bootstrap.servers']}"))))
                 .contains("'bootstrap.servers' is required");
         assertThat(problem(api.patch("/kafka-clusters/merged?merge=true",
                 json("{'properties':{'client.id':'c'},'unset':['client.id']}")))).contains("both set and unset");
-        assertThat(problem(api.patch("/kafka-clusters/merged", json("{'properties':{'bootstrap.servers':'b:1'},'unset':['client.id']}"))))
+        assertThat(problem(api.patch("/kafka-clusters/merged",
+                json("{'properties':{'bootstrap.servers':'b:1'},'unset':['client.id']}"))))
                 .contains("?merge=true");
         assertThat(api.patch("/kafka-clusters/missing?merge=true", json("{'properties':{}}")).status()).isEqualTo(404);
-        assertThat(api.get("/kafka-clusters/merged").body().get("properties").get("client.id").asString()).isEqualTo("b");
+        assertThat(api.get("/kafka-clusters/merged").body().get("properties").get("client.id").asString())
+                .isEqualTo("b");
     }
 
     @Test
     void checksAClusterWithoutCreatingItWhenAskedToValidate() {
         Reply checked = api.post("/kafka-clusters?validate=true", json(
-                "{'name':'dry','properties':{'bootstrap.servers':'%s','ssl.truststore.password':'s3cret'}}".formatted(brokers)));
+                "{'name':'dry','properties':{'bootstrap.servers':'%s','ssl.truststore.password':'s3cret'}}"
+                .formatted(brokers)));
 
         assertThat(checked.status()).isEqualTo(200);
         assertThat(checked.body().get("name").asString()).isEqualTo("dry");
         assertThat(checked.body().get("properties").get("ssl.truststore.password").asString()).isEqualTo("***");
         assertThat(checked.text()).doesNotContain("s3cret");
         assertThat(api.get("/kafka-clusters/dry").status()).isEqualTo(404);
-        assertThat(problem(api.post("/kafka-clusters?validate=true", json("{'name':'dry','properties':{'client.id':'x'}}"))))
+        assertThat(problem(api.post("/kafka-clusters?validate=true",
+                json("{'name':'dry','properties':{'client.id':'x'}}"))))
                 .contains("'bootstrap.servers' is required");
     }
 
     @Test
     void refusesToDeleteAClusterInUseUnlessForced() {
-        try (var handler = dev.ferry.testsupport.HandlerServer.start()) {
-            api.post("/kafka-clusters", json("{'name':'busy','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        try (var handler = HandlerServer.start()) {
+            api.post("/kafka-clusters",
+                    json("{'name':'busy','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
             api.post("/services", json("{'name':'Busy','type':'SERVICE','endpoint':'%s','handlers':[{'name':'run'}]}"
                     .formatted(handler.endpoint())));
             String subscription = api.post("/subscriptions", json(
@@ -206,7 +218,8 @@ class KafkaClusterApiIT {
 
     @Test
     void showsWhetherFerryCanConnectToEachCluster() {
-        api.post("/kafka-clusters", json("{'name':'reachable','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'reachable','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
         api.post("/kafka-clusters", json("{'name':'nowhere','properties':{'bootstrap.servers':'127.0.0.1:1'}}"));
 
         assertThat(SecuredRoundTrip.awaitConnection(api, "reachable", "connected").path("checked_at").asString())

@@ -121,7 +121,8 @@ class OAuthBearerClusterIT {
             assertThat(provider.refused()).isGreaterThan(refusedBefore);
             assertThat(connection.path("error").asString()).contains("401");
             // a consumer tries too, and fails the same way
-            api.post("/services", json("{'name':'Echo','type':'SERVICE','endpoint':'http://127.0.0.1:9','handlers':[{'name':'h'}]}"));
+            api.post("/services",
+                    json("{'name':'Echo','type':'SERVICE','endpoint':'http://127.0.0.1:9','handlers':[{'name':'h'}]}"));
             assertThat(api.post("/subscriptions", json("{'source':'kafka://oidc-echo/echo','sink':'service://Echo/h'}"))
                     .status()).isEqualTo(201);
             int refusedByNow = provider.refused();

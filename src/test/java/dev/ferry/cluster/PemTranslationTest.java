@@ -73,19 +73,23 @@ class PemTranslationTest {
 
     @Test
     void namesTheFileThatIsMissingOrWrong() throws IOException {
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9093",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9093",
                 "ssl.ca.location", "/no/such/ca.pem")))
                 .hasMessageContaining("'ssl.ca.location'").hasMessageContaining("/no/such/ca.pem does not exist");
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9093",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9093",
                 "ssl.ca.location", client.key().toString())))
                 .hasMessageContaining("holds no PEM certificate");
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9093",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9093",
                 "ssl.certificate.location", client.certificate().toString())))
                 .hasMessageContaining("'ssl.key.location' is required");
 
         Path legacy = Files.writeString(certificates.dir().resolve("legacy.key"),
                 "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9093",
+        assertThatThrownBy(() ->
+                ClientPropertyTranslator.validateClusterProperties(Map.of("bootstrap.servers", "b:9093",
                 "ssl.certificate.location", client.certificate().toString(), "ssl.key.location", legacy.toString())))
                 .hasMessageContaining("PKCS#8").hasMessageContaining("openssl pkcs8 -topk8");
     }

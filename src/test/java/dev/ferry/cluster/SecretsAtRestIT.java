@@ -5,6 +5,7 @@ import static dev.ferry.cluster.SecuredRoundTrip.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -73,7 +74,8 @@ class SecretsAtRestIT {
             assertThat(refused.body().path("detail").asString()).contains("ferry.security.encryption-key")
                     .contains("FERRY_SECURITY_ENCRYPTION_KEY");
             assertThat(api.get("/kafka-clusters/refused").status()).isEqualTo(404);
-            assertThat(api.post("/kafka-clusters", "{\"name\":\"no-secrets\",\"properties\":{\"bootstrap.servers\":\"%s\"}}"
+            assertThat(api.post("/kafka-clusters",
+                    "{\"name\":\"no-secrets\",\"properties\":{\"bootstrap.servers\":\"%s\"}}"
                     .formatted(brokers)).status()).isEqualTo(201);
 
             JsonNode unreadable = awaitConnection(api, "rotating", "failed");
@@ -86,8 +88,9 @@ class SecretsAtRestIT {
     private static void storeInClear(String database, String cluster, String brokers, String password)
             throws SQLException {
         try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
-            statement.executeUpdate("insert into kafka_clusters (name, created_at, updated_at) values ('%s', now(), now())"
-                    .formatted(cluster));
+            statement.executeUpdate(
+                    "insert into kafka_clusters (name, created_at, updated_at) values ('%s', now(), now())"
+                            .formatted(cluster));
             Map<String, String> properties = Map.of("bootstrap.servers", brokers, "sasl.mechanisms", "PLAIN",
                     "sasl.username", "legacy-user", "sasl.password", password);
             for (var property : properties.entrySet()) {
@@ -119,7 +122,7 @@ class SecretsAtRestIT {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(base64Key));
             return HexFormat.of().formatHex(digest, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

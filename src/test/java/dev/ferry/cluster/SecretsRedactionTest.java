@@ -22,12 +22,14 @@ class SecretsRedactionTest {
 
     @Property(tries = 300)
     void noEncodingOfASecretSurvivesRedaction(
-            @ForAll @StringLength(min = 4, max = 40) @AlphaChars @NumericChars @Chars({'/', '+', '=', ' ', '%', ':', '-'})
+            @ForAll @StringLength(min = 4, max = 40) @AlphaChars @NumericChars
+            @Chars({'/', '+', '=', ' ', '%', ':', '-'})
             String secret,
             @ForAll @StringLength(min = 1, max = 12) @AlphaChars @NumericChars String clientId) {
         String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
         List<String> forms = List.of(secret, encoded, base64(secret), base64(clientId + ":" + secret),
-                base64(clientId + ":" + encoded), Base64.getUrlEncoder().encodeToString(bytes(clientId + ":" + secret)));
+                base64(clientId + ":" + encoded),
+                Base64.getUrlEncoder().encodeToString(bytes(clientId + ":" + secret)));
         String echoed = "401 {\"error\":\"invalid_client\",\"error_description\":\"rejected POST /token Authorization:"
                 + " Basic " + base64(clientId + ":" + encoded) + "; raw " + base64(clientId + ":" + secret)
                 + "; url-safe " + forms.get(5) + "; body: grant_type=client_credentials&client_secret=" + encoded

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Map;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,15 +51,18 @@ final class SecuredRoundTrip {
         assertThat(connection.path("checked_at").isMissingNode()).isFalse();
         try (HandlerServer handler = HandlerServer.start()) {
             String service = "Svc" + cluster.replaceAll("[^A-Za-z0-9]", "");
-            assertThat(api.post("/services", json("{'name':'%s','type':'SERVICE','endpoint':'%s','handlers':[{'name':'handle'}]}"
+            assertThat(api.post("/services",
+                    json("{'name':'%s','type':'SERVICE','endpoint':'%s','handlers':[{'name':'handle'}]}"
                     .formatted(service, handler.endpoint()))).status()).isEqualTo(201);
-            assertThat(api.post("/subscriptions", json("{'source':'kafka://%s/%s','sink':'service://%s/handle','options':{'auto.offset.reset':'earliest'}}"
-                    .formatted(cluster, topic, service))).status()).isEqualTo(201);
+            assertThat(api.post("/subscriptions",
+                    json(("{'source':'kafka://%s/%s','sink':'service://%s/handle',"
+                            + "'options':{'auto.offset.reset':'earliest'}}").formatted(cluster, topic, service)))
+                    .status()).isEqualTo(201);
 
             Map<String, Object> producer = ClientPropertyTranslator.toJavaClient(properties);
             OAuthEndpoints.allow(producer);
             try (Records records = new Records(producer)) {
-                records.sendAndWait(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+                records.sendAndWait(new ProducerRecord<>(topic,
                         Records.bytes("k"), Records.bytes("{\"via\":\"" + cluster + "\"}")));
             }
 

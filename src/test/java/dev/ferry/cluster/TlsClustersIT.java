@@ -77,7 +77,8 @@ class TlsClustersIT {
     void deliversOverSaslSsl() {
         assertDelivers(api, "sasl-ssl", Map.of("bootstrap.servers", saslSsl.bootstrapServers(),
                 "security.protocol", "SASL_SSL", "ssl.ca.location", ca.certificate().toString(),
-                "sasl.mechanisms", "PLAIN", "sasl.username", "carol", "sasl.password", "carol-pass-4Tz"), "sasl-ssl-topic");
+                "sasl.mechanisms", "PLAIN", "sasl.username", "carol", "sasl.password", "carol-pass-4Tz"),
+                "sasl-ssl-topic");
     }
 
     @Test
@@ -91,7 +92,8 @@ class TlsClustersIT {
                 .contains("ssl.ca.location").doesNotContain("client-key-pass");
         JsonNode health = clustersHealth(api);
         assertThat(health.path("status").asString()).isEqualTo("DEGRADED");
-        assertThat(health.path("details").path("clusters").path("wrong-ca").path("state").asString()).isEqualTo("failed");
+        assertThat(health.path("details").path("clusters").path("wrong-ca").path("state").asString())
+                .isEqualTo("failed");
         assertThat(api.get("/kafka-clusters").status()).isEqualTo(200);
     }
 

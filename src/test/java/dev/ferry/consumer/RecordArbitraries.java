@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Random;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -60,7 +61,7 @@ final class RecordArbitraries {
 
     /** Text that PostgreSQL cannot compress below the size of an index entry. */
     static String incompressible(int length) {
-        java.util.Random random = new java.util.Random(length);
+        Random random = new Random(length);
         StringBuilder text = new StringBuilder(length);
         while (text.length() < length) {
             text.append((char) ('!' + random.nextInt(94)));

@@ -2,6 +2,7 @@ package dev.ferry.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.util.Optional;
 
 import net.jqwik.api.Arbitraries;
@@ -79,6 +80,6 @@ class RecordConverterPropertiesTest {
     static HandlerTarget target(ServiceType serviceType, HandlerType handlerType, InputFormat input) {
         return new HandlerTarget(serviceType == ServiceType.WORKFLOW ? "Signup" : "Account",
                 serviceType == ServiceType.WORKFLOW ? "run" : "deposit", serviceType, handlerType,
-                java.net.URI.create("http://127.0.0.1:1"), input, null, RetrySettings.inherit());
+                URI.create("http://127.0.0.1:1"), input, null, RetrySettings.inherit());
     }
 }

@@ -4,14 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.ferry.invocation.FailureReason;
 import dev.ferry.invocation.InvocationStatus;
 import dev.ferry.invocation.NewInvocation;
+import dev.ferry.invocation.RecordHeader;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.HandlerType;
 import dev.ferry.service.InputFormat;
@@ -57,17 +68,17 @@ class RecordConverterTest {
         assertThat(badKey.lastFailure()).contains("UTF-8");
     }
 
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> unstorableKeys() {
-        return java.util.stream.Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of("a\0b", "contains a NUL character"),
-                org.junit.jupiter.params.provider.Arguments.of("k".repeat(1025),
+    static Stream<Arguments> unstorableKeys() {
+        return Stream.of(
+                Arguments.of("a\0b", "contains a NUL character"),
+                Arguments.of("k".repeat(1025),
                         "is 1025 bytes long; at most 1024 bytes"),
-                org.junit.jupiter.params.provider.Arguments.of("\u00e9".repeat(513),
+                Arguments.of("\u00e9".repeat(513),
                         "is 1026 bytes long; at most 1024 bytes"));
     }
 
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.MethodSource("unstorableKeys")
+    @ParameterizedTest
+    @MethodSource("unstorableKeys")
     void keyedTargetsFailKeysPostgresqlCannotStore(String text, String reason) {
         NewInvocation invocation = converter.convert("sub_1", target(ServiceType.VIRTUAL_OBJECT, HandlerType.EXCLUSIVE,
                 InputFormat.JSON), record(text, "{}"));
@@ -91,18 +102,19 @@ class RecordConverterTest {
 
     @Test
     void dropsHeadersWhoseNameHoldsNulOrIsTooLongAndCountsThem() {
-        java.util.Map<String, Integer> dropped = new java.util.HashMap<>();
+        Map<String, Integer> dropped = new HashMap<>();
         RecordConverter counting = new RecordConverter(JsonMapper.builder().build(), () -> "inv_1",
                 (subscription, count) -> dropped.merge(subscription, count, Integer::sum));
         ConsumerRecord<byte[], byte[]> record = record(null, "{}");
         record.headers().add("trace", new byte[] {1}).add("a\0b", new byte[] {2}).add("h".repeat(257), null)
                 .add("h".repeat(256), null).add("trace", null);
 
-        NewInvocation invocation = counting.convert("sub_1", target(ServiceType.SERVICE, null, InputFormat.JSON), record);
+        NewInvocation invocation = counting.convert("sub_1",
+                target(ServiceType.SERVICE, null, InputFormat.JSON), record);
 
-        assertThat(invocation.headers()).extracting(dev.ferry.invocation.RecordHeader::name)
+        assertThat(invocation.headers()).extracting(RecordHeader::name)
                 .containsExactly("trace", "h".repeat(256), "trace");
-        assertThat(dropped).containsExactly(java.util.Map.entry("sub_1", 2));
+        assertThat(dropped).containsExactly(Map.entry("sub_1", 2));
     }
 
     @Test
@@ -110,15 +122,15 @@ class RecordConverterTest {
         HandlerTarget service = target(ServiceType.SERVICE, null, InputFormat.RAW);
         for (long timestamp : new long[] {0, 253_402_300_800_000L, Long.MAX_VALUE, Long.MIN_VALUE, -2}) {
             assertThat(converter.convert("sub_1", service, record(timestamp)).origin().timestamp())
-                    .isEqualTo(java.time.Instant.ofEpochMilli(timestamp));
+                    .isEqualTo(Instant.ofEpochMilli(timestamp));
         }
         assertThat(converter.convert("sub_1", service, record(-1)).origin().timestamp()).isNull();
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long timestamp) {
-        return new ConsumerRecord<>("t", 0, 0, timestamp, org.apache.kafka.common.record.TimestampType.CREATE_TIME,
-                0, 0, null, null, new org.apache.kafka.common.header.internals.RecordHeaders(),
-                java.util.Optional.empty());
+        return new ConsumerRecord<>("t", 0, 0, timestamp, TimestampType.CREATE_TIME,
+                0, 0, null, null, new RecordHeaders(),
+                Optional.empty());
     }
 
     @Test

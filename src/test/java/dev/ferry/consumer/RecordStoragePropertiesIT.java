@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import net.jqwik.api.Arbitraries;
@@ -40,7 +41,7 @@ class RecordStoragePropertiesIT {
     private static InvocationStore store;
 
     private final RecordConverter converter = new RecordConverter(JsonMapper.builder().build(),
-            () -> "inv_" + java.util.UUID.randomUUID());
+            () -> "inv_" + UUID.randomUUID());
 
     @BeforeContainer
     static void migrate() {

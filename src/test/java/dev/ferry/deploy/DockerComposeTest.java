@@ -143,7 +143,8 @@ class DockerComposeTest {
         });
 
         assertThat(list(at(service("kafka"), "healthcheck", "test")))
-                .contains("/opt/kafka/bin/kafka-broker-api-versions.sh", "localhost:" + listeners.get(interBroker).port());
+                .contains("/opt/kafka/bin/kafka-broker-api-versions.sh", "localhost:"
+                        + listeners.get(interBroker).port());
     }
 
     @Test

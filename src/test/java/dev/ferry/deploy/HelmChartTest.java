@@ -156,7 +156,8 @@ class HelmChartTest {
             assertThat(at(service, "spec", "type")).isEqualTo("ClusterIP");
             assertThat(list(at(service, "spec", "ports")))
                     .containsExactly(Map.of("name", "http", "port", 8080, "targetPort", "http", "protocol", "TCP"));
-            Map<String, Object> podLabels = map(at(rendered.one("Deployment"), "spec", "template", "metadata", "labels"));
+            Map<String, Object> podLabels = map(at(rendered.one("Deployment"), "spec", "template",
+                    "metadata", "labels"));
             assertThat(podLabels).containsAllEntriesOf(map(at(service, "spec", "selector")));
         }
     }
@@ -224,7 +225,8 @@ class HelmChartTest {
             assertThat(at(secret, "metadata", "name")).isEqualTo(RELEASE);
             Map<String, Object> data = map(secret.get("data"));
             assertThat(data).containsOnlyKeys("encryption-key");
-            assertThat(new String(Base64.getDecoder().decode((String) data.get("encryption-key")), StandardCharsets.UTF_8))
+            assertThat(new String(Base64.getDecoder().decode((String) data.get("encryption-key")),
+                    StandardCharsets.UTF_8))
                     .isEqualTo("inline-encryption-key");
         }
 
@@ -256,7 +258,8 @@ class HelmChartTest {
         @Test
         void isScrapedThroughAServiceMonitorInsteadOfAnnotations() {
             Map<String, Object> annotations = podAnnotations(rendered.one("Deployment"));
-            assertThat(annotations).doesNotContainKeys("prometheus.io/scrape", "prometheus.io/path", "prometheus.io/port");
+            assertThat(annotations).doesNotContainKeys("prometheus.io/scrape", "prometheus.io/path",
+                    "prometheus.io/port");
             assertThat(annotations)
                     .containsEntry("example.com/team", "integrations")
                     .containsKey("checksum/config");
@@ -265,7 +268,8 @@ class HelmChartTest {
             assertThat(monitor.get("apiVersion")).isEqualTo("monitoring.coreos.com/v1");
             assertThat(map(at(monitor, "metadata", "labels"))).containsEntry("release", "kube-prometheus-stack");
             assertThat(at(monitor, "metadata", "namespace")).isEqualTo(NAMESPACE);
-            assertThat(list(at(monitor, "spec", "endpoints"))).singleElement().satisfies(endpoint -> assertThat(map(endpoint))
+            assertThat(list(at(monitor, "spec", "endpoints"))).singleElement()
+                    .satisfies(endpoint -> assertThat(map(endpoint))
                     .containsEntry("port", "http")
                     .containsEntry("path", "/actuator/prometheus")
                     .containsEntry("interval", "15s"));
@@ -284,8 +288,10 @@ class HelmChartTest {
 
     @Test
     void rollsThePodsWhenTheConfigurationChanges() {
-        String before = (String) podAnnotations(template(UnaryOperator.identity()).one("Deployment")).get("checksum/config");
-        String after = (String) podAnnotations(template(command -> command.set("config.ferry.consumer.reconcile-interval", "1m"))
+        String before = (String) podAnnotations(template(UnaryOperator.identity()).one("Deployment"))
+                .get("checksum/config");
+        String after = (String) podAnnotations(template(command ->
+                command.set("config.ferry.consumer.reconcile-interval", "1m"))
                 .one("Deployment")).get("checksum/config");
 
         assertThat(after).isNotEqualTo(before);
@@ -338,7 +344,8 @@ class HelmChartTest {
 
     private static Path resource(String name) {
         try {
-            return Path.of(Objects.requireNonNull(HelmChartTest.class.getClassLoader().getResource(name), name).toURI());
+            return Path.of(Objects.requireNonNull(HelmChartTest.class.getClassLoader().getResource(name),
+                    name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -4,9 +4,12 @@ import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -24,6 +27,7 @@ import dev.ferry.service.ServiceRegistry;
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.Api.Reply;
 import dev.ferry.testsupport.FerryInstance;
+import dev.ferry.testsupport.Ports;
 import dev.ferry.testsupport.SdkEndpoint;
 import dev.ferry.testsupport.SdkEndpoint.Transport;
 import dev.ferry.testsupport.TestInfrastructure;
@@ -66,7 +70,8 @@ class DeploymentApiIT {
             String id = registered.body().get("id").asString();
             assertThat(id).matches("dp_1[0-9A-Za-z]{22}");
             assertThat(registered.location()).endsWith("/deployments/" + id);
-            assertThat(names(registered.body().get("services"))).containsExactly("DiscoveryGreeter", "DiscoveryCounter", "DiscoverySignup");
+            assertThat(names(registered.body().get("services")))
+                    .containsExactly("DiscoveryGreeter", "DiscoveryCounter", "DiscoverySignup");
             assertThat(registered.body().get("min_protocol_version").asInt()).isEqualTo(5);
             assertThat(registered.body().get("sdk_version").asString()).startsWith("restate-sdk-typescript/1.17");
 
@@ -88,7 +93,8 @@ class DeploymentApiIT {
             assertThat(greeter.get("retry_policy").get("max_attempts").asInt()).isEqualTo(7);
             assertThat(names(api.get("/v4/services").body().get("services"))).hasSize(3);
 
-            HandlerTarget lazyRead = ferry.bean(ServiceRegistry.class).findTarget("DiscoveryCounter", "get").orElseThrow();
+            HandlerTarget lazyRead = ferry.bean(ServiceRegistry.class).findTarget("DiscoveryCounter", "get")
+                    .orElseThrow();
             assertThat(lazyRead.protocol()).isEqualTo(ServiceProtocol.RESTATE);
             assertThat(lazyRead.endpoint()).hasToString(endpoint.uri());
             assertThat(lazyRead.restate().deploymentId()).isEqualTo(id);
@@ -177,10 +183,11 @@ class DeploymentApiIT {
                 "not valid JSON");
         refused(exchange -> answer(exchange, 200, "application/vnd.restate.endpointmanifest.v3+json",
                 "{'minProtocolVersion':99,'maxProtocolVersion':99,'protocolMode':'REQUEST_RESPONSE','services':"
-                        .replace('\'', '"') + "[{\"name\":\"Future\",\"ty\":\"SERVICE\",\"handlers\":[{\"name\":\"h\"}]}]}"),
+                        .replace('\'', '"')
+                        + "[{\"name\":\"Future\",\"ty\":\"SERVICE\",\"handlers\":[{\"name\":\"h\"}]}]}"),
                 "versions 99 to 99, and Ferry speaks 5 to 7");
 
-        int closed = SdkEndpoint.freePort();
+        int closed = Ports.freePort();
         Reply unreachable = api.post("/deployments", json("{'uri':'http://127.0.0.1:%d'}".formatted(closed)));
         assertThat(unreachable.status()).isEqualTo(400);
         assertThat(unreachable.body().get("detail").asString()).contains("connection refused", "deployment is running");
@@ -220,8 +227,8 @@ class DeploymentApiIT {
         }
     }
 
-    private static java.util.List<String> names(JsonNode array) {
-        java.util.List<String> names = new java.util.ArrayList<>();
+    private static List<String> names(JsonNode array) {
+        List<String> names = new ArrayList<>();
         array.forEach(element -> names.add(element.get("name").asString()));
         return names;
     }
@@ -239,7 +246,7 @@ class DeploymentApiIT {
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -315,7 +315,8 @@ class CrashIT {
         // a killed consumer leaves the group after the session timeout; keep it short so restarts rejoin fast
         Api.Reply subscribed = api.post("/subscriptions", json("""
                 {'source':'kafka://local/%s','sink':'service://Inventory/adjust',
-                 'options':{'auto.offset.reset':'earliest','session.timeout.ms':'6000','heartbeat.interval.ms':'1000'}}"""
+                 'options':{'auto.offset.reset':'earliest','session.timeout.ms':'6000',\
+                 'heartbeat.interval.ms':'1000'}}"""
                 .formatted(TOPIC)));
         assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
         return subscribed.body().get("id").asString();

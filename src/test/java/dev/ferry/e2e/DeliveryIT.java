@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -52,7 +53,8 @@ class DeliveryIT {
     void deliversEveryRecordOnceWithItsCoordinatesAndHeaders() {
         try (HandlerServer handler = HandlerServer.start()) {
             handler.respondWith(request -> HandlerServer.Response.ok("{\"ok\":true}"));
-            api.post("/services", json("{'name':'Greeter','type':'SERVICE','endpoint':'%s','handlers':[{'name':'greet'}]}"
+            api.post("/services",
+                    json("{'name':'Greeter','type':'SERVICE','endpoint':'%s','handlers':[{'name':'greet'}]}"
                     .formatted(handler.endpoint())));
             String subscription = api.post("/subscriptions", json("""
                     {'source':'kafka://local/greetings','sink':'service://Greeter/greet',
@@ -105,7 +107,7 @@ class DeliveryIT {
     @Test
     void callsKeyedHandlersAtTheirObjectPathAndRetriesFailures() {
         try (HandlerServer handler = HandlerServer.start()) {
-            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger calls = new AtomicInteger();
             handler.respondWith(request -> calls.incrementAndGet() <= 2 ? HandlerServer.Response.status(503)
                     : HandlerServer.Response.ok("{}"));
             api.post("/services", json("""

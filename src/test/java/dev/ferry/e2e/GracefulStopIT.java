@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
@@ -223,7 +223,8 @@ class GracefulStopIT {
     }
 
     private static void setUp(Api api, HandlerServer handler, String brokers, String topic) {
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
         api.post("/services", json("{'name':'Reports','type':'SERVICE','endpoint':'%s','handlers':[{'name':'render'}]}"
                 .formatted(handler.endpoint())));
         Api.Reply subscribed = api.post("/subscriptions", json("""

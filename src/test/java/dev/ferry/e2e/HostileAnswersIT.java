@@ -40,7 +40,8 @@ class HostileAnswersIT {
         ferry = FerryInstance.start("hostile", Map.of("ferry.dispatch.max-in-flight", Integer.toString(MAX_IN_FLIGHT)));
         api = ferry.api();
         records = new Records(brokers);
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
     }
 
     @AfterAll
@@ -81,7 +82,8 @@ class HostileAnswersIT {
                 assertThat(invocation.get("status").asString()).isEqualTo("backing-off");
                 Instant next = Instant.parse(invocation.get("next_attempt_at").asString());
                 assertThat(next).isBefore(now.plus(MAX_INTERVAL).plusSeconds(5));
-                assertThat(invocation.get("last_failure").asString()).startsWith("HTTP 503: busy").doesNotContain("\u0000");
+                assertThat(invocation.get("last_failure").asString()).startsWith("HTTP 503: busy")
+                        .doesNotContain("\u0000");
             }
             for (JsonNode invocation : api.get("/invocations?service=Bulky&limit=100").body().get("invocations")) {
                 assertThat(invocation.get("completion").asString()).isEqualTo("success");

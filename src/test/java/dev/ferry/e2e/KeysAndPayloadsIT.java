@@ -40,7 +40,8 @@ class KeysAndPayloadsIT {
         api = ferry.api();
         records = new Records(brokers);
         handler = HandlerServer.start();
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
     }
 
     @AfterAll

@@ -45,11 +45,13 @@ class OutageIT {
             admin(server, "alter database " + database + " with allow_connections false");
             admin(server, "select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + database + "'");
             send(records, "db-outage", "during", 30);
-            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.api().get("/actuator/health/readiness").status() == 503);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ferry.api().get("/actuator/health/readiness").status() == 503);
 
             admin(server, "alter database " + database + " with allow_connections true");
             await().atMost(Duration.ofSeconds(90)).until(() -> handler.received().size() >= 60);
-            await().atMost(Duration.ofSeconds(30)).until(() -> ferry.api().get("/actuator/health/readiness").status() == 200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ferry.api().get("/actuator/health/readiness").status() == 200);
             await().atMost(Duration.ofSeconds(30)).until(() -> ferry.api().get("/invocations/counts").body()
                     .get("counts").get("completed").asInt() == 60);
             Set<String> bodies = handler.received().stream().map(HandlerServer.Received::bodyText)
@@ -88,8 +90,10 @@ class OutageIT {
     }
 
     private static void setUp(FerryInstance ferry, HandlerServer handler, String brokers, String topic) {
-        ferry.api().post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
-        ferry.api().post("/services", json("{'name':'Sink','type':'SERVICE','endpoint':'%s','handlers':[{'name':'take'}]}"
+        ferry.api().post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        ferry.api().post("/services",
+                json("{'name':'Sink','type':'SERVICE','endpoint':'%s','handlers':[{'name':'take'}]}"
                 .formatted(handler.endpoint())));
         assertThat(ferry.api().post("/subscriptions", json(("{'source':'kafka://local/%s','sink':'service://Sink/take',"
                 + "'options':{'auto.offset.reset':'earliest'}}").formatted(topic))).status()).isEqualTo(201);
@@ -103,7 +107,8 @@ class OutageIT {
     }
 
     private static boolean isSuperuser(EmbeddedDatabase server) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(),
+                server.password());
                 Statement statement = connection.createStatement();
                 var result = statement.executeQuery("select rolsuper from pg_roles where rolname = current_user")) {
             return result.next() && result.getBoolean(1);
@@ -111,7 +116,8 @@ class OutageIT {
     }
 
     private static void admin(EmbeddedDatabase server, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(),
+                server.password());
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,6 +12,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +32,7 @@ import dev.ferry.testsupport.FerryInstance;
 import dev.ferry.testsupport.HandlerServer;
 import dev.ferry.testsupport.HandlerServer.Received;
 import dev.ferry.testsupport.HandlerServer.Response;
+import dev.ferry.testsupport.Ports;
 import dev.ferry.testsupport.Records;
 import dev.ferry.testsupport.TestInfrastructure;
 
@@ -50,7 +49,8 @@ class OutcomesIT {
         ferry = FerryInstance.start("outcomes", Map.of());
         api = ferry.api();
         records = new Records(brokers);
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
     }
 
     @AfterAll
@@ -94,7 +94,8 @@ class OutcomesIT {
             assertThat(invocation.get("completion").asString()).isEqualTo("success");
             assertThat(invocation.get("attempts").asInt()).isEqualTo(4);
             assertThat(handler.received()).hasSize(4)
-                    .extracting(request -> request.header("idempotency-key")).containsOnly(invocation.get("id").asString());
+                    .extracting(request -> request.header("idempotency-key"))
+                    .containsOnly(invocation.get("id").asString());
             assertThat(handler.received()).extracting(request -> request.header("x-ferry-attempt"))
                     .containsExactly("1", "2", "3", "4");
         }
@@ -119,7 +120,8 @@ class OutcomesIT {
             assertThat(handler.received()).hasSize(1);
             Instant firstCall = handler.received().getFirst().at();
             Instant nextAttempt = Instant.parse(backingOff.get("next_attempt_at").asString());
-            assertThat(Duration.between(firstCall, nextAttempt)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+            assertThat(Duration.between(firstCall, nextAttempt))
+                    .isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
             assertThat(backingOff.get("last_failure").asString()).contains("429");
 
             JsonNode invocation = awaitInvocation(subscription, status("completed"));
@@ -200,17 +202,15 @@ class OutcomesIT {
 
     @Test
     void retriesWhenTheHandlerCannotBeReachedUntilTheAttemptsRunOut() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            closedPort = socket.getLocalPort();
-        }
+        int closedPort = Ports.freePort();
         Api.Reply registered = api.post("/services", json("""
                 {'name':'Offline','type':'SERVICE','endpoint':'http://127.0.0.1:%d',
                  'handlers':[{'name':'ping','retry_policy':{'initial_interval':'10ms','max_attempts':3,
                               'on_max_attempts':'kill'}}]}""".formatted(closedPort)));
         assertThat(registered.status()).as(registered.text()).isEqualTo(201);
         String subscription = api.post("/subscriptions", json("""
-                {'source':'kafka://local/offline','sink':'service://Offline/ping','options':{'auto.offset.reset':'earliest'}}"""))
+                {'source':'kafka://local/offline','sink':'service://Offline/ping',\
+                'options':{'auto.offset.reset':'earliest'}}"""))
                 .body().get("id").asString();
         records.send("offline", "o1", "{}");
         records.flush();
@@ -231,7 +231,8 @@ class OutcomesIT {
                     .formatted(handler.endpoint())));
             assertThat(registered.status()).as(registered.text()).isEqualTo(201);
             String subscription = api.post("/subscriptions", json("""
-                    {'source':'kafka://local/wallet','sink':'service://Wallet/debit','options':{'auto.offset.reset':'earliest'}}"""))
+                    {'source':'kafka://local/wallet','sink':'service://Wallet/debit',\
+                    'options':{'auto.offset.reset':'earliest'}}"""))
                     .body().get("id").asString();
             records.send(new ProducerRecord<>("wallet", 0, Records.bytes("w"), Records.bytes("{\"n\":1}")));
             records.send(new ProducerRecord<>("wallet", 0, Records.bytes("w"), Records.bytes("{\"n\":2}")));
@@ -241,7 +242,8 @@ class OutcomesIT {
                     .get("/invocations?subscription=" + subscription).body().get("invocations").valueStream()
                     .sorted(Comparator.comparingLong(i -> i.get("origin").get("offset").asLong())).toList(),
                     listed -> listed.size() == 2 && listed.stream().allMatch(status("completed")));
-            assertThat(invocations).extracting(i -> i.get("completion").asString()).containsExactly("failure", "success");
+            assertThat(invocations).extracting(i -> i.get("completion").asString())
+                    .containsExactly("failure", "success");
             assertThat(handler.received()).extracting(Received::bodyText).containsExactly("{\"n\":1}", "{\"n\":2}");
         }
     }
@@ -257,7 +259,8 @@ class OutcomesIT {
                      'handlers':[{'name':'open'}]}""".formatted(handler.endpoint())));
             assertThat(registered.status()).as(registered.text()).isEqualTo(201);
             String subscription = api.post("/subscriptions", json("""
-                    {'source':'kafka://local/locker','sink':'service://Locker/open','options':{'auto.offset.reset':'earliest'}}"""))
+                    {'source':'kafka://local/locker','sink':'service://Locker/open',\
+                    'options':{'auto.offset.reset':'earliest'}}"""))
                     .body().get("id").asString();
             records.send(new ProducerRecord<>("locker", 0, Records.bytes("l"), Records.bytes("{\"n\":1}")));
             records.send(new ProducerRecord<>("locker", 0, Records.bytes("l"), Records.bytes("{\"n\":2}")));
@@ -297,7 +300,8 @@ class OutcomesIT {
         try (HandlerServer handler = HandlerServer.start()) {
             handler.respondWith(request -> Response.status(500));
             String subscription = subscribe(handler, "Webhooks",
-                    "{'name':'deliver','retry_policy':{'initial_interval':'10ms','max_attempts':2,'on_max_attempts':'kill'}}",
+                    "{'name':'deliver','retry_policy':{'initial_interval':'10ms','max_attempts':2,"
+                            + "'on_max_attempts':'kill'}}",
                     "");
             records.send("webhooks", "w1", "{\"event\":\"created\"}");
             records.flush();
@@ -313,13 +317,14 @@ class OutcomesIT {
 
     /** Registers a SERVICE with one handler on {@code handler} and subscribes it to a topic of its own. */
     private static String subscribe(HandlerServer handler, String service, String handlerJson, String serviceExtras) {
-        Api.Reply registered = api.post("/services", json("{'name':'%s','type':'SERVICE','endpoint':'%s','handlers':[%s]%s}"
+        Api.Reply registered = api.post("/services",
+                json("{'name':'%s','type':'SERVICE','endpoint':'%s','handlers':[%s]%s}"
                 .formatted(service, handler.endpoint(), handlerJson, serviceExtras)));
         assertThat(registered.status()).as(registered.text()).isEqualTo(201);
         String handlerName = registered.body().get("handlers").get(0).get("name").asString();
         Api.Reply subscribed = api.post("/subscriptions", json("""
                 {'source':'kafka://local/%s','sink':'service://%s/%s','options':{'auto.offset.reset':'earliest'}}"""
-                .formatted(service.toLowerCase(), service, handlerName)));
+                .formatted(service.toLowerCase(Locale.ROOT), service, handlerName)));
         assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
         return subscribed.body().get("id").asString();
     }

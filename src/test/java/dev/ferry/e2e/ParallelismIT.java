@@ -48,7 +48,8 @@ class ParallelismIT {
             Api api = ferry.api();
             api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}"
                     .formatted(brokers)));
-            api.post("/services", json("{'name':'Thumbnails','type':'SERVICE','endpoint':'%s','handlers':[{'name':'render'}]}"
+            api.post("/services",
+                    json("{'name':'Thumbnails','type':'SERVICE','endpoint':'%s','handlers':[{'name':'render'}]}"
                     .formatted(handler.endpoint())));
             long started = System.nanoTime();
             api.post("/subscriptions", json("""

@@ -45,7 +45,8 @@ class PoisonRecordsIT {
         api = ferry.api();
         records = new Records(brokers);
         handler = HandlerServer.start();
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
     }
 
     @AfterAll
@@ -59,11 +60,13 @@ class PoisonRecordsIT {
     void deliversEveryGoodRecordAroundKeysAndTimestampsPostgresqlCannotTake() {
         Topics.create("vaults", 4, Map.of("message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)));
         Api.Reply registered = api.post("/services", json("""
-                {'name':'Vault','type':'VIRTUAL_OBJECT','endpoint':'%s','handlers':[{'name':'put','type':'EXCLUSIVE'}]}"""
+                {'name':'Vault','type':'VIRTUAL_OBJECT','endpoint':'%s',\
+                'handlers':[{'name':'put','type':'EXCLUSIVE'}]}"""
                 .formatted(handler.endpoint())));
         assertThat(registered.status()).as(registered.text()).isEqualTo(201);
         Api.Reply subscribed = api.post("/subscriptions", json("""
-                {'source':'kafka://local/vaults','sink':'service://Vault/put','options':{'auto.offset.reset':'earliest'}}"""));
+                {'source':'kafka://local/vaults','sink':'service://Vault/put',\
+                'options':{'auto.offset.reset':'earliest'}}"""));
         assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
         String subscription = subscribed.body().get("id").asString();
 
@@ -73,7 +76,8 @@ class PoisonRecordsIT {
             good.add(value);
             records.send(new ProducerRecord<>("vaults", i % 4, Records.bytes("key-" + i % 8), Records.bytes(value)));
             if (i == 5) {
-                records.send(new ProducerRecord<>("vaults", 0, Records.bytes("a\0b"), Records.bytes("{\"bad\":\"nul\"}")));
+                records.send(new ProducerRecord<>("vaults", 0, Records.bytes("a\0b"),
+                        Records.bytes("{\"bad\":\"nul\"}")));
             }
             if (i == 17) {
                 records.send(new ProducerRecord<>("vaults", 1, Records.bytes("k".repeat(3000)),

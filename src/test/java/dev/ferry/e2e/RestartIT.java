@@ -30,10 +30,11 @@ class RestartIT {
                 database = first.databaseUrl();
                 first.api().post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}"
                         .formatted(brokers)));
-                first.api().post("/services", json("{'name':'Audit','type':'SERVICE','endpoint':'%s','handlers':[{'name':'log'}]}"
+                first.api().post("/services",
+                        json("{'name':'Audit','type':'SERVICE','endpoint':'%s','handlers':[{'name':'log'}]}"
                         .formatted(handler.endpoint())));
-                subscription = first.api().post("/subscriptions", json(
-                        "{'source':'kafka://local/audit','sink':'service://Audit/log','options':{'auto.offset.reset':'earliest'}}"))
+                subscription = first.api().post("/subscriptions", json("{'source':'kafka://local/audit',"
+                        + "'sink':'service://Audit/log','options':{'auto.offset.reset':'earliest'}}"))
                         .body().get("id").asString();
                 for (int i = 0; i < 20; i++) {
                     records.send("audit", null, "{\"before\":" + i + "}");

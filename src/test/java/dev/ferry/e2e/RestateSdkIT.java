@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.Api.Reply;
@@ -124,7 +125,7 @@ class RestateSdkIT {
             records.flush();
 
             JsonNode echoed = awaitCompleted(subscription, 1).getFirst();
-            JsonNode result = tools.jackson.databind.json.JsonMapper.builder().build().readTree(
+            JsonNode result = JsonMapper.builder().build().readTree(
                     api.get("/invocations/" + echoed.get("id").asString() + "/output").text());
             assertThat(result.get("value").get("n").asInt()).isEqualTo(7);
             assertThat(result.get("topic").asString()).isEqualTo(topic);

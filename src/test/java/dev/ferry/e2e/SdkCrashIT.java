@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +44,7 @@ class SdkCrashIT {
     private static final int KILL_AT_RUN = 500;
     private static final Path LOG = Path.of("target", "sdk-crash-it", "ferry.log");
 
-    private final List<FerryProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<FerryProcess> processes = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stopProcesses() {
@@ -149,7 +150,8 @@ class SdkCrashIT {
         // a killed consumer leaves the group after the session timeout; keep it short so the restart rejoins fast
         Api.Reply subscribed = api.post("/subscriptions", json("""
                 {'source':'kafka://local/%s','sink':'service://Account/deposit',
-                 'options':{'auto.offset.reset':'earliest','session.timeout.ms':'6000','heartbeat.interval.ms':'1000'}}"""
+                 'options':{'auto.offset.reset':'earliest','session.timeout.ms':'6000',
+                            'heartbeat.interval.ms':'1000'}}"""
                 .formatted(TOPIC)));
         assertThat(subscribed.status()).as(subscribed.text()).isEqualTo(201);
     }

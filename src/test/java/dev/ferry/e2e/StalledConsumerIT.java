@@ -39,10 +39,12 @@ class StalledConsumerIT {
             String database = ferry.databaseUrl().substring(ferry.databaseUrl().lastIndexOf('/') + 1).split("\\?")[0];
             ferry.api().post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}"
                     .formatted(brokers)));
-            ferry.api().post("/services", json("{'name':'Sink','type':'SERVICE','endpoint':'%s','handlers':[{'name':'take'}]}"
+            ferry.api().post("/services",
+                    json("{'name':'Sink','type':'SERVICE','endpoint':'%s','handlers':[{'name':'take'}]}"
                     .formatted(handler.endpoint())));
             String subscription = ferry.api().post("/subscriptions", json("{'source':'kafka://local/stalling',"
-                    + "'sink':'service://Sink/take','options':{'auto.offset.reset':'earliest'}}")).body().get("id").asString();
+                    + "'sink':'service://Sink/take','options':{'auto.offset.reset':'earliest'}}")).body()
+                    .get("id").asString();
             send(records, "before", 5);
             await().atMost(Duration.ofSeconds(60)).until(() -> handler.received().size() >= 5);
             assertThat(ferry.api().get("/subscriptions/" + subscription).body().get("consumer").get("state").asString())
@@ -88,7 +90,8 @@ class StalledConsumerIT {
     }
 
     private static boolean isSuperuser(EmbeddedDatabase server) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(),
+                server.password());
                 Statement statement = connection.createStatement();
                 var result = statement.executeQuery("select rolsuper from pg_roles where rolname = current_user")) {
             return result.next() && result.getBoolean(1);
@@ -96,7 +99,8 @@ class StalledConsumerIT {
     }
 
     private static void admin(EmbeddedDatabase server, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(),
+                server.password());
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }

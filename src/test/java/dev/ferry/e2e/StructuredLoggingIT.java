@@ -59,7 +59,8 @@ class StructuredLoggingIT {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 List<JsonNode> lines = jsonLines(output);
                 assertThat(lines).anySatisfy(line -> {
-                    assertThat(line.path("message").asString()).isEqualTo("Kafka cluster json-logs created with 1 properties");
+                    assertThat(line.path("message").asString())
+                            .isEqualTo("Kafka cluster json-logs created with 1 properties");
                     assertThat(line.path("level").asString()).isEqualTo("INFO");
                     assertThat(line.path("logger_name").asString()).isEqualTo("dev.ferry.cluster.KafkaClusterRegistry");
                 });

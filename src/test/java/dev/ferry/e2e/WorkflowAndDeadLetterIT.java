@@ -44,7 +44,8 @@ class WorkflowAndDeadLetterIT {
         ferry = FerryInstance.start("workflow_dlq", Map.of());
         api = ferry.api();
         records = new Records(brokers);
-        api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+        api.post("/kafka-clusters",
+                json("{'name':'local','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
     }
 
     @AfterAll
@@ -79,7 +80,8 @@ class WorkflowAndDeadLetterIT {
                     .singleElement().extracting(HandlerServer.Received::bodyText).isEqualTo("{\"try\":1}");
             JsonNode duplicates = api.get("/invocations?subscription=" + subscription + "&key=order-1").body()
                     .get("invocations");
-            assertThat(duplicates.findValuesAsString("failure_reason")).containsExactlyInAnyOrder("duplicate", "duplicate");
+            assertThat(duplicates.findValuesAsString("failure_reason"))
+                    .containsExactlyInAnyOrder("duplicate", "duplicate");
         }
     }
 
@@ -89,9 +91,11 @@ class WorkflowAndDeadLetterIT {
         try (HandlerServer handler = HandlerServer.start()) {
             handler.respondWith(request -> request.bodyText().contains("\"bad\"") ? HandlerServer.Response.status(422)
                     : HandlerServer.Response.ok("{}"));
-            api.post("/services", json("{'name':'Payments','type':'SERVICE','endpoint':'%s','handlers':[{'name':'pay'}]}"
+            api.post("/services",
+                    json("{'name':'Payments','type':'SERVICE','endpoint':'%s','handlers':[{'name':'pay'}]}"
                     .formatted(handler.endpoint())));
-            String subscription = subscribe("payments", "service://Payments/pay", Map.of("dead-letter.topic", deadLetters));
+            String subscription = subscribe("payments", "service://Payments/pay",
+                    Map.of("dead-letter.topic", deadLetters));
 
             ProducerRecord<byte[], byte[]> refused = new ProducerRecord<>("payments", 0, Records.bytes("p1"),
                     Records.bytes("{\"bad\":true}"));
@@ -105,7 +109,8 @@ class WorkflowAndDeadLetterIT {
             assertThat(dead).extracting(record -> new String(record.key(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrder("p1", "p3");
             ConsumerRecord<byte[], byte[]> first = dead.stream()
-                    .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals("p1")).findFirst().orElseThrow();
+                    .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals("p1")).findFirst()
+                    .orElseThrow();
             assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{\"bad\":true}");
             assertThat(header(first, "origin")).isEqualTo("web");
             assertThat(header(first, "ferry.failure.reason")).isEqualTo("handler-error");
@@ -115,7 +120,8 @@ class WorkflowAndDeadLetterIT {
             assertThat(header(first, "ferry.original.partition")).isEqualTo("0");
             assertThat(header(first, "ferry.original.offset")).isNotBlank();
             ConsumerRecord<byte[], byte[]> third = dead.stream()
-                    .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals("p3")).findFirst().orElseThrow();
+                    .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals("p3")).findFirst()
+                    .orElseThrow();
             assertThat(header(third, "ferry.failure.reason")).isEqualTo("invalid-payload");
             assertThat(consume(deadLetters, 2)).as("published once, not again on later passes").hasSize(2);
         }

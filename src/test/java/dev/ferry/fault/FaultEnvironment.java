@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
@@ -145,14 +146,15 @@ final class FaultEnvironment implements AutoCloseable {
      * new topic of the same name; returns the subscription's id.
      */
     String subscribe(String name, String endpoint) throws InterruptedException, ExecutionException {
-        String topic = "fault-" + name.toLowerCase();
+        String topic = "fault-" + name.toLowerCase(Locale.ROOT);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()))) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
         }
         Api.Reply service = api().post("/services", json("""
                 {'name':'%s','type':'VIRTUAL_OBJECT','endpoint':'%s',
                  'retry_policy':{'initial_interval':'100ms','max_interval':'%dms','max_attempts':0},
-                 'handlers':[{'name':'apply','type':'EXCLUSIVE'}]}""".formatted(name, endpoint, MAX_INTERVAL.toMillis())));
+                 'handlers':[{'name':'apply','type':'EXCLUSIVE'}]}"""
+                .formatted(name, endpoint, MAX_INTERVAL.toMillis())));
         assertThat(service.status()).as(service.text()).isEqualTo(201);
         // a killed consumer leaves its group after the session timeout; keep it short so restarts rejoin fast
         Api.Reply subscribed = api().post("/subscriptions", json("""
@@ -164,7 +166,7 @@ final class FaultEnvironment implements AutoCloseable {
     }
 
     String topic(String name) {
-        return "fault-" + name.toLowerCase();
+        return "fault-" + name.toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -97,7 +97,8 @@ class FaultSuiteIT {
             environment.close();
         }
         Files.createDirectories(RESULTS.getParent());
-        Files.writeString(RESULTS, "%d records per fault over %d keys; lease %ds, poll %dms, retry max interval %ds%n%n%s%n%s%n"
+        Files.writeString(RESULTS,
+                "%d records per fault over %d keys; lease %ds, poll %dms, retry max interval %ds%n%n%s%n%s%n"
                 .formatted(ROUNDS * KEYS, KEYS, FaultEnvironment.LEASE.toSeconds(), FaultEnvironment.POLL.toMillis(),
                         FaultEnvironment.MAX_INTERVAL.toSeconds(), Figures.HEADER, String.join("\n", rows)));
     }
@@ -158,7 +159,8 @@ class FaultSuiteIT {
             long restarted = System.nanoTime();
             rest.join();
             Figures figures = finish(run, new Figures.Fault("SIGTERM during a burst", List.of(restarted), lostAnswers,
-                    "answers unrecorded at exit", LEASE_AND_POLL, "%d calls in flight at SIGTERM; exit %d after %.1f s; %d calls before exit"
+                    "answers unrecorded at exit", LEASE_AND_POLL,
+                    "%d calls in flight at SIGTERM; exit %d after %.1f s; %d calls before exit"
                             .formatted(inFlight.get(), stopped.exitValue(), stopTook.toMillis() / 1000.0,
                                     callsBeforeExit)));
             assertThat(figures.again()).isLessThanOrEqualTo(figures.againBound());
@@ -210,8 +212,10 @@ class FaultSuiteIT {
             }, Duration.ZERO, () -> lastCut.join(), 200);
             atRisk.addAll(window.answeredDuring(run.stream()));
             Figures figures = finish(run, new Figures.Fault("Ferry's PostgreSQL connections terminated while ingesting",
-                    List.of(window.end()), atRisk.size(), "answers unrecorded at the first cut or given during the cuts",
-                    LEASE_AND_POLL, "%d backends terminated in %d rounds 20 ms apart, %d of them inside a statement or transaction"
+                    List.of(window.end()), atRisk.size(),
+                    "answers unrecorded at the first cut or given during the cuts",
+                    LEASE_AND_POLL,
+                    "%d backends terminated in %d rounds 20 ms apart, %d of them inside a statement or transaction"
                             .formatted(terminated.get(), CUTS, inTransaction.get())));
             assertThat(inTransaction.get()).as("connections terminated inside a statement or transaction").isPositive();
             assertThat(figures.again()).isLessThanOrEqualTo(figures.againBound());
@@ -255,8 +259,8 @@ class FaultSuiteIT {
             double bound = KEYS / (double) FaultEnvironment.MAX_INTERVAL.toSeconds();
             Figures figures = finish(run, new Figures.Fault("handler refusing connections 60 s", List.of(window.end()),
                     atRisk.size(), "calls cut when the handler went away", BACKOFF_AND_POLL,
-                    "attempts during the outage: %s (targets: ≤ %.0f/s on average = keys / max interval, ≤ %d in one second = one per key)"
-                            .formatted(rate, bound, KEYS)));
+                    ("attempts during the outage: %s (targets: ≤ %.0f/s on average = keys / max interval,"
+                            + " ≤ %d in one second = one per key)").formatted(rate, bound, KEYS)));
             assertThat(figures.again()).isLessThanOrEqualTo(figures.againBound());
             rate.assertBounded(bound, KEYS);
         }
@@ -276,7 +280,8 @@ class FaultSuiteIT {
             double bound = KEYS / (double) RETRY_AFTER.toSeconds();
             Figures figures = finish(run, new Figures.Fault("handler answering 503 with Retry-After: 2 for 20 s",
                     List.of(window.end()), 0, "none: no call of the outage succeeded", BACKOFF_AND_POLL,
-                    "calls during the outage: %s (targets: ≤ %.0f/s on average = keys / Retry-After, ≤ %d in one second = one per key); shortest retry of a key %d ms"
+                    ("calls during the outage: %s (targets: ≤ %.0f/s on average = keys / Retry-After,"
+                            + " ≤ %d in one second = one per key); shortest retry of a key %d ms")
                             .formatted(rate, bound, KEYS, gap.toMillis())));
             assertThat(figures.again()).isZero();
             rate.assertBounded(bound, KEYS);

@@ -67,7 +67,8 @@ record Figures(String fault, int produced, int delivered, int lost, long again, 
         return new Figures(fault.name(), produced.size(), delivered, produced.size() - delivered, again,
                 fault.againBound(), fault.boundWhat(), orderViolations(calls), overlaps.size(),
                 recovery(calls, fault.endNanos()), fault.recoveryBound(), overlaps.isEmpty() ? fault.notes()
-                        : (fault.notes() + "; overlapping calls: " + overlaps.subList(0, Math.min(5, overlaps.size()))));
+                        : (fault.notes() + "; overlapping calls: "
+                                + overlaps.subList(0, Math.min(5, overlaps.size()))));
     }
 
     /** Per key, the first successful call of each sequence number must come in rising order. */

@@ -76,7 +76,8 @@ record Rate(double average, double busiest) {
      * {@code busiestBound} calls (one per key, when a key waits at least a second between calls).
      */
     void assertBounded(double averageBound, int busiestBound) {
-        assertThat(average).as("calls per second during the outage, on average").isLessThanOrEqualTo(averageBound * 1.25);
+        assertThat(average).as("calls per second during the outage, on average")
+                .isLessThanOrEqualTo(averageBound * 1.25);
         assertThat(busiest).as("calls in the busiest second of the outage").isLessThanOrEqualTo(busiestBound);
     }
 

@@ -56,10 +56,12 @@ class IngressIT {
             }
             return Response.ok("{\"hello\":" + request.bodyText() + "}");
         });
-        post("/services", "{'name':'Greeter','type':'SERVICE','endpoint':'%s','retry_policy':{'initial_interval':'20ms'},"
+        post("/services", "{'name':'Greeter','type':'SERVICE','endpoint':'%s',"
+                + "'retry_policy':{'initial_interval':'20ms'},"
                 + "'handlers':[{'name':'greet'},{'name':'bytes','input':'raw'}]}");
         post("/services", "{'name':'Account','type':'VIRTUAL_OBJECT','endpoint':'%s','handlers':[{'name':'deposit'}]}");
-        post("/services", "{'name':'Signup','type':'WORKFLOW','endpoint':'%s','handlers':[{'name':'run','type':'WORKFLOW'}]}");
+        post("/services",
+                "{'name':'Signup','type':'WORKFLOW','endpoint':'%s','handlers':[{'name':'run','type':'WORKFLOW'}]}");
         post("/kafka-clusters", "{'name':'local','properties':{'bootstrap.servers':'"
                 + TestInfrastructure.kafka().bootstrapServers() + "'}}");
     }
@@ -104,7 +106,8 @@ class IngressIT {
     void anIdempotencyKeyReturnsTheSameInvocation() {
         Reply first = api.send("/send/Greeter/greet", "{\"idem\":1}", "Idempotency-Key", "order-7");
         Reply second = api.send("/send/Greeter/greet", "{\"idem\":1}", "Idempotency-Key", "order-7");
-        assertThat(second.body().get("invocation_id").asString()).isEqualTo(first.body().get("invocation_id").asString());
+        assertThat(second.body().get("invocation_id").asString())
+                .isEqualTo(first.body().get("invocation_id").asString());
         assertThat(second.body().get("status").asString()).isEqualTo("previously_accepted");
 
         Reply called = api.send("/call/Greeter/greet", "{\"idem\":2}", "Idempotency-Key", "order-8");

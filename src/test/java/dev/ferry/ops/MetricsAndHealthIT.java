@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +43,8 @@ class MetricsAndHealthIT {
         api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}"
                 .formatted(TestInfrastructure.kafka().bootstrapServers())));
         api.post("/services", json(("{'name':'Meter','type':'SERVICE','endpoint':'%s',"
-                + "'retry_policy':{'initial_interval':'10ms'},'handlers':[{'name':'read'}]}").formatted(handler.endpoint())));
+                + "'retry_policy':{'initial_interval':'10ms'},'handlers':[{'name':'read'}]}")
+                .formatted(handler.endpoint())));
     }
 
     @AfterAll
@@ -52,7 +55,8 @@ class MetricsAndHealthIT {
 
     @Test
     void exposesIngestDispatchAndConsumerMetersAndRemovesThoseOfADeletedSubscription() throws Exception {
-        String subscription = api.post("/subscriptions", json("{'source':'kafka://local/metered','sink':'service://Meter/read',"
+        String subscription = api.post("/subscriptions",
+                json("{'source':'kafka://local/metered','sink':'service://Meter/read',"
                 + "'options':{'auto.offset.reset':'earliest'}}")).body().get("id").asString();
         try (Records records = new Records(TestInfrastructure.kafka().bootstrapServers())) {
             for (int i = 0; i < 20; i++) {
@@ -74,7 +78,8 @@ class MetricsAndHealthIT {
                     .contains("outcome=\"retry\"").contains("outcome=\"success\"")
                     .contains("ferry_handler_calls_seconds_bucket{", "le=\"0.1\"");
             assertThat(line(metrics, "ferry_invocations_completed_total", "result=\"success\"")).endsWith(" 20.0");
-            assertThat(metrics).contains("ferry_invocation_attempts_count{").contains("ferry_invocation_end_to_end_seconds_count{");
+            assertThat(metrics).contains("ferry_invocation_attempts_count{")
+                    .contains("ferry_invocation_end_to_end_seconds_count{");
         });
         checkWithPromtool(scrape());
 
@@ -103,14 +108,14 @@ class MetricsAndHealthIT {
 
     private static String line(String metrics, String name, String... containing) {
         return metrics.lines()
-                .filter(line -> line.startsWith(name) && java.util.Arrays.stream(containing).allMatch(line::contains))
+                .filter(line -> line.startsWith(name) && Arrays.stream(containing).allMatch(line::contains))
                 .findFirst().orElse("");
     }
 
     /** promtool's lint: exit 0 is clean, 3 lists lint warnings only (from library meters); 1 is an error. */
     private static void checkWithPromtool(String metrics) throws IOException, InterruptedException {
         Path promtool = Path.of("/usr/bin/promtool");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(promtool),
+        Assumptions.assumeTrue(Files.isExecutable(promtool),
                 "promtool is not installed (Debian package prometheus); skipping the format check");
         Process process = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
         try (var in = process.getOutputStream()) {

@@ -80,7 +80,8 @@ class AdminTokenFilterTest {
         return request;
     }
 
-    private static MockHttpServletResponse run(AdminTokenFilter filter, MockHttpServletRequest request) throws Exception {
+    private static MockHttpServletResponse run(AdminTokenFilter filter,
+            MockHttpServletRequest request) throws Exception {
         MockHttpServletResponse response = new MockHttpServletResponse();
         filter.doFilter(request, response, new MockFilterChain());
         return response;

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,8 +49,8 @@ class NoSecretInDebugLogIT {
         if (how.equals("arguments")) {
             properties.putAll(secrets);
         } else {
-            secrets.forEach((name, value) -> environment.put(name.toUpperCase().replace('.', '_').replace('-', '_'),
-                    value));
+            secrets.forEach((name, value) ->
+                    environment.put(name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         }
         Path log = Path.of("target", "no-secret-in-debug-log-" + how + ".log");
         Files.deleteIfExists(log);
@@ -58,8 +59,10 @@ class NoSecretInDebugLogIT {
                 environment, log)) {
             Api api = ferry.api().withBearerToken(secrets.get("ferry.security.admin-token"));
             Api.Reply created = api.post("/kafka-clusters", json("""
-                    {'name':'secretive','properties':{'bootstrap.servers':'127.0.0.1:1','security.protocol':'SASL_PLAINTEXT',
-                     'sasl.mechanisms':'PLAIN','sasl.username':'user','sasl.password':'%s'}}""".formatted(clusterPassword)));
+                    {'name':'secretive','properties':{'bootstrap.servers':'127.0.0.1:1',\
+                    'security.protocol':'SASL_PLAINTEXT',
+                     'sasl.mechanisms':'PLAIN','sasl.username':'user','sasl.password':'%s'}}"""
+                    .formatted(clusterPassword)));
             assertThat(created.status()).as(created.text()).isEqualTo(201);
             assertThat(api.get("/kafka-clusters/secretive").status()).isEqualTo(200);
             assertThat(ferry.api().withBearerToken("wrong-" + random()).get("/kafka-clusters").status()).isEqualTo(401);

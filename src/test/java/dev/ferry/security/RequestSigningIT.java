@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -51,8 +50,10 @@ class RequestSigningIT {
         try (HandlerServer handler = HandlerServer.start()) {
             handler.respondWith(request -> verified(request) ? Response.ok("{}") : Response.status(401));
             String brokers = TestInfrastructure.kafka().bootstrapServers();
-            api.post("/kafka-clusters", json("{'name':'signing','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
-            api.post("/services", json("{'name':'Signed','type':'VIRTUAL_OBJECT','endpoint':'%s','handlers':[{'name':'take'}]}"
+            api.post("/kafka-clusters",
+                    json("{'name':'signing','properties':{'bootstrap.servers':'%s'}}".formatted(brokers)));
+            api.post("/services",
+                    json("{'name':'Signed','type':'VIRTUAL_OBJECT','endpoint':'%s','handlers':[{'name':'take'}]}"
                     .formatted(handler.endpoint())));
             api.post("/subscriptions", json("{'source':'kafka://signing/signed-topic','sink':'service://Signed/take',"
                     + "'options':{'auto.offset.reset':'earliest'}}"));
@@ -68,7 +69,8 @@ class RequestSigningIT {
             assertThat(call.path()).isEqualTo("/Signed/key%20with%2Fslash/take");
             assertThat(call.header("x-ferry-signature")).startsWith("v1=");
             assertThat(verified(call)).isTrue();
-            assertThat(api.get("/invocations?service=Signed").body().path("invocations").findValuesAsString("completion"))
+            assertThat(api.get("/invocations?service=Signed").body().path("invocations")
+                    .findValuesAsString("completion"))
                     .containsOnly("success");
         }
     }

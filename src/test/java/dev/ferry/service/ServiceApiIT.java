@@ -56,11 +56,14 @@ class ServiceApiIT {
                 .contains("'endpoint' is required");
         assertThat(problem(json("{'name':'A','type':'SERVICE','endpoint':'http://h:1','handlers':[]}")))
                 .contains("at least one handler");
-        assertThat(problem(json("{'name':'A','type':'SERVICE','endpoint':'http://h:1','handlers':[{'name':'h','type':'EXCLUSIVE'}]}")))
+        assertThat(problem(json("{'name':'A','type':'SERVICE','endpoint':'http://h:1',"
+                + "'handlers':[{'name':'h','type':'EXCLUSIVE'}]}")))
                 .contains("service handlers take no type");
-        assertThat(problem(json("{'name':'A','type':'VIRTUAL_OBJECT','endpoint':'http://h:1','handlers':[{'name':'h','input':'xml'}]}")))
+        assertThat(problem(json("{'name':'A','type':'VIRTUAL_OBJECT','endpoint':'http://h:1',"
+                + "'handlers':[{'name':'h','input':'xml'}]}")))
                 .contains("use \"json\" or \"raw\"");
-        assertThat(problem(json("{'name':'A','type':'SERVICE','endpoint':'http://h:1','timeout':'soon','handlers':[{'name':'h'}]}")))
+        assertThat(problem(json("{'name':'A','type':'SERVICE','endpoint':'http://h:1','timeout':'soon',"
+                + "'handlers':[{'name':'h'}]}")))
                 .contains("'timeout' is 'soon', not a duration");
         assertThat(problem(json("{'name':'A','type':'THING','endpoint':'http://h:1','handlers':[{'name':'h'}]}")))
                 .contains("Field 'type' must be one of SERVICE, VIRTUAL_OBJECT, WORKFLOW");
@@ -84,7 +87,8 @@ class ServiceApiIT {
 
     @Test
     void refusesADuplicateAndDeletesAServiceNotInUse() {
-        String body = json("{'name':'Greeter','type':'SERVICE','endpoint':'http://127.0.0.1:9080','handlers':[{'name':'greet'}]}");
+        String body = json("{'name':'Greeter','type':'SERVICE','endpoint':'http://127.0.0.1:9080',"
+                + "'handlers':[{'name':'greet'}]}");
         assertThat(api.post("/services", body).status()).isEqualTo(201);
         assertThat(api.post("/services", body).status()).isEqualTo(409);
         assertThat(api.delete("/services/Greeter").status()).isEqualTo(204);
@@ -96,7 +100,8 @@ class ServiceApiIT {
     void refusesToDeleteAServiceThatASubscriptionUses() {
         api.post("/kafka-clusters", json("{'name':'svc','properties':{'bootstrap.servers':'%s'}}"
                 .formatted(TestInfrastructure.kafka().bootstrapServers())));
-        api.post("/services", json("{'name':'Used','type':'SERVICE','endpoint':'http://127.0.0.1:9','handlers':[{'name':'h'}]}"));
+        api.post("/services",
+                json("{'name':'Used','type':'SERVICE','endpoint':'http://127.0.0.1:9','handlers':[{'name':'h'}]}"));
         String id = api.post("/subscriptions", json("{'source':'kafka://svc/used','sink':'service://Used/h'}"))
                 .body().get("id").asString();
 

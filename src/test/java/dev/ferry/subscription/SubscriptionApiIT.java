@@ -84,9 +84,11 @@ class SubscriptionApiIT {
                 .contains("kafka://CLUSTER/TOPIC");
         assertThat(problem("{'source':'kafka://local/orders','sink':'Account/deposit'}"))
                 .contains("service://SERVICE/HANDLER");
-        assertThat(problem("{'source':'kafka://local/orders','sink':'service://Account/deposit','options':{'auto.offset.reset':'oldest'}}"))
+        assertThat(problem("{'source':'kafka://local/orders','sink':'service://Account/deposit',"
+                + "'options':{'auto.offset.reset':'oldest'}}"))
                 .contains("auto.offset.reset");
-        assertThat(problem("{'source':'kafka://local/orders','sink':'service://Account/deposit','options':{'enable.auto.commit':'true'}}"))
+        assertThat(problem("{'source':'kafka://local/orders','sink':'service://Account/deposit',"
+                + "'options':{'enable.auto.commit':'true'}}"))
                 .contains("managed by Ferry");
     }
 
@@ -111,7 +113,8 @@ class SubscriptionApiIT {
     void refusesASubscriptionWhoseConsumerCouldNotWorkAndSaysWhy(String source, String options, String detail) {
         int before = api.get("/subscriptions").body().get("subscriptions").size();
 
-        Reply refused = api.post("/subscriptions", json("{'source':'%s','sink':'service://Account/deposit','options':%s}"
+        Reply refused = api.post("/subscriptions",
+                json("{'source':'%s','sink':'service://Account/deposit','options':%s}"
                 .formatted(source, options)));
 
         assertThat(refused.status()).as(refused.text()).isEqualTo(400);
@@ -123,10 +126,12 @@ class SubscriptionApiIT {
 
     @Test
     void refusesAConsumerGroupAnotherSubscriptionUses() {
-        String byDefault = api.post("/subscriptions", json("{'source':'kafka://local/orders','sink':'service://Account/deposit'}"))
+        String byDefault = api.post("/subscriptions",
+                json("{'source':'kafka://local/orders','sink':'service://Account/deposit'}"))
                 .body().get("id").asString();
         String chosen = api.post("/subscriptions", json("""
-                {'source':'kafka://local/payments','sink':'service://Account/deposit','options':{'group.id':'billing'}}"""))
+                {'source':'kafka://local/payments','sink':'service://Account/deposit',\
+                'options':{'group.id':'billing'}}"""))
                 .body().get("id").asString();
 
         for (var taken : Map.of(byDefault, byDefault, "billing", chosen).entrySet()) {
@@ -143,7 +148,8 @@ class SubscriptionApiIT {
         }
         api.delete("/subscriptions/" + chosen);
         assertThat(api.post("/subscriptions", json("""
-                {'source':'kafka://local/orders','sink':'service://Account/deposit','options':{'group.id':'billing'}}"""))
+                {'source':'kafka://local/orders','sink':'service://Account/deposit',\
+                'options':{'group.id':'billing'}}"""))
                 .status()).isEqualTo(201);
     }
 

@@ -3,10 +3,12 @@ package dev.ferry.testsupport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,7 +36,7 @@ public final class Api {
     }
 
     /** A response: its status, headers and body parsed as JSON (a missing node when empty or not JSON). */
-    public record Reply(int status, java.net.http.HttpHeaders headers, JsonNode body, String text) {
+    public record Reply(int status, HttpHeaders headers, JsonNode body, String text) {
 
         public String location() {
             return headers.firstValue("location").orElse(null);
@@ -93,7 +95,7 @@ public final class Api {
         }
         try {
             return JSON.readTree(text);
-        } catch (tools.jackson.core.JacksonException notJson) {
+        } catch (JacksonException notJson) {
             return JSON.missingNode();
         }
     }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -224,47 +225,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return new EmbeddedDatabase(settings.jdbcUrl(), settings.username(), settings.password(), null, true);
     }
 
-    /**
-     * Returns the JDBC URL of the server's default database ({@code postgres} for an embedded server).
-     *
-     * @return the JDBC URL
-     */
+    /** The JDBC URL of the server's default database ({@code postgres} for an embedded server). */
     public String jdbcUrl() {
         return jdbcUrl;
     }
 
-    /**
-     * Returns the user name.
-     *
-     * @return the user name ({@code postgres} for an embedded server)
-     */
+    /** The user name ({@code postgres} for an embedded server). */
     public String username() {
         return username;
     }
 
-    /**
-     * Returns the password.
-     *
-     * @return the password ({@code postgres} for an embedded server, which does not check it)
-     */
+    /** The password ({@code postgres} for an embedded server, which does not check it). */
     public String password() {
         return password;
     }
 
-    /**
-     * Returns whether this instance started (and owns) an embedded PostgreSQL process.
-     *
-     * @return {@code true} for an embedded server
-     */
+    /** Whether this instance started (and owns) an embedded PostgreSQL process. */
     public boolean isEmbedded() {
         return embedded != null;
     }
 
-    /**
-     * Returns the TCP port of the server.
-     *
-     * @return the port
-     */
+    /** The TCP port of the server. */
     public int port() {
         if (embedded != null) {
             return embedded.getPort();
@@ -381,7 +362,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static EmbeddedPostgres.Builder baseBuilder(Path dataDir, int port) {
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
-                .setPort(port == 0 ? freePort() : port)
+                .setPort(port == 0 ? Ports.freePort() : port)
                 .setServerConfig("listen_addresses", LOOPBACK)
                 .setPGStartupWait(Duration.ofSeconds(30));
     }
@@ -435,16 +416,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free port", e);
-        }
-    }
-
     private static void requireValidName(String name) {
         if (name == null || !DATABASE_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
@@ -452,7 +423,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    private static java.util.regex.Matcher matchUrl(String url) {
+    private static Matcher matchUrl(String url) {
         var m = JDBC_URL.matcher(url);
         if (!m.matches()) {
             throw new IllegalArgumentException("Not a jdbc:postgresql URL: " + url);

@@ -116,7 +116,8 @@ class EmbeddedDatabaseIT {
             assertThat(open.isValid(2)).isTrue();
         }
         try (Connection connection = server.connect();
-             PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
+             PreparedStatement query =
+                     connection.prepareStatement("SELECT count(*) FROM pg_database WHERE datname = ?")) {
             query.setString(1, name);
             try (ResultSet rs = query.executeQuery()) {
                 assertThat(rs.next()).isTrue();

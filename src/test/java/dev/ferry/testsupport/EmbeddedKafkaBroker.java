@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
@@ -91,21 +89,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final AtomicBoolean EXIT_GUARD_INSTALLED = new AtomicBoolean();
 
     private final KafkaRaftServer server;
-    private final Ports ports;
+    private final ListenerPorts ports;
     private final Path logDir;
     private final boolean deleteLogDirOnClose;
     private final String clusterId;
-    private final SecurityProtocol clientSecurityProtocol;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Ports ports, Path logDir, boolean deleteLogDirOnClose,
-                                String clusterId, SecurityProtocol clientSecurityProtocol) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, ListenerPorts ports, Path logDir, boolean deleteLogDirOnClose,
+                                String clusterId) {
         this.server = server;
         this.ports = ports;
         this.logDir = logDir;
         this.deleteLogDirOnClose = deleteLogDirOnClose;
         this.clusterId = clusterId;
-        this.clientSecurityProtocol = clientSecurityProtocol;
     }
 
     /**
@@ -117,56 +113,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return new Builder();
     }
 
-    /**
-     * Returns the bootstrap servers string for clients.
-     *
-     * @return {@code 127.0.0.1:<port>} of the {@value #CLIENT_LISTENER} listener
-     */
+    /** {@code 127.0.0.1:<port>} of the {@value #CLIENT_LISTENER} listener, for clients' bootstrap.servers. */
     public String bootstrapServers() {
         return LOOPBACK + ":" + ports.client();
     }
 
-    /**
-     * Returns the port of the client listener.
-     *
-     * @return the client port
-     */
+    /** The port of the {@value #CLIENT_LISTENER} listener. */
     public int port() {
         return ports.client();
     }
 
-    /**
-     * Returns all ports this broker listens on.
-     *
-     * @return the client, inter-broker and controller ports
-     */
-    public Ports ports() {
+    /** The client, inter-broker and controller ports this broker listens on. */
+    public ListenerPorts ports() {
         return ports;
     }
 
-    /**
-     * Returns the security protocol of the client listener.
-     *
-     * @return the client listener's security protocol
-     */
-    public SecurityProtocol clientSecurityProtocol() {
-        return clientSecurityProtocol;
-    }
-
-    /**
-     * Returns the directory holding the Kafka log (data and KRaft metadata).
-     *
-     * @return the log directory
-     */
-    public Path logDir() {
-        return logDir;
-    }
-
-    /**
-     * Returns the KRaft cluster id stored in the log directory.
-     *
-     * @return the cluster id
-     */
+    /** The KRaft cluster id stored in the log directory. */
     public String clusterId() {
         return clusterId;
     }
@@ -205,7 +167,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param internal   port of the {@value #INTERNAL_LISTENER} (inter-broker) listener
      * @param controller port of the {@value #CONTROLLER_LISTENER} listener
      */
-    public record Ports(int client, int internal, int controller) {
+    public record ListenerPorts(int client, int internal, int controller) {
     }
 
     /**
@@ -307,7 +269,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try {
                 for (int attempt = 1; ; attempt++) {
                     // free ports are probed, then bound by Kafka: another process may grab one in between
-                    Ports ports = pickPorts();
+                    ListenerPorts ports = pickPorts();
                     try {
                         return startOnce(dir, temporary, ports);
                     } catch (RuntimeException e) {
@@ -330,20 +292,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
 
-        private Ports pickPorts() {
-            int client = port == 0 ? freePort() : port;
+        private ListenerPorts pickPorts() {
+            int client = port == 0 ? Ports.freePort() : port;
             int internal;
             do {
-                internal = freePort();
+                internal = Ports.freePort();
             } while (internal == client);
             int controller;
             do {
-                controller = freePort();
+                controller = Ports.freePort();
             } while (controller == client || controller == internal);
-            return new Ports(client, internal, controller);
+            return new ListenerPorts(client, internal, controller);
         }
 
-        private EmbeddedKafkaBroker startOnce(Path dir, boolean temporary, Ports ports) {
+        private EmbeddedKafkaBroker startOnce(Path dir, boolean temporary, ListenerPorts ports) {
             long started = System.nanoTime();
             KafkaConfig config = new KafkaConfig(serverProperties(dir, ports), false);
             String clusterId = formatIfNecessary(config, dir);
@@ -362,7 +324,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             log.info("Embedded Kafka started on {} (cluster {}, logDir {}) in {} ms",
                     LOOPBACK + ":" + ports.client(), clusterId, dir,
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
-            return new EmbeddedKafkaBroker(server, ports, dir, temporary, clusterId, clientSecurityProtocol);
+            return new EmbeddedKafkaBroker(server, ports, dir, temporary, clusterId);
         }
 
         private static boolean isBindFailure(Throwable e) {
@@ -383,7 +345,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return false;
         }
 
-        private Map<String, String> serverProperties(Path dir, Ports ports) {
+        private Map<String, String> serverProperties(Path dir, ListenerPorts ports) {
             Map<String, String> p = new LinkedHashMap<>();
             // KRaft combined mode, static single-voter quorum
             p.put("process.roles", "broker,controller");
@@ -462,7 +424,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static String readClusterId(Path metaProperties) {
-        var properties = new java.util.Properties();
+        var properties = new Properties();
         try (var in = Files.newInputStream(metaProperties)) {
             properties.load(in);
         } catch (IOException e) {
@@ -484,20 +446,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 log.error("Kafka requested Runtime.halt({}): {}", status, message);
                 throw new IllegalStateException("Kafka requested halt(" + status + "): " + message);
             });
-        }
-    }
-
-    /**
-     * Picks a currently free TCP port on 127.0.0.1. There is a small window in which another process could take
-     * it before Kafka binds; acceptable for tests.
-     */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find a free port", e);
         }
     }
 

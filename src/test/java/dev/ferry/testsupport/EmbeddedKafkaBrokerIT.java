@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,6 +33,7 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +82,7 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void bindsOnlyToLoopback() {
         EmbeddedKafkaBroker kafka = TestInfrastructure.kafka();
-        org.junit.jupiter.api.Assumptions.assumeTrue(ListeningSockets.supported(), "needs /proc/net/tcp");
+        Assumptions.assumeTrue(ListeningSockets.supported(), "needs /proc/net/tcp");
         var ports = kafka.ports();
         for (int port : List.of(ports.client(), ports.internal(), ports.controller())) {
             // Java binds dual-stack sockets, so 127.0.0.1 may show up as ::ffff:127.0.0.1 in /proc/net/tcp6
@@ -111,7 +116,7 @@ class EmbeddedKafkaBrokerIT {
 
     @Test
     void restartOnSameLogDirAndPortKeepsTopicsAndCommittedOffsets(@TempDir Path logDir) throws Exception {
-        int port = EmbeddedKafkaBroker.freePort();
+        int port = Ports.freePort();
         String topic = "durable";
         String group = "durable-readers";
 
@@ -151,7 +156,7 @@ class EmbeddedKafkaBrokerIT {
 
     @Test
     void failsClearlyWhenTheFixedPortIsTaken(@TempDir Path logDir) throws Exception {
-        try (var blocker = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (var blocker = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             var builder = EmbeddedKafkaBroker.builder().port(blocker.getLocalPort()).logDir(logDir);
             assertThatThrownBy(builder::start)
                     .isInstanceOf(IllegalStateException.class)
@@ -186,7 +191,7 @@ class EmbeddedKafkaBrokerIT {
                 var result = admin.describeCluster().clusterId();
                 await().atMost(TIMEOUT).until(result::isDone);
                 assertThat(result).failsWithin(Duration.ZERO)
-                        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                        .withThrowableOfType(ExecutionException.class)
                         .withCauseInstanceOf(SaslAuthenticationException.class);
             }
         }
@@ -245,7 +250,7 @@ class EmbeddedKafkaBrokerIT {
     }
 
     private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
-        var merged = new java.util.HashMap<>(a);
+        var merged = new HashMap<>(a);
         merged.putAll(b);
         return merged;
     }

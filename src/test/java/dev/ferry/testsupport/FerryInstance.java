@@ -1,5 +1,7 @@
 package dev.ferry.testsupport;
 
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -54,8 +56,8 @@ public final class FerryInstance implements AutoCloseable {
 
     private static String randomKey() {
         byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
-        return java.util.Base64.getEncoder().encodeToString(key);
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     public String baseUrl() {

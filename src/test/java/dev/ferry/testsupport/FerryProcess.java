@@ -2,8 +2,6 @@ package dev.ferry.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +78,8 @@ public final class FerryProcess implements AutoCloseable {
      * Starts Ferry like {@link #start}, with these environment variables; a default property that one of them
      * sets (e.g. {@code SPRING_DATASOURCE_PASSWORD}) is then not passed as an argument, so the variable counts.
      */
-    public static FerryProcess start(String databaseUrl, Map<String, String> properties, Map<String, String> environment,
+    public static FerryProcess start(String databaseUrl, Map<String, String> properties,
+            Map<String, String> environment,
             Path log) {
         FerryProcess ferry = launch(TestInfrastructure.database(), databaseUrl, properties, environment, log);
         ferry.awaitReady();
@@ -94,7 +94,7 @@ public final class FerryProcess implements AutoCloseable {
 
     private static FerryProcess launch(EmbeddedDatabase database, String databaseUrl, Map<String, String> properties,
             Map<String, String> environment, Path log) {
-        int port = freePort();
+        int port = Ports.freePort();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("server.address", "127.0.0.1");
         all.put("server.port", Integer.toString(port));
@@ -105,7 +105,7 @@ public final class FerryProcess implements AutoCloseable {
         all.put("ferry.consumer.reconcile-interval", "2s");
         all.put("spring.main.banner-mode", "off");
         all.putAll(properties);
-        all.keySet().removeIf(name -> environment.containsKey(name.toUpperCase(java.util.Locale.ROOT)
+        all.keySet().removeIf(name -> environment.containsKey(name.toUpperCase(Locale.ROOT)
                 .replace('.', '_').replace('-', '_')));
 
         List<String> command = new ArrayList<>();
@@ -205,13 +205,5 @@ public final class FerryProcess implements AutoCloseable {
             awaitExit(Duration.ofSeconds(30));
         }
         RUNNING.remove(process);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

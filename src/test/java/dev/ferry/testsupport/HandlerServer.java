@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +29,7 @@ public final class HandlerServer implements AutoCloseable {
     public record Received(String method, String path, Map<String, String> headers, byte[] body, Instant at) {
 
         public String header(String name) {
-            return headers.get(name.toLowerCase());
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
         public String bodyText() {
@@ -97,7 +98,8 @@ public final class HandlerServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange; InputStream body = exchange.getRequestBody()) {
             Map<String, String> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.getFirst()));
+            exchange.getRequestHeaders().forEach((name, values) ->
+                    headers.put(name.toLowerCase(Locale.ROOT), values.getFirst()));
             Received request = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers,
                     body.readAllBytes(), Instant.now());
             received.add(request);

@@ -34,7 +34,8 @@ public final class InvocationTable {
     /** How many invocations match a SQL condition, e.g. {@code "status = 'completed'"}. */
     public long count(String condition) {
         try (Connection connection = connect();
-             PreparedStatement query = connection.prepareStatement("select count(*) from invocations where " + condition);
+             PreparedStatement query = connection.prepareStatement("select count(*) from invocations where "
+                     + condition);
              ResultSet result = query.executeQuery()) {
             result.next();
             return result.getLong(1);

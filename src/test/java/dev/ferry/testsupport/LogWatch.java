@@ -46,7 +46,7 @@ public final class LogWatch extends AppenderBase<ILoggingEvent> implements AutoC
             watch.previousLevels.put(logger, logger.getLevel());
             logger.setLevel(level);
         });
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(watch);
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(watch);
         return watch;
     }
 
@@ -84,7 +84,7 @@ public final class LogWatch extends AppenderBase<ILoggingEvent> implements AutoC
     @Override
     public void close() {
         LoggerContext context = (LoggerContext) getContext();
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(this);
+        context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(this);
         previousLevels.forEach(Logger::setLevel);
         stop();
     }

@@ -3,6 +3,7 @@ package dev.ferry.testsupport;
 import javax.sql.DataSource;
 
 import org.flywaydb.core.Flyway;
+import org.postgresql.Driver;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
@@ -17,7 +18,7 @@ public record MigratedDatabase(DataSource dataSource, JdbcTemplate jdbc, Transac
     public static MigratedDatabase create(String prefix) {
         EmbeddedDatabase server = TestInfrastructure.database();
         String url = TestInfrastructure.freshDatabase(prefix);
-        SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.postgresql.Driver(), url,
+        SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new Driver(), url,
                 server.username(), server.password());
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         return new MigratedDatabase(dataSource, new JdbcTemplate(dataSource),

@@ -91,7 +91,8 @@ public final class OidcProvider implements AutoCloseable {
 
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(),
+                    StandardCharsets.UTF_8));
             String clientId = form.get("client_id");
             String secret = form.get("client_secret");
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -106,11 +107,13 @@ public final class OidcProvider implements AutoCloseable {
                 respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
             } else if (clientId == null || secret == null || !secret.equals(clients.get(clientId))) {
                 refused.incrementAndGet();
-                respond(exchange, 401, "{\"error\":\"invalid_client\",\"error_description\":\"unknown client or wrong secret\"}");
+                respond(exchange, 401,
+                        "{\"error\":\"invalid_client\",\"error_description\":\"unknown client or wrong secret\"}");
             } else {
                 tokensIssued.incrementAndGet();
                 String scope = form.getOrDefault("scope", "kafka");
-                respond(exchange, 200, "{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"%s\"}"
+                respond(exchange, 200,
+                        "{\"access_token\":\"%s\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"%s\"}"
                         .formatted(jwt(clientId, scope), scope));
             }
         }

@@ -6,9 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +57,7 @@ public final class SdkEndpoint implements AutoCloseable {
 
     /** Starts {@code script} (a file of {@code src/test/node/services}) and waits until it accepts connections. */
     public static SdkEndpoint start(String script, Transport transport, String... arguments) {
-        return startOn(freePort(), script, transport, arguments);
+        return startOn(Ports.freePort(), script, transport, arguments);
     }
 
     /** The same on a given port, e.g. to serve another revision where an earlier endpoint was. */
@@ -141,15 +139,6 @@ public final class SdkEndpoint implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(port));
-    }
-
-    /** A port nothing listens on now. */
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static boolean accepts(int port) {

@@ -92,7 +92,8 @@ public final class TestInfrastructure {
     private static <T extends AutoCloseable> T register(T resource) {
         STARTED.push(resource);
         if (!shutdownHookRegistered) {
-            Runtime.getRuntime().addShutdownHook(new Thread(TestInfrastructure::closeAll, "ferry-test-infrastructure-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(TestInfrastructure::closeAll,
+                    "ferry-test-infrastructure-shutdown"));
             shutdownHookRegistered = true;
         }
         return resource;

@@ -19,7 +19,10 @@ public final class Topics {
         create(topic, partitions, Map.of());
     }
 
-    /** Creates a topic with {@code partitions} partitions and the given topic configs, and waits until the broker has it. */
+    /**
+     * Creates a topic with {@code partitions} partitions and the given topic configs, and waits until the broker
+     * has it.
+     */
     public static void create(String topic, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestInfrastructure.kafka().bootstrapServers()))) {

@@ -38,7 +38,8 @@ class DatabaseOutageApiIT {
             assertThat(api.get("/services").status()).isEqualTo(200);
             admin(server, "alter database " + database + " with allow_connections false");
             try {
-                admin(server, "select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + database + "'");
+                admin(server, "select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
+                        + database + "'");
                 Map<String, Supplier<Reply>> requests = new LinkedHashMap<>();
                 requests.put("GET /services", () -> api.get("/services"));
                 requests.put("POST /services", () -> api.post("/services", json("{'name':'Late','type':'SERVICE',"
@@ -53,7 +54,8 @@ class DatabaseOutageApiIT {
                             reply.status(), took.toMillis());
                     assertThat(reply.status()).as(request.getKey() + ": " + reply.text()).isEqualTo(503);
                     assertThat(took).as(request.getKey()).isLessThan(QUICK);
-                    assertThat(reply.headers().firstValue("content-type").orElse("")).startsWith("application/problem+json");
+                    assertThat(reply.headers().firstValue("content-type").orElse(""))
+                            .startsWith("application/problem+json");
                     assertThat(reply.headers().firstValue("retry-after")).hasValue("5");
                     assertThat(reply.body().get("detail").asString()).contains("cannot reach its database");
                 }
@@ -72,7 +74,8 @@ class DatabaseOutageApiIT {
     }
 
     private static boolean isSuperuser(EmbeddedDatabase server) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(),
+                server.password());
                 Statement statement = connection.createStatement();
                 var result = statement.executeQuery("select rolsuper from pg_roles where rolname = current_user")) {
             return result.next() && result.getBoolean(1);
@@ -80,7 +83,8 @@ class DatabaseOutageApiIT {
     }
 
     private static void admin(EmbeddedDatabase server, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(),
+                server.password());
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -51,9 +52,12 @@ class RequestLimitsIT {
                 Arguments.of("/services", 1536 * 1024, false, "larger than 1 MiB", "ferry.api.max-request-size"),
                 Arguments.of("/services", 1536 * 1024, true, "larger than 1 MiB", "ferry.api.max-request-size"),
                 Arguments.of("/kafka-clusters", 10 * MIB, false, "larger than 1 MiB", "ferry.api.max-request-size"),
-                Arguments.of("/send/Greeter/greet", 10 * MIB, false, "larger than 2 MiB", "ferry.api.max-rpc-request-size"),
-                Arguments.of("/send/Greeter/greet", 25 * MIB, true, "larger than 2 MiB", "ferry.api.max-rpc-request-size"),
-                Arguments.of("/call/Greeter/greet", 3 * MIB, true, "larger than 2 MiB", "ferry.api.max-rpc-request-size"));
+                Arguments.of("/send/Greeter/greet", 10 * MIB, false, "larger than 2 MiB",
+                        "ferry.api.max-rpc-request-size"),
+                Arguments.of("/send/Greeter/greet", 25 * MIB, true, "larger than 2 MiB",
+                        "ferry.api.max-rpc-request-size"),
+                Arguments.of("/call/Greeter/greet", 3 * MIB, true, "larger than 2 MiB",
+                        "ferry.api.max-rpc-request-size"));
     }
 
     @ParameterizedTest(name = "{0}: {1} bytes, chunked {2}")
@@ -117,7 +121,7 @@ class RequestLimitsIT {
     }
 
     private static HttpResponse<String> post(String path, String body, boolean chunked) throws Exception {
-        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpRequest.BodyPublisher publisher = chunked
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
                 : HttpRequest.BodyPublishers.ofByteArray(bytes);

@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -177,7 +178,7 @@ class SwaggerUiIT {
         List<String> missing = new ArrayList<>();
         for (var path : paths.properties()) {
             for (var operation : path.getValue().properties()) {
-                String name = operation.getKey().toUpperCase() + " " + path.getKey();
+                String name = operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
                 JsonNode requestBody = operation.getValue().path("requestBody");
                 if (!requestBody.isMissingNode() && !hasSchemas(requestBody.path("content"))) {
                     missing.add(name + ": request body");

@@ -27,11 +27,23 @@ import java.util.Map;
  * @param ferryJvmOptions JVM options of Ferry ({@code BENCH_FERRY_JVM_OPTS})
  * @param ferryArguments  extra Spring arguments of Ferry ({@code BENCH_FERRY_ARGS},
  *                        e.g. {@code --ferry.dispatch.max-in-flight=512})
+ * @param sdkRecords      records of the Restate SDK scenarios 7 and 8 ({@code BENCH_SDK_RECORDS}; else
+ *                        {@code BENCH_RECORDS} when that is set; else 20,000)
+ * @param sdk             the Node binary and the script that serve the SDK handlers (set by the launching script)
  */
 record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int fewKeys, int latencyRate,
         int latencySeconds, int lagRecords, int lagSeconds, int lagDelayMillis, int partitions, int valueBytes,
         int timeoutSeconds, int plainMaxInFlight, int handlerCheckSeconds, List<String> ferryJvmOptions,
-        List<String> ferryArguments, Environment environment) {
+        List<String> ferryArguments, int sdkRecords, Sdk sdk, Environment environment) {
+
+    /**
+     * What serves the Restate SDK handlers of scenarios 7 and 8.
+     *
+     * @param node   Node's binary ({@code BENCH_NODE})
+     * @param script the handlers' script ({@code BENCH_SDK_SCRIPT})
+     */
+    record Sdk(String node, String script) {
+    }
 
     /**
      * Where things are, as the launching script found them.
@@ -56,7 +68,7 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 Path.of(env.getOrDefault("BENCH_LOGBACK", "bench/logback.xml")), integer(env, "BENCH_PG_PORT", 0),
                 Long.parseLong(required(env, "BENCH_PG_PID")), integer(env, "BENCH_CLK_TCK", 100));
         return new BenchSettings(
-                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6").split(","))
+                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6,7,8").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList(),
                 records,
                 integer(env, "BENCH_KEYS_MANY", 1000),
@@ -73,6 +85,9 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 integer(env, "BENCH_HANDLER_CHECK_SECONDS", 5),
                 words(env.getOrDefault("BENCH_FERRY_JVM_OPTS", "-Xmx1g -XX:+ExitOnOutOfMemoryError")),
                 words(env.getOrDefault("BENCH_FERRY_ARGS", "")),
+                integer(env, "BENCH_SDK_RECORDS", integer(env, "BENCH_RECORDS", 20_000)),
+                new Sdk(env.getOrDefault("BENCH_NODE", "src/test/node/node_modules/.bin/node"),
+                        env.getOrDefault("BENCH_SDK_SCRIPT", "src/test/node/services/bench-sdk.mjs")),
                 environment);
     }
 

@@ -86,6 +86,12 @@ final class FerryProcess implements AutoCloseable {
                 keyed ? "VIRTUAL_OBJECT" : "SERVICE", handlerEndpoint, keyed ? ",\"type\":\"EXCLUSIVE\"" : ""));
     }
 
+    /** Registers a Restate SDK deployment by its URI, as {@code restate deployments register} does. */
+    void registerDeployment(String uri) {
+        api.post("/deployments", """
+                {"uri":"%s","force":false}""".formatted(uri));
+    }
+
     /** Subscribes the service's handler to a topic from its earliest record; returns the subscription id. */
     String subscribe(String topic, String service) {
         JsonNode subscription = api.post("/subscriptions", """

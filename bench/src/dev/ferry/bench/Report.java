@@ -51,7 +51,8 @@ final class Report {
         text.append('\n').append("""
                 ¹ In the ceiling scenario (6) these columns are the plain consumer's. CPU is per completed record \
                 over the whole window, summed over every process of PostgreSQL; peak RSS is the process's high-water \
-                mark (VmHWM), heap the highest of the once-a-second samples.
+                mark (VmHWM), heap the highest of the once-a-second samples. In the SDK scenarios (7, 8) the \
+                handler is the Node process that serves the Restate SDK handlers.
                 """);
         for (ScenarioResult r : results) {
             if (r.lag() != null) {

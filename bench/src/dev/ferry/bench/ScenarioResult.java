@@ -6,7 +6,7 @@ import java.util.List;
  * What one scenario measured. CPU is in seconds over the measured window and in milliseconds per completed
  * record; memory in MiB. The application ({@code app}) is Ferry, or the plain consumer in the ceiling scenario.
  *
- * @param scenario        its number (1-6)
+ * @param scenario        its number (1-8)
  * @param name            what it measures
  * @param app             the process under test: {@code ferry} or {@code plain-consumer}
  * @param records         records produced

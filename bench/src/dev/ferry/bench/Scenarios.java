@@ -6,7 +6,7 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The six scenarios. Each Ferry scenario starts Ferry afresh on an empty database and uses a topic of its own,
+ * The eight scenarios. Each Ferry scenario starts Ferry afresh on an empty database and uses a topic of its own,
  * so nothing of one scenario is left to slow down the next; the broker, handler and PostgreSQL run throughout.
  */
 final class Scenarios {
@@ -21,6 +21,7 @@ final class Scenarios {
     private final Children.Child broker;
     private final Children.Child handlerProcess;
     private final JsonHttp handler;
+    private final Handler countingHandler;
     private final ProcStats stats;
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
@@ -33,6 +34,7 @@ final class Scenarios {
         this.broker = broker;
         this.handlerProcess = handlerProcess;
         this.handler = handler;
+        this.countingHandler = new Handler(handlerProcess, handler);
         this.stats = new ProcStats(settings.environment().ticksPerSecond());
     }
 
@@ -47,7 +49,10 @@ final class Scenarios {
             case 4 -> latency();
             case 5 -> lag();
             case 6 -> ceiling();
-            default -> throw new IllegalArgumentException("There is no scenario " + scenario + "; there are 1 to 6");
+            case 7 -> sdk(7, "SDK VIRTUAL_OBJECT get, set, %,d keys".formatted(settings.manyKeys()), "BenchSdkObject",
+                    true);
+            case 8 -> sdk(8, "SDK SERVICE handler", "BenchSdk", false);
+            default -> throw new IllegalArgumentException("There is no scenario " + scenario + "; there are 1 to 8");
         };
     }
 
@@ -98,7 +103,7 @@ final class Scenarios {
             try (Kafka.Producer producer = kafka.producer(true)) {
                 producer.sendAll(topic, 0, backlog, settings.manyKeys(), settings.valueBytes());
             }
-            Window window = new Window(ferry.child(), ferry.api());
+            Window window = new Window(ferry.child(), ferry.api(), countingHandler);
             String subscription = ferry.subscribe(topic, service);
             long deadline = System.nanoTime() + seconds * 1_000_000_000L;
             while (System.nanoTime() < deadline) {
@@ -140,6 +145,32 @@ final class Scenarios {
         }
     }
 
+    /** The process that handles the calls, and where it tells what it saw. */
+    private record Handler(Children.Child process, JsonHttp stats) {
+    }
+
+    /**
+     * Records produced as fast as possible to a subscription of a Restate SDK handler served by Node: a virtual
+     * object whose exclusive handler reads its state, writes it and returns, or a service handler that returns.
+     * Node and its SDK start afresh for each scenario and are registered through {@code POST /deployments}.
+     */
+    private ScenarioResult sdk(int number, String name, String service, boolean keyed) {
+        int records = settings.sdkRecords();
+        try (SdkHandler sdk = SdkHandler.start(settings, children, number);
+                FerryProcess ferry = startFerry(number)) {
+            String topic = topic(number);
+            kafka.createTopic(topic, settings.partitions());
+            ferry.registerDeployment(sdk.endpoint());
+            String subscription = ferry.subscribe(topic, service);
+            kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
+            try (Kafka.Producer producer = kafka.producer(true)) {
+                return drain(new Spec(number, name, "ferry", records, keyed), ferry.child(), ferry.api(),
+                        subscription, new Handler(sdk.child(), sdk.stats()),
+                        () -> producer.sendAll(topic, 0, records, settings.manyKeys(), settings.valueBytes()));
+            }
+        }
+    }
+
     private record Spec(int number, String name, String app, long records, boolean keyed) {
     }
 
@@ -149,11 +180,16 @@ final class Scenarios {
      */
     private ScenarioResult drain(Spec spec, Children.Child app, JsonHttp actuator, String subscription,
             Runnable produce) {
-        Window window = new Window(app, actuator);
+        return drain(spec, app, actuator, subscription, countingHandler, produce);
+    }
+
+    private ScenarioResult drain(Spec spec, Children.Child app, JsonHttp actuator, String subscription,
+            Handler target, Runnable produce) {
+        Window window = new Window(app, actuator, target);
         long firstProduce = System.currentTimeMillis();
         long deadline = firstProduce + settings.timeoutSeconds() * 1000L;
         produce.run();
-        boolean complete = awaitHandler(spec.records(), deadline, app);
+        boolean complete = awaitHandler(spec.records(), deadline, app, target);
         long completed;
         long lastCompletion;
         try (Database.Progress progress = subscription == null ? null : database.progress()) {
@@ -185,11 +221,11 @@ final class Scenarios {
     }
 
     /** Waits until the handler has seen every record once; false if the deadline came first. */
-    private boolean awaitHandler(long records, long deadline, Children.Child app) {
+    private boolean awaitHandler(long records, long deadline, Children.Child app, Handler target) {
         while (System.currentTimeMillis() < deadline) {
             Children.requireAlive(app);
-            Children.requireAlive(handlerProcess);
-            if (handlerStats().path("distinct").asLong() >= records) {
+            Children.requireAlive(target.process());
+            if (target.stats().get("/stats").path("distinct").asLong() >= records) {
                 return true;
             }
             Kafka.sleep(POLL_MILLIS);
@@ -222,12 +258,14 @@ final class Scenarios {
         }
 
         private final Children.Child app;
+        private final Handler target;
         private final Sampler sampler;
         private final ScenarioResult.Cpu before;
         private final double loadBefore;
 
-        Window(Children.Child app, JsonHttp actuator) {
+        Window(Children.Child app, JsonHttp actuator, Handler target) {
             this.app = app;
+            this.target = target;
             this.loadBefore = Machine.currentLoadAverage();
             this.sampler = new Sampler(app.pid(), actuator);
             this.before = cpu();
@@ -236,12 +274,12 @@ final class Scenarios {
         private ScenarioResult.Cpu cpu() {
             return new ScenarioResult.Cpu(stats.cpuSeconds(app.pid()),
                     stats.treeCpuSeconds(settings.environment().postgresPid()), stats.cpuSeconds(broker.pid()),
-                    stats.cpuSeconds(handlerProcess.pid()), stats.cpuSeconds(ProcessHandle.current().pid()));
+                    stats.cpuSeconds(target.process().pid()), stats.cpuSeconds(ProcessHandle.current().pid()));
         }
 
         Closed close() {
             ScenarioResult.Cpu used = cpu().minus(before);
-            JsonNode counts = handler.get("/stats?latency");
+            JsonNode counts = target.stats().get("/stats?latency");
             return new Closed(used, sampler.stop(), counts, loadBefore, Machine.currentLoadAverage());
         }
     }

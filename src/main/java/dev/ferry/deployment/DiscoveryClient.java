@@ -4,6 +4,8 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import dev.ferry.security.RestateRequestIdentity;
+
 /**
  * Asks an endpoint for its manifest, {@code GET {uri}/discover}, over HTTP/2 cleartext with prior knowledge (what
  * {@code restate.serve()} and {@code http2.createServer} endpoints speak) or over HTTP/1.1. Without
@@ -39,8 +43,10 @@ class DiscoveryClient implements DisposableBean {
 
     private final HttpClient h2c;
     private final HttpClient http11;
+    private final RestateRequestIdentity identity;
 
-    DiscoveryClient() throws Exception {
+    DiscoveryClient(RestateRequestIdentity identity) throws Exception {
+        this.identity = identity;
         this.h2c = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
         this.http11 = new HttpClient();
         for (HttpClient client : new HttpClient[] {h2c, http11}) {
@@ -52,6 +58,11 @@ class DiscoveryClient implements DisposableBean {
             client.setUserAgentField(null);
             client.start();
         }
+    }
+
+    /** The public key Ferry signs its requests with, when it signs them. */
+    Optional<String> publicKey() {
+        return identity.publicKey();
     }
 
     /** The manifest's answer, and whether it came over HTTP/1.1. */
@@ -81,9 +92,14 @@ class DiscoveryClient implements DisposableBean {
         }
     }
 
-    private static Answer exchange(HttpClient client, String uri, boolean http11) {
-        Request request = client.newRequest(URI.create(uri + "/discover")).method(HttpMethod.GET)
-                .headers(headers -> headers.put(HttpHeader.ACCEPT, EndpointManifest.ACCEPT))
+    private Answer exchange(HttpClient client, String uri, boolean http11) {
+        URI discover = URI.create(uri + "/discover");
+        Map<String, String> signature = identity.sign(discover.getRawPath());
+        Request request = client.newRequest(discover).method(HttpMethod.GET)
+                .headers(headers -> {
+                    headers.put(HttpHeader.ACCEPT, EndpointManifest.ACCEPT);
+                    signature.forEach(headers::put);
+                })
                 .timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             ContentResponse response = new CompletableResponseListener(request, MAX_MANIFEST_BYTES).send()

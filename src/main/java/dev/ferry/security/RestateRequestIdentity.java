@@ -24,6 +24,7 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,6 +59,7 @@ public class RestateRequestIdentity {
     private final String encodedHeader;
     private final Clock clock;
 
+    @Autowired
     public RestateRequestIdentity(SecurityProperties properties, Clock clock) {
         this.clock = clock;
         if (properties.restateSigningKey() == null) {

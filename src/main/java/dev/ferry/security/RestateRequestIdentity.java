@@ -75,8 +75,8 @@ public class RestateRequestIdentity {
         this.publicKey = PUBLIC_KEY_PREFIX + base58(rawPublicKey(privateKey));
         this.encodedHeader = URL.encodeToString(("{\"typ\":\"JWT\",\"alg\":\"EdDSA\",\"kid\":\"" + publicKey + "\"}")
                 .getBytes(StandardCharsets.UTF_8));
-        log.info("Requests to Restate SDK deployments are signed ({} v1); configure the SDK with identityKeys: [\"{}\"]",
-                SCHEME_HEADER, publicKey);
+        log.info("Requests to Restate SDK deployments are signed ({} v1); configure the SDK with"
+                + " identityKeys: [\"{}\"]", SCHEME_HEADER, publicKey);
     }
 
     private RestateRequestIdentity() {

@@ -35,7 +35,8 @@ class RestateRequestIdentityTest {
     /** The PEM text of the RFC 8032 key, as {@code openssl genpkey -algorithm ed25519} writes a key. */
     static String pem() {
         byte[] der = HexFormat.of().parseHex(PKCS8_PREFIX_HEX + SECRET_HEX);
-        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getEncoder().encodeToString(der) + "\n-----END PRIVATE KEY-----\n";
+        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getEncoder().encodeToString(der)
+                + "\n-----END PRIVATE KEY-----\n";
     }
 
     @Test
@@ -84,8 +85,8 @@ class RestateRequestIdentityTest {
         assertThat(parts).hasSize(3);
         assertThat(decode(parts[0])).isEqualTo("{\"typ\":\"JWT\",\"alg\":\"EdDSA\",\"kid\":\""
                 + identity(pem()).publicKey().orElseThrow() + "\"}");
-        assertThat(decode(parts[1]))
-                .isEqualTo("{\"aud\":\"/invoke/Counter/add\",\"exp\":1721662709,\"iat\":1721662649,\"nbf\":1721662589}");
+        assertThat(decode(parts[1])).isEqualTo("{\"aud\":\"/invoke/Counter/add\","
+                + "\"exp\":1721662709,\"iat\":1721662649,\"nbf\":1721662589}");
         Signature verifier = Signature.getInstance("Ed25519");
         verifier.initVerify(publicKey());
         verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));

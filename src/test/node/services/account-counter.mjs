@@ -1,6 +1,8 @@
 // The services of Ferry's end-to-end tests of Restate SDK handlers, served by the real Restate TypeScript SDK.
 //
-//   node account-counter.mjs <port> <h2c|http1>
+//   node account-counter.mjs <port> <h2c|http1> [publickeyv1_...]
+//
+// With a public key, the endpoint accepts only requests signed with its private key (identityKeys).
 //
 // Listens on 127.0.0.1 only: <port> for the Restate endpoint (HTTP/2 cleartext or HTTP/1.1), and a side
 // endpoint on a free port that reports, outside the protocol, how often each ctx.run closure really ran
@@ -9,7 +11,7 @@ import http from "node:http";
 import http2 from "node:http2";
 import * as restate from "@restatedev/restate-sdk";
 
-const [portArg, transport] = process.argv.slice(2);
+const [portArg, transport, identityKey] = process.argv.slice(2);
 const runs = {};
 const count = (name) => (runs[name] = (runs[name] ?? 0) + 1);
 const seen = new Set();
@@ -60,7 +62,10 @@ const account = restate.object({
   },
 });
 
-const handler = restate.createEndpointHandler({ services: [counter, account] });
+const handler = restate.createEndpointHandler({
+  services: [counter, account],
+  ...(identityKey ? { identityKeys: [identityKey] } : {}),
+});
 const server = transport === "http1" ? http.createServer(handler) : http2.createServer(handler);
 const side = http.createServer((req, res) => {
   res.writeHead(200, { "content-type": "application/json" });

@@ -201,6 +201,9 @@ public class DeploymentRegistry {
     }
 
     private EndpointManifest manifest(String uri, DiscoveryClient.Answer answer) {
+        if (answer.status() == 401 || answer.status() == 403) {
+            throw DiscoveryFailed.unauthorized(uri, answer.status(), discovery.publicKey());
+        }
         if (answer.status() < 200 || answer.status() > 299) {
             throw DiscoveryFailed.notAManifest(uri, "it answered HTTP status " + answer.status());
         }

@@ -4,6 +4,8 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,6 +14,7 @@ import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http2.client.HTTP2Client;
@@ -21,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+
+import dev.ferry.security.RestateRequestIdentity;
 
 /**
  * Asks an endpoint for its manifest, {@code GET {uri}/discover}, over HTTP/2 cleartext with prior knowledge (what
@@ -39,8 +44,10 @@ class DiscoveryClient implements DisposableBean {
 
     private final HttpClient h2c;
     private final HttpClient http11;
+    private final RestateRequestIdentity identity;
 
-    DiscoveryClient() throws Exception {
+    DiscoveryClient(RestateRequestIdentity identity) throws Exception {
+        this.identity = identity;
         this.h2c = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
         this.http11 = new HttpClient();
         for (HttpClient client : new HttpClient[] {h2c, http11}) {
@@ -51,7 +58,15 @@ class DiscoveryClient implements DisposableBean {
             client.setFollowRedirects(false);
             client.setUserAgentField(null);
             client.start();
+            // a deployment that verifies request identity answers 401 without a challenge: report it, not a
+            // protocol violation
+            client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
         }
+    }
+
+    /** The public key Ferry signs its requests with, when it signs them. */
+    Optional<String> publicKey() {
+        return identity.publicKey();
     }
 
     /** The manifest's answer, and whether it came over HTTP/1.1. */
@@ -81,9 +96,14 @@ class DiscoveryClient implements DisposableBean {
         }
     }
 
-    private static Answer exchange(HttpClient client, String uri, boolean http11) {
-        Request request = client.newRequest(URI.create(uri + "/discover")).method(HttpMethod.GET)
-                .headers(headers -> headers.put(HttpHeader.ACCEPT, EndpointManifest.ACCEPT))
+    private Answer exchange(HttpClient client, String uri, boolean http11) {
+        URI discover = URI.create(uri + "/discover");
+        Map<String, String> signature = identity.sign(discover.getRawPath());
+        Request request = client.newRequest(discover).method(HttpMethod.GET)
+                .headers(headers -> {
+                    headers.put(HttpHeader.ACCEPT, EndpointManifest.ACCEPT);
+                    signature.forEach(headers::put);
+                })
                 .timeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             ContentResponse response = new CompletableResponseListener(request, MAX_MANIFEST_BYTES).send()

@@ -1,6 +1,7 @@
 package dev.ferry.deployment;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.http.HttpStatus;
 
@@ -26,6 +27,16 @@ class DiscoveryFailed extends FerryException {
                         + " of a Restate SDK endpoint (e.g. the one restate.serve() or createEndpointHandler() serves);"
                         + " plain HTTP handlers are registered with POST /services instead.")
                         .formatted(uri, found), uri);
+    }
+
+    static DiscoveryFailed unauthorized(String uri, int status, Optional<String> publicKey) {
+        String what = publicKey.map(key -> "Ferry signed it with the key whose public key is " + key
+                + "; add that key to the SDK's identityKeys, or set ferry.security.restate-signing-key to the private"
+                + " key of one the SDK lists.").orElse("Ferry signs nothing while ferry.security.restate-signing-key"
+                + " is unset; set it to the Ed25519 private key whose public key the SDK lists in its identityKeys.");
+        return new DiscoveryFailed("discovery-unauthorized", "Deployment refused Ferry's request identity",
+                "The deployment at %s answered HTTP status %d to %s/discover: it verifies request signatures and did"
+                        .formatted(uri, status, uri) + " not accept Ferry's; nothing was registered. " + what, uri);
     }
 
     static DiscoveryFailed unsupportedProtocol(String uri, int min, int max, int ferryMin, int ferryMax) {

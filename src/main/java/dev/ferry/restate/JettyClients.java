@@ -1,6 +1,7 @@
 package dev.ferry.restate;
 
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
@@ -44,10 +45,20 @@ final class JettyClients implements AutoCloseable {
             http11 = configure(new HttpClient(new HttpClientTransportOverHTTP(connector())));
             http2.start();
             http11.start();
+            withoutAuthentication(http2);
+            withoutAuthentication(http11);
         } catch (Exception e) {
             close();
             throw new IllegalStateException("could not start the HTTP client towards Restate deployments", e);
         }
+    }
+
+    /**
+     * A deployment that verifies request identity answers 401 without a challenge; Jetty's authentication handler
+     * would turn that into a protocol violation and hide the status. Ferry reports the status itself.
+     */
+    static void withoutAuthentication(HttpClient client) {
+        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
     }
 
     private ClientConnector connector() {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,12 +55,14 @@ class RestateHandlerProtocol implements HandlerProtocol {
     private final StateStore states;
     private final JsonMapper json;
     private final Clock clock;
+    private final RestateMetrics metrics;
     private final ExecutorService storage = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ferry-restate-", 0).factory());
 
     RestateHandlerProtocol(ServiceProtocolClient client, JournalStore journals, StateStore states, JsonMapper json,
-            Clock clock) {
+            Clock clock, MeterRegistry registry) {
         this.client = client;
+        this.metrics = new RestateMetrics(registry);
         this.journals = journals;
         this.states = states;
         this.json = json;
@@ -85,7 +88,9 @@ class RestateHandlerProtocol implements HandlerProtocol {
             return CompletableFuture.completedFuture(AttemptResult.of(new CallResult.Retryable(
                     "timeout: the handler did not end within the call timeout", null)));
         }
-        return client.invoke(run.endpoint, run.request(), left).thenComposeAsync(result -> {
+        AttemptRequest request = run.request();
+        return client.invoke(run.endpoint, request, left).thenComposeAsync(result -> {
+            metrics.exchanged(run.invocation, request.journal().size(), result);
             if (result.ending() instanceof AttemptEnding.Suspended suspended && suspended.readyNow()
                     && resumes < MAX_RESUMES) {
                 if (journals.append(run.append(result)) == AppendOutcome.FENCED) {

@@ -1,9 +1,11 @@
 package dev.ferry.restate;
 
 import java.net.ConnectException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,9 +15,11 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import dev.ferry.restate.AttemptEnding.Kind;
+import dev.ferry.security.RestateRequestIdentity;
 
 /**
  * Runs one attempt against a deployment in request/response mode: {@code POST {uri}/invoke/{service}/{handler}}
@@ -32,10 +36,19 @@ public class ServiceProtocolClient implements AutoCloseable {
 
     private final RestateProperties properties;
     private final JettyClients clients;
+    private final RestateRequestIdentity identity;
 
+    /** A client whose requests are not signed. */
     public ServiceProtocolClient(RestateProperties properties) {
+        this(properties, RestateRequestIdentity.none());
+    }
+
+    /** @param identity signs every request (see {@link RestateRequestIdentity}) */
+    @Autowired
+    public ServiceProtocolClient(RestateProperties properties, RestateRequestIdentity identity) {
         this.properties = properties;
         this.clients = new JettyClients(properties);
+        this.identity = identity;
     }
 
     /** Runs one attempt; the future always completes normally. */
@@ -45,11 +58,14 @@ public class ServiceProtocolClient implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE, properties.maxMessageSize().toBytes()),
                 properties.maxResponseSize().toBytes()));
         String contentType = endpoint.version().contentType();
+        URI uri = endpoint.invokeUri(request.service(), request.handler());
+        Map<String, String> signature = identity.sign(uri.getRawPath());
         Request http = clients.client(endpoint.http11())
-                .newRequest(endpoint.invokeUri(request.service(), request.handler()))
+                .newRequest(uri)
                 .method(HttpMethod.POST)
                 .headers(headers -> {
                     endpoint.additionalHeaders().forEach(headers::put);
+                    signature.forEach(headers::put);
                     headers.put(HttpHeader.ACCEPT, contentType);
                     headers.put("x-restate-invocation-id", request.identity().debugId());
                     if (!request.key().isEmpty() && isHeaderSafe(request.key())) {
@@ -149,7 +165,10 @@ public class ServiceProtocolClient implements AutoCloseable {
             String what = badContentType != null
                     ? "content-type " + badContentType + " instead of " + endpoint.version().contentType()
                     : (body.isEmpty() ? "no body" : body);
-            String hint = badStatus == 415 ? " (the deployment does not speak " + endpoint.version().contentType()
+            String hint = badStatus == 401 || badStatus == 403 ? " (the deployment verifies request signatures and"
+                    + " refused Ferry's: set ferry.security.restate-signing-key to the private key of one of the SDK's"
+                    + " identityKeys)" : "";
+            hint += badStatus == 415 ? " (the deployment does not speak " + endpoint.version().contentType()
                     + "; register it again so that Ferry reads its protocol versions)" : "";
             return what + hint;
         }

@@ -1,6 +1,7 @@
 /**
  * Keeps Ferry's doors shut and its secrets secret: the bearer token that guards the admin and RPC API,
  * the AES-GCM cipher that stores secret cluster properties encrypted at rest (with key rotation), and the
- * HMAC signature on every call Ferry makes to a handler, so handlers can tell Ferry's calls from anyone else's.
+ * HMAC signature on every call Ferry makes to a handler, so handlers can tell Ferry's calls from anyone else's, and
+ * the Ed25519 request identity (a JWT, as restate-server signs) on every request to a Restate SDK deployment.
  */
 package dev.ferry.security;

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,7 +67,7 @@ class RestateHandlerProtocolIT {
         endpoint = SdkEndpoint.start("account-counter.mjs", SdkEndpoint.Transport.H2C);
         client = new ServiceProtocolClient(RestateProperties.defaults());
         protocol = new RestateHandlerProtocol(client, journals, states, JsonMapper.builder().build(),
-                Clock.systemUTC());
+                Clock.systemUTC(), new SimpleMeterRegistry());
     }
 
     @AfterAll

@@ -68,7 +68,7 @@ class AdminTokenFilterTest {
     }
 
     private static AdminTokenFilter filter(String token) {
-        return new AdminTokenFilter(new SecurityProperties(token, null, List.of(), null), JSON);
+        return new AdminTokenFilter(new SecurityProperties(token, null, List.of(), null, null), JSON);
     }
 
     private static MockHttpServletRequest request(String path, String authorization) {

@@ -47,7 +47,7 @@ class RequestSignerTest {
 
     @Test
     void withoutAKeyAddsNothingAndSaysSoAtStartUp(CapturedOutput output) {
-        RequestSigner signer = new RequestSigner(new SecurityProperties(null, null, List.of(), null), CLOCK);
+        RequestSigner signer = new RequestSigner(new SecurityProperties(null, null, List.of(), null, null), CLOCK);
 
         assertThat(signer.isEnabled()).isFalse();
         assertThat(signer.sign("POST", URI.create("http://h/S/h"), new byte[0])).isEmpty();
@@ -60,6 +60,6 @@ class RequestSignerTest {
     }
 
     private static RequestSigner signer(String key) {
-        return new RequestSigner(new SecurityProperties(null, null, List.of(), key), CLOCK);
+        return new RequestSigner(new SecurityProperties(null, null, List.of(), key, null), CLOCK);
     }
 }

@@ -43,7 +43,7 @@ class SecretCipherTest {
     void rotatesKeys() {
         SecretCipher old = cipher(OLD_KEY);
         String sealedWithOld = old.encrypt("hunter2", "ctx");
-        SecretCipher rotated = new SecretCipher(new SecurityProperties(null, KEY, List.of(OLD_KEY), null));
+        SecretCipher rotated = new SecretCipher(new SecurityProperties(null, KEY, List.of(OLD_KEY), null, null));
 
         assertThat(rotated.decrypt(sealedWithOld, "ctx")).isEqualTo("hunter2");
         assertThat(rotated.needsReencryption(sealedWithOld)).isTrue();
@@ -62,7 +62,7 @@ class SecretCipherTest {
 
     @Test
     void refusesToEncryptWithoutAKeyAndSaysHowToConfigureOne() {
-        SecretCipher none = new SecretCipher(new SecurityProperties(null, null, List.of(), null));
+        SecretCipher none = new SecretCipher(new SecurityProperties(null, null, List.of(), null, null));
 
         assertThat(none.canEncrypt()).isFalse();
         assertThatThrownBy(() -> none.encrypt("hunter2", "ctx")).isInstanceOf(EncryptionKeyMissing.class)
@@ -78,7 +78,7 @@ class SecretCipherTest {
     }
 
     private static SecretCipher cipher(String key) {
-        return new SecretCipher(new SecurityProperties(null, key, List.of(), null));
+        return new SecretCipher(new SecurityProperties(null, key, List.of(), null, null));
     }
 
     private static String randomKey() {

@@ -2,6 +2,7 @@ package dev.ferry.security;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,10 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("ferry.security")
 public record SecurityProperties(
-        String adminToken,
-        String encryptionKey,
+        @Nullable String adminToken,
+        @Nullable String encryptionKey,
         @DefaultValue List<String> previousEncryptionKeys,
-        String signingKey) {
+        @Nullable String signingKey) {
 
     public SecurityProperties {
         adminToken = blankToNull(adminToken);
@@ -29,7 +30,7 @@ public record SecurityProperties(
                         .map(String::strip).toList();
     }
 
-    private static String blankToNull(String value) {
+    private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
@@ -40,7 +41,7 @@ public record SecurityProperties(
                 + shown(signingKey) + "]";
     }
 
-    private static String shown(String value) {
+    private static String shown(@Nullable String value) {
         return value == null ? "none" : "***";
     }
 }

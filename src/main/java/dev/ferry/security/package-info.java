@@ -3,4 +3,7 @@
  * the AES-GCM cipher that stores secret cluster properties encrypted at rest (with key rotation), and the
  * HMAC signature on every call Ferry makes to a handler, so handlers can tell Ferry's calls from anyone else's.
  */
+@NullMarked
 package dev.ferry.security;
+
+import org.jspecify.annotations.NullMarked;

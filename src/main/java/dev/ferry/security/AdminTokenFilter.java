@@ -14,6 +14,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -48,7 +49,7 @@ public class AdminTokenFilter extends OncePerRequestFilter {
 
     private static final Principal ADMIN = () -> "ferry-admin";
 
-    private final byte[] tokenDigest;
+    private final byte @Nullable [] tokenDigest;
     private final JsonMapper json;
 
     public AdminTokenFilter(SecurityProperties properties, JsonMapper json) {
@@ -101,7 +102,7 @@ public class AdminTokenFilter extends OncePerRequestFilter {
         return RequestPaths.routed(request);
     }
 
-    private static String bearerToken(HttpServletRequest request) {
+    private static @Nullable String bearerToken(HttpServletRequest request) {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;

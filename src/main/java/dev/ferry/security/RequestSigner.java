@@ -10,6 +10,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -38,7 +39,7 @@ public class RequestSigner {
     private static final int MIN_KEY_LENGTH = 16;
     private static final String HMAC = "HmacSHA256";
 
-    private final SecretKeySpec key;
+    private final @Nullable SecretKeySpec key;
     private final Clock clock;
 
     public RequestSigner(SecurityProperties properties, Clock clock) {

@@ -2,6 +2,7 @@ package dev.ferry.security;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,11 +18,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("ferry.security")
 public record SecurityProperties(
-        String adminToken,
-        String encryptionKey,
+        @Nullable String adminToken,
+        @Nullable String encryptionKey,
         @DefaultValue List<String> previousEncryptionKeys,
-        String signingKey,
-        String restateSigningKey) {
+        @Nullable String signingKey,
+        @Nullable String restateSigningKey) {
 
     public SecurityProperties {
         adminToken = blankToNull(adminToken);
@@ -33,7 +34,7 @@ public record SecurityProperties(
                         .map(String::strip).toList();
     }
 
-    private static String blankToNull(String value) {
+    private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
@@ -44,7 +45,7 @@ public record SecurityProperties(
                 + shown(signingKey) + ", restateSigningKey=" + shown(restateSigningKey) + "]";
     }
 
-    private static String shown(String value) {
+    private static String shown(@Nullable String value) {
         return value == null ? "none" : "***";
     }
 }

@@ -4,4 +4,7 @@
  * HMAC signature on every call Ferry makes to a handler, so handlers can tell Ferry's calls from anyone else's, and
  * the Ed25519 request identity (a JWT, as restate-server signs) on every request to a Restate SDK deployment.
  */
+@NullMarked
 package dev.ferry.security;
+
+import org.jspecify.annotations.NullMarked;

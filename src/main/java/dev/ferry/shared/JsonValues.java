@@ -1,5 +1,6 @@
 package dev.ferry.shared;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
@@ -29,7 +30,7 @@ public final class JsonValues {
      * Why the bytes are not exactly one JSON value within Ferry's limits ("it is nested deeper than 500
      * levels, ..."), or null when they are.
      */
-    public static String problem(JsonMapper json, byte[] value) {
+    public static @Nullable String problem(JsonMapper json, byte[] value) {
         try (JsonParser parser = json.createParser(value)) {
             if (parser.nextToken() == null) {
                 return "it is empty";

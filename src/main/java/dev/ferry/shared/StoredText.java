@@ -1,5 +1,7 @@
 package dev.ferry.shared;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The limits on text that Ferry stores in PostgreSQL and puts into handler URLs, with one check each.
  * PostgreSQL refuses a NUL character in {@code text}, and a btree index refuses entries over about 2.7 KB;
@@ -26,7 +28,7 @@ public final class StoredText {
      *
      * @param what what the value is, for the message ("the key", "the Idempotency-Key")
      */
-    public static String problem(String what, String text, int maxBytes) {
+    public static @Nullable String problem(String what, String text, int maxBytes) {
         if (text.indexOf('\0') >= 0) {
             return what + " contains a NUL character (U+0000), which Ferry cannot store";
         }

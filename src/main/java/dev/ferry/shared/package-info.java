@@ -1,2 +1,5 @@
 /** Small building blocks every feature uses, such as identifier generation. */
+@NullMarked
 package dev.ferry.shared;
+
+import org.jspecify.annotations.NullMarked;

@@ -68,9 +68,10 @@ class RestateCliCrashIT {
             long started = System.nanoTime();
             stream.start();
 
-            // the kill comes a quarter into the stream, with half of it still held back
-            await("ctx.run steps before the kill").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> endpoint.runs("deposit") >= total / 4);
+            // the kill comes a fifth into the stream, with attempts in flight and half of it still held back
+            await("invocations completed before the kill").atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> invocations.count("status = 'completed'") >= total / 5);
             first.kill();
             long completedAtKill = invocations.count("status = 'completed'");
             stream.release();

@@ -9,10 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Lets callers wait for invocations to complete without a thread each: completions on this instance
@@ -48,7 +48,11 @@ public class CompletionWaiters {
         return future;
     }
 
-    @EventListener
+    /**
+     * Resolves waiters once the transaction that completed the invocations has committed (at once when there is
+     * none): a waiter woken earlier would read the row before its outcome is visible, or never, if it rolls back.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
     void on(InvocationsCompleted event) {
         event.ids().forEach(this::resolve);
     }

@@ -3,15 +3,9 @@ package dev.ferry.cli;
 import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,37 +17,34 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.FerryInstance;
-import dev.ferry.testsupport.NodePackages;
+import dev.ferry.testsupport.RestateCli;
+import dev.ferry.testsupport.RestateCli.Run;
 import dev.ferry.testsupport.SdkEndpoint;
 import dev.ferry.testsupport.TestInfrastructure;
 
 /**
  * Restate's own CLI ({@code @restatedev/restate} 1.7 from npm) against Ferry: its {@code kafka-clusters} and
  * {@code subscriptions} commands work unchanged, through {@code GET /version} and the {@code /v4/...} paths.
- * Skipped when npm cannot install the pinned packages (see {@link NodePackages}).
+ * Skipped when npm cannot install the pinned packages (see {@link RestateCli}).
  */
 class RestateCliIT {
 
-    private static Path restate;
-    private static final Pattern ANSI = Pattern.compile("\u001B\\[[;\\d]*[A-Za-z]");
     private static final String SECRET = "rs-s3cret";
 
     private static FerryInstance ferry;
     private static Api api;
+    private static RestateCli cli;
     private static String brokers;
 
     @TempDir
     static Path home;
 
-    record Run(int status, String output) {
-    }
-
     @BeforeAll
     static void startFerry() throws Exception {
-        restate = NodePackages.restateCli();
         brokers = TestInfrastructure.kafka().bootstrapServers();
         ferry = FerryInstance.start("restate_cli", Map.of());
         api = ferry.api();
+        cli = RestateCli.against(ferry.baseUrl(), home);
         api.post("/services", json("{'name':'Greeter','type':'SERVICE','endpoint':'http://127.0.0.1:9080',"
                 + "'handlers':[{'name':'greet'}]}"));
     }
@@ -163,28 +154,6 @@ class RestateCliIT {
     }
 
     private static Run restate(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(restate.toString()));
-        command.addAll(List.of(args));
-        return exec(command, Map.of("RESTATE_ADMIN_URL", ferry.baseUrl(), "RESTATE_CLI_CONFIG_HOME", home.toString(),
-                "NO_COLOR", "1", "HOME", home.toString()), 60);
-    }
-
-    private static Run exec(List<String> command, Map<String, String> environment, int timeoutSeconds)
-            throws IOException, InterruptedException {
-        Path output = Files.createTempFile("restate-cli-", ".log");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return new Run(-1, "timed out: " + command);
-            }
-            String text = ANSI.matcher(Files.readString(output, StandardCharsets.UTF_8)).replaceAll("");
-            return new Run(process.exitValue(), text);
-        } finally {
-            Files.deleteIfExists(output);
-        }
+        return cli.run(args);
     }
 }

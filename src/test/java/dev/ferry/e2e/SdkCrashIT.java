@@ -10,12 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,56 +55,27 @@ class SdkCrashIT {
         int total = KEYS * PER_KEY;
         long started = System.nanoTime();
 
-        ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
         try (SdkEndpoint endpoint = SdkEndpoint.start("account-counter.mjs", Transport.H2C);
-                Records records = new Records(brokers)) {
+                Records records = new Records(brokers);
+                DepositStream stream = new DepositStream(records, TOPIC, KEYS, total)) {
             FerryProcess first = start(database);
             setUp(first.api(), endpoint, brokers);
-
-            // a steady stream that holds back its second half until the kill, so that the kill lands mid-stream
-            CountDownLatch killed = new CountDownLatch(1);
-            CountDownLatch allSent = new CountDownLatch(1);
-            AtomicInteger round = new AtomicInteger();
-            AtomicReference<Throwable> producerFailure = new AtomicReference<>();
-            producer.scheduleAtFixedRate(() -> {
-                try {
-                    int next = round.get();
-                    if (next >= PER_KEY || (next >= PER_KEY / 2 && killed.getCount() > 0)) {
-                        return;
-                    }
-                    for (int k = 0; k < KEYS; k++) {
-                        records.send(TOPIC, "acct-" + k, "1");
-                    }
-                    if (round.incrementAndGet() == PER_KEY) {
-                        records.flush();
-                        allSent.countDown();
-                    }
-                } catch (RuntimeException e) {
-                    producerFailure.compareAndSet(null, e);
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
+            stream.start();
 
             await("ctx.run steps before the kill").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                     .until(() -> endpoint.runs("deposit") >= KILL_AT_RUN);
             first.kill();
             int runsAtKill = endpoint.runs("deposit");
             long completedAtKill = invocations.count("status = 'completed'");
-            killed.countDown();
+            stream.release();
 
             FerryProcess second = start(database);
-            await("whole stream produced").atMost(Duration.ofMinutes(1))
-                    .until(() -> allSent.getCount() == 0 || producerFailure.get() != null);
-            assertThat(producerFailure.get()).isNull();
+            stream.awaitAllSent(Duration.ofMinutes(1));
             await("every invocation completed").atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
                     .until(() -> invocations.count("true") >= total && invocations.count("status <> 'completed'") == 0);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
 
-            long sum = 0;
-            for (int k = 0; k < KEYS; k++) {
-                Api.Reply balance = second.api().post("/call/Account/acct-" + k + "/balance", "");
-                assertThat(balance.status()).as(balance.text()).isEqualTo(200);
-                sum += Long.parseLong(balance.text());
-            }
+            long sum = stream.sumOfBalances(second.api());
             int runs = endpoint.runs("deposit");
             long ofRecords = invocations.count("subscription_id is not null");
             long failed = invocations.count("completion <> 'success'");
@@ -130,8 +95,6 @@ class SdkCrashIT {
             assertThat(runs).as("ctx.run executions").isGreaterThanOrEqualTo(total);
             second.terminate();
             second.awaitExit(Duration.ofSeconds(30));
-        } finally {
-            producer.shutdownNow();
         }
     }
 

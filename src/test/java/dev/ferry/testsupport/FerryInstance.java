@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.ferry.FerryApplication;
@@ -71,6 +72,11 @@ public final class FerryInstance implements AutoCloseable {
 
     public String databaseUrl() {
         return databaseUrl;
+    }
+
+    /** Where this Ferry's application events are published. */
+    public ApplicationEventPublisher events() {
+        return context;
     }
 
     public <T> T bean(Class<T> type) {

@@ -4,6 +4,8 @@ import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.springframework.stereotype.Component;
@@ -101,14 +104,15 @@ public class ServiceProtocolClient implements AutoCloseable {
 
         void onContent(Response response, ByteBuffer content) {
             if (badStatus != 0) {
-                ByteBuffer slice = content.slice(content.position(), Math.min(content.remaining(), excerpt.remaining()));
+                ByteBuffer slice = content.slice(content.position(),
+                        Math.min(content.remaining(), excerpt.remaining()));
                 excerpt.put(slice);
                 return;
             }
             if (result.isDone()) {
                 return;
             }
-            java.util.List<Frame> frames;
+            List<Frame> frames;
             try {
                 frames = decoder.feed(content);
             } catch (FrameDecoder.TooLarge tooLarge) {
@@ -121,14 +125,14 @@ public class ServiceProtocolClient implements AutoCloseable {
                     AttemptResult done = attempt.result();
                     result.complete(done);
                     if (done.ending() instanceof AttemptEnding.Unsupported) {
-                        response.abort(new java.util.concurrent.CancellationException("attempt ended"));
+                        response.abort(new CancellationException("attempt ended"));
                     }
                     return;
                 }
             }
         }
 
-        void onComplete(org.eclipse.jetty.client.Result outcome) {
+        void onComplete(Result outcome) {
             if (result.isDone()) {
                 return;
             }

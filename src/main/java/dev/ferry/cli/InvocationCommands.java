@@ -84,7 +84,8 @@ final class InvocationCommands extends CommandGroup {
         @Mixin
         Filters filters;
 
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most N (default 50, up to 1000).")
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+                description = "At most N (default 50, up to 1000).")
         int limit;
 
         @Override

@@ -78,7 +78,8 @@ class Attempts {
         } catch (RuntimeException e) {
             log.warn("Could not call the handler of invocation {}, retrying it in {}", invocation.id(),
                     properties.pollInterval(), e);
-            end(invocation, retryLater(invocation, "Ferry could not call the handler: " + e.getClass().getSimpleName()));
+            end(invocation,
+                    retryLater(invocation, "Ferry could not call the handler: " + e.getClass().getSimpleName()));
             return;
         }
         calls.put(invocation.id(), call);
@@ -107,7 +108,8 @@ class Attempts {
             } catch (Throwable e) {
                 log.warn("Could not decide the outcome of invocation {}, retrying it in {}", invocation.id(),
                         properties.pollInterval(), e);
-                decision = retryLater(invocation, "Ferry could not decide the outcome: " + e.getClass().getSimpleName());
+                decision = retryLater(invocation,
+                        "Ferry could not decide the outcome: " + e.getClass().getSimpleName());
             }
             ended.accept(invocation, decision, effects);
         }

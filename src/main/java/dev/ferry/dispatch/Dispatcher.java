@@ -65,7 +65,8 @@ public class Dispatcher implements SmartLifecycle {
                 .map(subscription -> subscription.options().maxInFlight()));
         this.properties = properties;
         this.clock = clock;
-        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
+                + UUID.randomUUID().toString().substring(0, 8);
         this.permits = new Semaphore(properties.maxInFlight());
         this.attempts = new Attempts(services, protocols, new OutcomePolicy(new Random()), metrics, properties, clock,
                 this::finish);

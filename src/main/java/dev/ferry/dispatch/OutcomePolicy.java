@@ -1,10 +1,10 @@
 package dev.ferry.dispatch;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.DateTimeException;
 import java.util.random.RandomGenerator;
 
 import dev.ferry.invocation.ClaimedInvocation;
@@ -85,7 +85,8 @@ final class OutcomePolicy {
 
     /** {@code wait} within zero and {@code max} (itself within zero and {@link #MAX_WAIT}). */
     static Duration bound(Duration wait, Duration max) {
-        Duration ceiling = max == null || max.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : max.isNegative() ? Duration.ZERO : max;
+        Duration ceiling = max == null || max.compareTo(MAX_WAIT) > 0 ? MAX_WAIT
+                : max.isNegative() ? Duration.ZERO : max;
         if (wait == null || wait.isNegative()) {
             return Duration.ZERO;
         }

@@ -35,7 +35,8 @@ final class OutcomeValues {
         StringBuilder clean = new StringBuilder(Math.min(value.length(), max + 1));
         for (int i = 0; i < value.length() && clean.length() <= max; i++) {
             char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 clean.append(c).append(value.charAt(++i));
             } else if (c != '\0' && !Character.isSurrogate(c)) {
                 clean.append(c);

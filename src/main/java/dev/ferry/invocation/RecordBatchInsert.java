@@ -176,7 +176,8 @@ final class RecordBatchInsert {
             arrays[c] = columns[c].type.array.apply(invocations.size());
         }
         Instant at = now.toInstant();
-        Batch batch = new Batch(StoredTimes.text(at), StoredTimes.text(at.plus(direct.lease())), direct.owner(), headers);
+        Batch batch = new Batch(StoredTimes.text(at), StoredTimes.text(at.plus(direct.lease())), direct.owner(),
+                headers);
         Set<String> running = new HashSet<>();
         int budget = direct.budget();
         for (int i = 0; i < invocations.size(); i++) {

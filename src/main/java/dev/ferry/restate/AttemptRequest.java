@@ -1,6 +1,7 @@
 package dev.ferry.restate;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public record AttemptRequest(InvocationIdentity identity, String service, String
         input = input == null ? new byte[0] : input.clone();
         headers = List.copyOf(headers);
         journal = List.copyOf(journal);
-        state = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(state));
+        state = Collections.unmodifiableMap(new LinkedHashMap<>(state));
         retry = retry == null ? RetryInfo.NONE : retry;
     }
 

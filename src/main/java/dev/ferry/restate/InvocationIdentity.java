@@ -1,5 +1,6 @@
 package dev.ferry.restate;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,9 +54,9 @@ public record InvocationIdentity(byte[] id, String debugId) {
         if (digits.length() != 26 || digits.chars().anyMatch(c -> CROCKFORD.indexOf(c) < 0) || digits.charAt(0) > '7') {
             return invocationId.getBytes(StandardCharsets.UTF_8);
         }
-        java.math.BigInteger value = java.math.BigInteger.ZERO;
+        BigInteger value = BigInteger.ZERO;
         for (char c : digits.toCharArray()) {
-            value = value.shiftLeft(5).or(java.math.BigInteger.valueOf(CROCKFORD.indexOf(c)));
+            value = value.shiftLeft(5).or(BigInteger.valueOf(CROCKFORD.indexOf(c)));
         }
         byte[] raw = value.toByteArray();
         byte[] out = new byte[16];

@@ -6,6 +6,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -80,7 +81,7 @@ final class JettyClients implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (var component : new org.eclipse.jetty.util.component.LifeCycle[] {http2, http11, scheduler, pool}) {
+        for (var component : new LifeCycle[] {http2, http11, scheduler, pool}) {
             if (component != null) {
                 try {
                     component.stop();

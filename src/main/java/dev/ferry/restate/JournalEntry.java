@@ -1,5 +1,7 @@
 package dev.ferry.restate;
 
+import java.util.Arrays;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
@@ -55,12 +57,12 @@ public record JournalEntry(int type, String name, byte[] frame) {
     @Override
     public boolean equals(Object other) {
         return other instanceof JournalEntry that && that.type == type && that.name.equals(name)
-                && java.util.Arrays.equals(that.frame, frame);
+                && Arrays.equals(that.frame, frame);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(frame);
+        return Arrays.hashCode(frame);
     }
 
     @Override

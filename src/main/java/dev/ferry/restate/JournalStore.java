@@ -52,7 +52,8 @@ public class JournalStore {
 
     /** Where the journal of an invocation stands; empty if there is no such invocation. */
     public Optional<JournalPosition> position(String invocationId) {
-        return jdbc.query("select journal_length, retries_since_last_entry, last_entry_at from invocations where id = ?",
+        return jdbc.query("select journal_length, retries_since_last_entry, last_entry_at"
+                + " from invocations where id = ?",
                 (row, n) -> {
                     Timestamp last = row.getTimestamp(3);
                     return new JournalPosition(row.getInt(1), row.getInt(2), last == null ? null : last.toInstant());

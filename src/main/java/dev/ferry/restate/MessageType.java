@@ -1,6 +1,7 @@
 package dev.ferry.restate;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -91,7 +92,7 @@ enum MessageType {
         if (type != null) {
             StringBuilder name = new StringBuilder();
             for (String part : type.name().split("_")) {
-                name.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+                name.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
             }
             return name.toString();
         }

@@ -1,6 +1,7 @@
 package dev.ferry.restate;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +55,7 @@ class ObjectStateController {
             byte[] value = entry.getValue();
             entries.add(value.length > 0 && JsonValues.isSingleValue(json, value)
                     ? new Entry(entry.getKey(), json.readTree(value), null, value.length)
-                    : new Entry(entry.getKey(), null, java.util.Base64.getEncoder().encodeToString(value), value.length));
+                    : new Entry(entry.getKey(), null, Base64.getEncoder().encodeToString(value), value.length));
         }
         return new ObjectState(service, key, entries);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -162,7 +163,8 @@ public final class RestateAttempt {
             }
             case SET_STATE_COMMAND -> {
                 SetStateCommandMessage set = SetStateCommandMessage.parseFrom(frame.rawBody());
-                write(frame, new StateChange.Set(set.getKey().toStringUtf8(), set.getValue().getContent().toByteArray()));
+                write(frame,
+                        new StateChange.Set(set.getKey().toStringUtf8(), set.getValue().getContent().toByteArray()));
             }
             case CLEAR_STATE_COMMAND -> write(frame,
                     new StateChange.Clear(ClearStateCommandMessage.parseFrom(frame.rawBody()).getKey().toStringUtf8()));
@@ -181,7 +183,7 @@ public final class RestateAttempt {
 
     private void write(Frame frame, StateChange change) {
         if (!request.kind().mayWriteState()) {
-            violation("the " + request.kind().name().toLowerCase(java.util.Locale.ROOT) + " handler "
+            violation("the " + request.kind().name().toLowerCase(Locale.ROOT) + " handler "
                     + request.service() + "/" + request.handler() + " tried to change state ("
                     + MessageType.nameOf(frame.type()) + "); only exclusive handlers may");
             return;

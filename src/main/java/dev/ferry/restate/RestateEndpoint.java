@@ -1,6 +1,7 @@
 package dev.ferry.restate;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -38,9 +39,10 @@ public record RestateEndpoint(URI uri, boolean http11, ProtocolVersion version, 
 
         static String encode(String segment) {
             StringBuilder out = new StringBuilder();
-            for (byte b : segment.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
                 char c = (char) (b & 0xff);
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                        || "-._~".indexOf(c) >= 0) {
                     out.append(c);
                 } else {
                     out.append('%').append("%02X".formatted(b & 0xff));

@@ -105,6 +105,8 @@ class RestateHandlerProtocol implements HandlerProtocol {
     }
 
     /** The call result of an attempt's last exchange, with the effect that stores what it produced. */
+    // this package's AttemptResult beside the dispatcher's, which the class imports
+    @SuppressWarnings("checkstyle:inlineQualifiedName")
     private AttemptResult end(Run run, dev.ferry.restate.AttemptResult result) {
         CallResult call = switch (result.ending()) {
             case AttemptEnding.Output output -> new CallResult.Success(output.value(), contentType(output.value()));
@@ -214,11 +216,15 @@ class RestateHandlerProtocol implements HandlerProtocol {
                             && target.restate().enableLazyState(), retry, identity.randomSeed());
         }
 
+        // this package's AttemptResult beside the dispatcher's, which the class imports
+        @SuppressWarnings("checkstyle:inlineQualifiedName")
         JournalAppend append(dev.ferry.restate.AttemptResult result) {
             return JournalAppend.of(invocation.id(), length, target.service(), key(invocation), result);
         }
 
         /** After a stored exchange: the journal and state the next exchange replays. */
+        // this package's AttemptResult beside the dispatcher's, which the class imports
+        @SuppressWarnings("checkstyle:inlineQualifiedName")
         void advance(dev.ferry.restate.AttemptResult result) {
             journal.addAll(result.newEntries());
             length += result.newEntries().size();

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -117,14 +120,15 @@ public class ServiceProtocolClient implements AutoCloseable {
 
         void onContent(Response response, ByteBuffer content) {
             if (badStatus != 0) {
-                ByteBuffer slice = content.slice(content.position(), Math.min(content.remaining(), excerpt.remaining()));
+                ByteBuffer slice = content.slice(content.position(),
+                        Math.min(content.remaining(), excerpt.remaining()));
                 excerpt.put(slice);
                 return;
             }
             if (result.isDone()) {
                 return;
             }
-            java.util.List<Frame> frames;
+            List<Frame> frames;
             try {
                 frames = decoder.feed(content);
             } catch (FrameDecoder.TooLarge tooLarge) {
@@ -137,14 +141,14 @@ public class ServiceProtocolClient implements AutoCloseable {
                     AttemptResult done = attempt.result();
                     result.complete(done);
                     if (done.ending() instanceof AttemptEnding.Unsupported) {
-                        response.abort(new java.util.concurrent.CancellationException("attempt ended"));
+                        response.abort(new CancellationException("attempt ended"));
                     }
                     return;
                 }
             }
         }
 
-        void onComplete(org.eclipse.jetty.client.Result outcome) {
+        void onComplete(Result outcome) {
             if (result.isDone()) {
                 return;
             }

@@ -2,6 +2,7 @@ package dev.ferry.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,8 +12,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.management.ThreadMXBean;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -89,7 +92,7 @@ class HandlerClientTest {
                 .filter(value -> !value.isEmpty()), Arbitraries.just(null));
         Arbitrary<Long> sizes = Arbitraries.oneOf(Arbitraries.longs().between(0, 4L * RESULT_LIMIT),
                 Arbitraries.of(0L, (long) RESULT_LIMIT, RESULT_LIMIT + 1L, 50L * 1024 * 1024));
-        return net.jqwik.api.Combinators.combine(statuses, retryAfter, sizes).as(Answer::new);
+        return Combinators.combine(statuses, retryAfter, sizes).as(Answer::new);
     }
 
     @Test
@@ -146,7 +149,7 @@ class HandlerClientTest {
     }
 
     private static long allocated() {
-        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+        return ((ThreadMXBean) ManagementFactory.getThreadMXBean())
                 .getTotalThreadAllocatedBytes();
     }
 }

@@ -73,7 +73,8 @@ class OutcomePolicyPropertiesTest {
 
     @Provide
     Arbitrary<RetryPolicy> policies() {
-        Arbitrary<Duration> durations = Arbitraries.oneOf(Arbitraries.longs().between(0, 86_400_000).map(Duration::ofMillis),
+        Arbitrary<Duration> durations = Arbitraries.oneOf(
+                Arbitraries.longs().between(0, 86_400_000).map(Duration::ofMillis),
                 Arbitraries.longs().between(0, Long.MAX_VALUE / 2).map(Duration::ofSeconds));
         return Combinators.combine(durations, Arbitraries.doubles().between(1.0, 1e6), durations,
                 Arbitraries.integers().between(0, 100), Arbitraries.of(OnMaxAttempts.class))

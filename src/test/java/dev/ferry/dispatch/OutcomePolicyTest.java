@@ -194,7 +194,8 @@ class OutcomePolicyTest {
     @Test
     void spreadsBackoffsBetweenHalfAndAllOfTheBackoffSoRetriesDoNotReturnInLockStep() {
         OutcomePolicy jittered = new OutcomePolicy(new Random(42));
-        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0, OnMaxAttempts.PAUSE);
+        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0,
+                OnMaxAttempts.PAUSE);
         CallResult failure = new CallResult.Retryable("HTTP 503", null);
 
         List<Duration> waits = IntStream.range(0, 200)
@@ -212,7 +213,8 @@ class OutcomePolicyTest {
     @Test
     void honoursRetryAfterWithoutJitterAndCapsTheJitteredBackoffAtTheMaxInterval() {
         OutcomePolicy jittered = new OutcomePolicy(new Random(42));
-        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0, OnMaxAttempts.PAUSE);
+        RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0,
+                OnMaxAttempts.PAUSE);
 
         for (int i = 0; i < 50; i++) {
             assertThat(jittered.decide(invocation(1), policy, new CallResult.Retryable("HTTP 429",
@@ -234,7 +236,8 @@ class OutcomePolicyTest {
         OutcomePolicy.Decision decision = UNJITTERED.decide(exclusive, POLICY,
                 new CallResult.Paused("ctx.sleep is not supported yet (SleepCommand)"), NOW);
 
-        assertThat(decision.outcome()).isEqualTo(new Outcome.Paused("inv-1", "ctx.sleep is not supported yet (SleepCommand)"));
+        assertThat(decision.outcome())
+                .isEqualTo(new Outcome.Paused("inv-1", "ctx.sleep is not supported yet (SleepCommand)"));
         assertThat(decision.releasedKey()).isNull();
         assertThat(decision.completion()).isNull();
         assertThat(decision.retryIn()).isNull();

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,7 +51,7 @@ class DatabaseFailureTest {
         assertThat(reason).isNotBlank().doesNotContain("\n", "\0").hasSizeLessThanOrEqualTo(DatabaseFailure.MAX_REASON);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void keepsPostgresqlsFirstLineOnly() {
         SQLException refused = new SQLException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00\n"
                 + "  Where: unnamed portal parameter $4 = '\0secret'", "22021");

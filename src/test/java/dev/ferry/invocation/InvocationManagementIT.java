@@ -175,7 +175,8 @@ class InvocationManagementIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/invocations/counts?service=Worker").body()
                 .get("counts").get("backing-off").asInt() >= 5);
 
-        Reply dryRun = api.post("/invocations/bulk/pause", json("{'service':'Worker','status':'backing-off','dry_run':true}"));
+        Reply dryRun = api.post("/invocations/bulk/pause",
+                json("{'service':'Worker','status':'backing-off','dry_run':true}"));
         assertThat(dryRun.status()).isEqualTo(200);
         int matched = dryRun.body().get("matched").asInt();
         assertThat(matched).isGreaterThanOrEqualTo(5);
@@ -183,7 +184,8 @@ class InvocationManagementIT {
         assertThat(api.get("/invocations/counts?service=Worker").body().get("counts").get("backing-off").asInt())
                 .isEqualTo(matched);
 
-        Reply applied = api.post("/invocations/bulk/pause", json("{'service':'Worker','status':'backing-off','limit':3}"));
+        Reply applied = api.post("/invocations/bulk/pause",
+                json("{'service':'Worker','status':'backing-off','limit':3}"));
         assertThat(applied.body().get("matched").asInt()).isEqualTo(3);
         assertThat(applied.body().get("succeeded").size()).isEqualTo(3);
         Reply cancelled = api.post("/invocations/bulk/cancel", json("{'service':'Worker','status':'paused'}"));
@@ -237,8 +239,9 @@ class InvocationManagementIT {
     }
 
     private static void register(String name, String type, String extra, String handlerName) {
-        Reply reply = api.post("/services", json("{'name':'%s','type':'%s','endpoint':'%s',%s,'handlers':[{'name':'%s'}]}"
-                .formatted(name, type, handler.endpoint(), extra, handlerName)));
+        Reply reply = api.post("/services",
+                json("{'name':'%s','type':'%s','endpoint':'%s',%s,'handlers':[{'name':'%s'}]}"
+                        .formatted(name, type, handler.endpoint(), extra, handlerName)));
         assertThat(reply.status()).as(reply.text()).isEqualTo(201);
     }
 

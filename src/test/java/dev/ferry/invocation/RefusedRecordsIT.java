@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -124,7 +125,7 @@ class RefusedRecordsIT {
 
     /** Text that PostgreSQL cannot compress below the size of an index entry. */
     private static String incompressible(int length) {
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         StringBuilder text = new StringBuilder(length);
         while (text.length() < length) {
             text.append((char) ('!' + random.nextInt(94)));

@@ -10,11 +10,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import com.google.protobuf.ByteString;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
+
+import dev.ferry.restate.wire.ServiceProtocol.SetStateCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.Value;
 
 /**
  * Golden bytes: frames encoded by Ferry compared with bytes worked out by hand from the protocol specification
@@ -31,10 +35,10 @@ class FrameTest {
 
     @Test
     void aSetStateCommandCarriesItsKeyAndValue() {
-        byte[] body = dev.ferry.restate.wire.ServiceProtocol.SetStateCommandMessage.newBuilder()
-                .setKey(com.google.protobuf.ByteString.copyFromUtf8("a"))
-                .setValue(dev.ferry.restate.wire.ServiceProtocol.Value.newBuilder()
-                        .setContent(com.google.protobuf.ByteString.copyFromUtf8("1")))
+        byte[] body = SetStateCommandMessage.newBuilder()
+                .setKey(ByteString.copyFromUtf8("a"))
+                .setValue(Value.newBuilder()
+                        .setContent(ByteString.copyFromUtf8("1")))
                 .build().toByteArray();
 
         // key: field 1, length 1, 'a'; value: field 3, a 3-byte Value whose content (field 1) is '1'

@@ -24,6 +24,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.ferry.restate.JournalStore.AppendOutcome;
+import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
 import dev.ferry.testsupport.EmbeddedDatabase;
 
 /** The journal and object state tables against a real PostgreSQL, migrated by Flyway. */
@@ -67,7 +68,8 @@ class JournalStoreIT {
         assertThat(journals.load(id)).isEqualTo(entries);
         assertThat(journals.position(id)).contains(new JournalPosition(3, 0, NOW));
         assertThat(states.load("Account", "alice")).containsOnlyKeys("balance")
-                .hasEntrySatisfying("balance", value -> assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("2"));
+                .hasEntrySatisfying("balance",
+                        value -> assertThat(new String(value, StandardCharsets.UTF_8)).isEqualTo("2"));
     }
 
     @Test
@@ -92,7 +94,8 @@ class JournalStoreIT {
         try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
             Future<AppendOutcome> one = pool.submit(attempt);
             Future<AppendOutcome> two = pool.submit(attempt);
-            assertThat(List.of(one.get(), two.get())).containsExactlyInAnyOrder(AppendOutcome.APPENDED, AppendOutcome.FENCED);
+            assertThat(List.of(one.get(), two.get()))
+                    .containsExactlyInAnyOrder(AppendOutcome.APPENDED, AppendOutcome.FENCED);
         }
         assertThat(journals.position(id).orElseThrow().length()).isEqualTo(1);
     }
@@ -107,7 +110,8 @@ class JournalStoreIT {
         journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, "")), "S", "", List.of(), true));
         JournalPosition position = journals.position(id).orElseThrow();
         assertThat(position).isEqualTo(new JournalPosition(1, 1, NOW));
-        assertThat(position.retryInfo(NOW.plusSeconds(3))).isEqualTo(new AttemptRequest.RetryInfo(1, Duration.ofSeconds(3)));
+        assertThat(position.retryInfo(NOW.plusSeconds(3)))
+                .isEqualTo(new AttemptRequest.RetryInfo(1, Duration.ofSeconds(3)));
     }
 
     @Test
@@ -136,8 +140,7 @@ class JournalStoreIT {
     }
 
     private static JournalEntry entry(int type, String name) {
-        byte[] body = dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage.newBuilder().setName(name).build()
-                .toByteArray();
+        byte[] body = NamedCommandMessage.newBuilder().setName(name).build().toByteArray();
         return JournalEntry.of(Frame.of(type, body));
     }
 

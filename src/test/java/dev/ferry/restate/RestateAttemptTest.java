@@ -98,7 +98,8 @@ class RestateAttemptTest {
         assertThat(ended).isTrue();
         assertThat(result.ending()).isEqualTo(new AttemptEnding.Unsupported("CallCommand", "calling another handler "
                 + "(ctx.serviceClient, ctx.objectClient, ctx.genericCall) is not supported yet (CallCommand)"));
-        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand", "SetStateCommand");
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName)
+                .containsExactly("InputCommand", "SetStateCommand");
         assertThat(result.stateChanges()).extracting(change -> ((StateChange.Set) change).key()).containsExactly("a");
     }
 
@@ -110,7 +111,8 @@ class RestateAttemptTest {
                 .addNestedFutures(Future.newBuilder().addWaitingSignals(17).addWaitingNamedSignals("approved")))
                 .build().toByteArray()));
 
-        assertThat(attempt.result().ending()).isEqualTo(new Suspended(List.of(), List.of(17), List.of("approved"), false));
+        assertThat(attempt.result().ending())
+                .isEqualTo(new Suspended(List.of(), List.of(17), List.of("approved"), false));
     }
 
     @Test
@@ -152,7 +154,8 @@ class RestateAttemptTest {
 
     static AttemptRequest request(HandlerKind kind, List<JournalEntry> journal) {
         return new AttemptRequest(InvocationIdentity.of("inv_1"), "Account", "deposit", kind, "alice",
-                "10".getBytes(StandardCharsets.UTF_8), List.of(new AttemptRequest.Header("restate.subscription.id", "sub_1"),
+                "10".getBytes(StandardCharsets.UTF_8),
+                List.of(new AttemptRequest.Header("restate.subscription.id", "sub_1"),
                         new AttemptRequest.Header("kafka.offset", "4")), journal,
                 Map.of("balance", "5".getBytes(StandardCharsets.UTF_8)), false, AttemptRequest.RetryInfo.NONE, 1);
     }

@@ -35,6 +35,7 @@ import dev.ferry.service.RestateTarget;
 import dev.ferry.service.RetrySettings;
 import dev.ferry.service.ServiceProtocol;
 import dev.ferry.service.ServiceType;
+import dev.ferry.shared.Ids;
 import dev.ferry.testsupport.EmbeddedDatabase;
 import dev.ferry.testsupport.SdkEndpoint;
 
@@ -115,16 +116,16 @@ class RestateHandlerProtocolIT {
     }
 
     private static AttemptResult deposit(String id, String key) throws Exception {
-        HandlerTarget target = new HandlerTarget("Account", "deposit", ServiceType.VIRTUAL_OBJECT, HandlerType.EXCLUSIVE,
-                URI.create(endpoint.uri()), InputFormat.JSON, null, RetrySettings.inherit(), ServiceProtocol.RESTATE,
-                new RestateTarget("dp_test", false, 5, 7, false, null, 1));
+        HandlerTarget target = new HandlerTarget("Account", "deposit", ServiceType.VIRTUAL_OBJECT,
+                HandlerType.EXCLUSIVE, URI.create(endpoint.uri()), InputFormat.JSON, null, RetrySettings.inherit(),
+                ServiceProtocol.RESTATE, new RestateTarget("dp_test", false, 5, 7, false, null, 1));
         ClaimedInvocation invocation = new ClaimedInvocation(id, "Account", "deposit", key, true,
                 "3".getBytes(StandardCharsets.UTF_8), List.of(), null, 1);
         return protocol.call(target, invocation, Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
     }
 
     private static String newInvocation() {
-        String id = dev.ferry.shared.Ids.next("inv_", Instant.now()) + (++invocations);
+        String id = Ids.next("inv_", Instant.now()) + (++invocations);
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.update("""
                 insert into invocations (id, service, handler, status, created_at, modified_at)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import dev.ferry.restate.AttemptEnding.Output;
 import dev.ferry.restate.AttemptEnding.Suspended;
 import dev.ferry.restate.AttemptEnding.TerminalFailure;
 import dev.ferry.restate.AttemptEnding.Unsupported;
+import dev.ferry.shared.Ids;
 import dev.ferry.testsupport.SdkEndpoint;
 
 /**
@@ -58,7 +60,8 @@ class TypeScriptSdkIT {
         AttemptResult result = greet.attempt();
 
         assertThat(text(((Output) result.ending()).value())).isEqualTo("\"Hello Ferry (orders)\"");
-        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand", "OutputCommand");
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName)
+                .containsExactly("InputCommand", "OutputCommand");
         assertThat(result.stateChanges()).isEmpty();
     }
 
@@ -67,7 +70,8 @@ class TypeScriptSdkIT {
     void anExclusiveHandlerReadsRunsOnceWritesAndReturnsAndReplayDoesNotRunAgain(boolean http11) {
         SdkEndpoint endpoint = endpoint(http11);
         int runsBefore = endpoint.runs("receipt");
-        Invocation deposit = new Invocation(http11, "Account", "deposit", HandlerKind.EXCLUSIVE, "alice-" + http11, "10");
+        Invocation deposit = new Invocation(http11, "Account", "deposit", HandlerKind.EXCLUSIVE, "alice-" + http11,
+                "10");
         deposit.state.put("balance", bytes("5"));
 
         AttemptResult first = deposit.attempt();
@@ -88,7 +92,8 @@ class TypeScriptSdkIT {
         });
         assertThat(text(deposit.state.get("balance"))).isEqualTo("15");
 
-        Invocation replay = new Invocation(http11, "Account", "deposit", HandlerKind.EXCLUSIVE, "alice-" + http11, "10");
+        Invocation replay = new Invocation(http11, "Account", "deposit", HandlerKind.EXCLUSIVE, "alice-" + http11,
+                "10");
         replay.journal.addAll(beforeSecond);
         replay.state.put("balance", bytes("5"));
         assertThat(text(((Output) replay.attempt().ending()).value())).isEqualTo(output);
@@ -122,7 +127,8 @@ class TypeScriptSdkIT {
         AttemptResult result = new Invocation(http11, "Greeter", "refuse", HandlerKind.STATELESS, "", "null").attempt();
 
         assertThat(result.ending()).isEqualTo(new TerminalFailure(404, "no such order"));
-        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand", "OutputCommand");
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName)
+                .containsExactly("InputCommand", "OutputCommand");
     }
 
     @ParameterizedTest(name = "http11={0}")
@@ -184,8 +190,7 @@ class TypeScriptSdkIT {
         final HandlerKind kind;
         final String key;
         final byte[] input;
-        final InvocationIdentity identity = InvocationIdentity.of(
-                dev.ferry.shared.Ids.next("inv_", java.time.Instant.now()));
+        final InvocationIdentity identity = InvocationIdentity.of(Ids.next("inv_", Instant.now()));
         AttemptRequest.RetryInfo retry = AttemptRequest.RetryInfo.NONE;
 
         Invocation(boolean http11, String service, String handler, HandlerKind kind, String key, String input) {

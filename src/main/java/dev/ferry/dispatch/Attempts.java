@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -87,6 +88,11 @@ class Attempts {
     }
 
     /** Aborts the call of a cancelled or killed invocation if it runs here; its outcome is then ignored. */
+    /** The invocations whose call runs now. */
+    Set<String> running() {
+        return calls.keySet();
+    }
+
     void abort(String invocationId) {
         CompletableFuture<AttemptResult> call = calls.get(invocationId);
         if (call != null) {

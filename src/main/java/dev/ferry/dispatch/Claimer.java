@@ -2,6 +2,7 @@ package dev.ferry.dispatch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -28,6 +29,7 @@ class Claimer {
 
     private static final Logger log = LoggerFactory.getLogger(Claimer.class);
 
+    private final Supplier<Collection<String>> inFlight;
     private final InvocationStore store;
     private final IntFunction<Reservation> reserve;
     private final Supplier<Set<String>> saturated;
@@ -51,8 +53,9 @@ class Claimer {
      * @param saturated subscriptions that may not start another call now
      */
     Claimer(InvocationStore store, IntFunction<Reservation> reserve, Supplier<Set<String>> saturated,
-            DispatchProperties properties, Clock clock, String owner) {
+            Supplier<Collection<String>> inFlight, DispatchProperties properties, Clock clock, String owner) {
         this.store = store;
+        this.inFlight = inFlight;
         this.reserve = reserve;
         this.saturated = saturated;
         this.properties = properties;
@@ -173,8 +176,9 @@ class Claimer {
 
     private void maintain() {
         try {
-            store.renewLeases(owner, properties.lease());
-            int recovered = store.recoverExpiredLeases(owner);
+            Collection<String> held = inFlight.get();
+            store.renewLeases(owner, held, properties.lease());
+            int recovered = store.recoverExpiredLeases(owner, held);
             if (recovered > 0) {
                 log.info("Took over {} invocation(s) whose instance stopped renewing its lease", recovered);
                 nudge();

@@ -3,8 +3,11 @@ package dev.ferry.dispatch;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -72,13 +75,20 @@ public class Dispatcher implements SmartLifecycle {
                 this::finish);
     }
 
+    /** What this instance holds now: calls running and outcomes not yet written; their leases are renewed. */
+    private Collection<String> inFlight() {
+        Set<String> held = new HashSet<>(attempts.running());
+        held.addAll(recorder.unwritten());
+        return held;
+    }
+
     @Override
     public void start() {
         recorder = new OutcomeRecorder(store::record, owner, () -> running ? properties.lease() : null,
                 (written, successors) -> startSuccessors(successors), clock, properties.stuckAfter(),
                 this::inTransaction);
         recorder.start();
-        claimer = new Claimer(store, this::reserve, limits::saturated, properties, clock, owner);
+        claimer = new Claimer(store, this::reserve, limits::saturated, this::inFlight, properties, clock, owner);
         running = true;
         claimer.start();
         log.info("Dispatcher {} started: up to {} calls in flight", owner, properties.maxInFlight());

@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,7 @@ class OutcomeRecorder {
     private final Duration stuckAfter;
     private final Transactions transactions;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Set<String> unwritten = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -96,7 +98,13 @@ class OutcomeRecorder {
     }
 
     void add(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
+        unwritten.add(outcome.id());
         queue.add(new Pending(outcome, releasedKey, effects));
+    }
+
+    /** The invocations whose outcome is queued or being written: this instance still holds them. */
+    Set<String> unwritten() {
+        return unwritten;
     }
 
     /** Outcomes waiting to be written. */
@@ -192,6 +200,7 @@ class OutcomeRecorder {
         List<ClaimedInvocation> successors = part.stream().allMatch(pending -> pending.effects().isEmpty())
                 ? record(part, successorLease)
                 : transactions.inTransaction(() -> record(applyEffects(part), successorLease));
+        part.forEach(pending -> unwritten.remove(pending.outcome().id()));
         try {
             written.accept(part.size(), successors);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.ferry.invocation;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -105,21 +106,23 @@ public class InvocationStore {
     }
 
     /**
-     * Extends the leases of everything {@code owner} is running. The new end is computed once the statement has
-     * its connection: computed before, a renewal that waited out a database outage in the pool would write a
-     * lease that has already run out.
+     * Extends the leases of the invocations {@code owner} has in flight: calls running and outcomes not yet
+     * written. A row leased to this instance that it no longer knows of (its start was lost, say, when a commit
+     * succeeded but its answer did not arrive) is not renewed, so it runs out and is taken over. The new end is
+     * computed once the statement has its connection: computed before, a renewal that waited out a database
+     * outage in the pool would write a lease that has already run out.
      */
-    public int renewLeases(String owner, Duration lease) {
-        return leases.renew(owner, lease);
+    public int renewLeases(String owner, Collection<String> inFlight, Duration lease) {
+        return leases.renew(owner, inFlight, lease);
     }
 
     /**
-     * Makes invocations whose lease ran out (their instance died) ready again. Those of {@code self} are left
-     * alone: this instance is alive and still owes their outcomes, which may be waiting to be written; taking
-     * them over would run them a second time, beside the first.
+     * Makes invocations whose lease ran out (their instance died, or it lost track of them) ready again. Those
+     * {@code self} has in flight are left alone whatever their lease says: this instance still owes their
+     * outcomes, which may be waiting to be written; taking them over would run them a second time, beside the first.
      */
-    public int recoverExpiredLeases(String self) {
-        return leases.recoverExpired(self);
+    public int recoverExpiredLeases(String self, Collection<String> inFlight) {
+        return leases.recoverExpired(self, inFlight);
     }
 
     /** Hands back what {@code owner} still runs at shutdown, so the next instance starts it at once. */

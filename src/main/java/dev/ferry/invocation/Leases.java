@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,12 +16,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class Leases {
 
     private static final String RENEW = """
-            update invocations set lease_until = ? where status = %s and lease_owner = ?""".formatted(RUNNING.sql());
+            update invocations set lease_until = ?
+             where status = %s and lease_owner = ? and id = any(?::text[])""".formatted(RUNNING.sql());
 
     private static final String RECOVER_EXPIRED = """
             update invocations set status = %s, next_attempt_at = ?, lease_owner = null, lease_until = null,
                    modified_at = ?
-             where status = %s and lease_until < ? and lease_owner is distinct from ?"""
+             where status = %s and lease_until < ?
+               and not (lease_owner is not distinct from ? and id = any(?::text[]))"""
             .formatted(READY.sql(), RUNNING.sql());
 
     private static final String RELEASE = """
@@ -36,20 +39,21 @@ final class Leases {
         this.clock = clock;
     }
 
-    int renew(String owner, Duration lease) {
+    int renew(String owner, Collection<String> inFlight, Duration lease) {
         Integer renewed = jdbc.execute((ConnectionCallback<Integer>) connection -> {
             try (PreparedStatement statement = connection.prepareStatement(RENEW)) {
                 statement.setObject(1, StoredTimes.timestamp(clock.instant()).plus(lease));
                 statement.setString(2, owner);
+                statement.setArray(3, connection.createArrayOf("text", inFlight.toArray()));
                 return statement.executeUpdate();
             }
         });
         return renewed == null ? 0 : renewed;
     }
 
-    int recoverExpired(String self) {
+    int recoverExpired(String self, Collection<String> inFlight) {
         OffsetDateTime now = StoredTimes.timestamp(clock.instant());
-        return jdbc.update(RECOVER_EXPIRED, now, now, now, self);
+        return jdbc.update(RECOVER_EXPIRED, now, now, now, self, inFlight.toArray(String[]::new));
     }
 
     int release(String owner) {

@@ -54,19 +54,33 @@ class LeasesIT {
     }
 
     @Test
-    void recoversExpiredLeasesOfOtherInstancesOnly() {
+    void leavesWhatAnInstanceHoldsAloneAndTakesOverWhatItLostTrackOf() {
         now.set(START);
-        String mine = running("mine", "instance-a");
+        String held = running("held", "instance-a");
+        String forgotten = running("forgotten", "instance-a");
         String theirs = running("theirs", "instance-b");
 
         now.set(START.plus(Duration.ofMinutes(5)));
-        int recovered = store.recoverExpiredLeases("instance-a");
+        int recovered = store.recoverExpiredLeases("instance-a", List.of(held));
 
-        assertThat(recovered).isEqualTo(1);
-        assertThat(status(mine)).isEqualTo("running");
+        assertThat(recovered).isGreaterThanOrEqualTo(2);
+        assertThat(status(held)).isEqualTo("running");
+        assertThat(status(forgotten)).isEqualTo("ready");
         assertThat(status(theirs)).isEqualTo("ready");
-        assertThat(store.recoverExpiredLeases("instance-b")).isEqualTo(1);
-        assertThat(status(mine)).isEqualTo("ready");
+    }
+
+    @Test
+    void renewsOnlyWhatTheInstanceHolds() {
+        now.set(START);
+        String held = running("kept", "instance-d");
+        String forgotten = running("lost", "instance-d");
+
+        assertThat(store.renewLeases("instance-d", List.of(held), Duration.ofMinutes(10))).isEqualTo(1);
+
+        now.set(START.plus(Duration.ofMinutes(5)));
+        assertThat(store.recoverExpiredLeases("instance-e", List.of())).isGreaterThanOrEqualTo(1);
+        assertThat(status(held)).isEqualTo("running");
+        assertThat(status(forgotten)).isEqualTo("ready");
     }
 
     @Test
@@ -75,7 +89,7 @@ class LeasesIT {
         String id = running("renewed", "instance-c");
         now.set(START.plus(Duration.ofMinutes(10)));
 
-        store.renewLeases("instance-c", Duration.ofSeconds(30));
+        store.renewLeases("instance-c", List.of(id), Duration.ofSeconds(30));
 
         assertThat(database.jdbc().queryForObject("select lease_until from invocations where id = ?",
                 OffsetDateTime.class, id).toInstant())

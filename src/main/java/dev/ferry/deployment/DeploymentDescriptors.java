@@ -1,6 +1,7 @@
 package dev.ferry.deployment;
 
-import java.time.Duration;
+import static dev.ferry.service.ServiceDescriptors.format;
+
 import java.util.List;
 import java.util.Map;
 
@@ -64,9 +65,9 @@ public final class DeploymentDescriptors {
             if (retry.equals(RetrySettings.inherit())) {
                 return null;
             }
-            return new RetryPolicyMetadata(friendly(retry.initialInterval()), retry.factor(),
+            return new RetryPolicyMetadata(format(retry.initialInterval()), retry.factor(),
                     retry.maxAttempts() == null || retry.maxAttempts() == 0 ? null : retry.maxAttempts(),
-                    friendly(retry.maxInterval()), retry.onMaxAttempts() == null ? null
+                    format(retry.maxInterval()), retry.onMaxAttempts() == null ? null
                             : retry.onMaxAttempts() == RetrySettings.OnMaxAttempts.PAUSE ? "Pause" : "Kill");
         }
     }
@@ -80,8 +81,8 @@ public final class DeploymentDescriptors {
             boolean lazy = handler.enableLazyState() != null ? handler.enableLazyState() : service.enableLazyState();
             return new HandlerMetadata(handler.name(), handlerType(handler.type()),
                     describe(handler.inputContentType(), "none"), describe(handler.outputContentType(), "none"), true,
-                    service.type() == ServiceType.SERVICE ? null : lazy, friendly(handler.inactivityTimeout()),
-                    friendly(handler.abortTimeout()), RetryPolicyMetadata.of(handler.retry()));
+                    service.type() == ServiceType.SERVICE ? null : lazy, format(handler.inactivityTimeout()),
+                    format(handler.abortTimeout()), RetryPolicyMetadata.of(handler.retry()));
         }
     }
 
@@ -99,7 +100,7 @@ public final class DeploymentDescriptors {
             return new ServiceMetadata(definition.name(), serviceType(definition.type()),
                     definition.handlers().stream().map(handler -> HandlerMetadata.of(definition, handler)).toList(),
                     deploymentId, revision, true, definition.enableLazyState(),
-                    friendly(definition.inactivityTimeout()), friendly(definition.abortTimeout()),
+                    format(definition.inactivityTimeout()), format(definition.abortTimeout()),
                     RetryPolicyMetadata.of(definition.retry()));
         }
     }
@@ -128,21 +129,5 @@ public final class DeploymentDescriptors {
 
     private static String describe(String contentType, String none) {
         return contentType == null ? none : "value of content-type '%s'".formatted(contentType);
-    }
-
-    /** A duration as Restate's tools read it ({@code jiff}'s friendly format). */
-    static String friendly(Duration duration) {
-        if (duration == null) {
-            return null;
-        }
-        long millis = duration.toMillis();
-        if (millis % 1000 != 0) {
-            return millis + "ms";
-        }
-        long seconds = millis / 1000;
-        if (seconds % 3600 == 0) {
-            return seconds / 3600 + "h";
-        }
-        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
 }

@@ -80,7 +80,11 @@ public final class ServiceDescriptors {
     public record ServiceList(List<ServiceView> services) {
     }
 
-    static String format(Duration duration) {
+    /**
+     * A duration as Ferry's views and Restate's tools write it ({@code jiff}'s friendly form): whole hours,
+     * minutes or seconds, else milliseconds; null for none.
+     */
+    public static String format(Duration duration) {
         if (duration == null) {
             return null;
         }

@@ -128,6 +128,17 @@ public final class SdkEndpoint implements AutoCloseable {
         return output.toString();
     }
 
+    /** Ends the endpoint with SIGKILL, as a crash would, mid-attempt or not, and waits until its port is free. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !accepts(port));
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -66,13 +66,29 @@ public final class SdkEndpoint implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(node.toString(), "services/" + script, String.valueOf(port),
                 transport.argument));
         command.addAll(List.of(arguments));
+        return startProcess(port, command, NodePackages.root(), script);
+    }
+
+    /**
+     * The services of {@code src/test/restate-java}, written with the Restate Java SDK, in a JVM of their own (see
+     * {@link JavaSdkProject}); its Vert.x server speaks HTTP/2 cleartext and HTTP/1.1.
+     */
+    public static SdkEndpoint startJava() {
+        int port = Ports.freePort();
+        List<String> command = List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx128m",
+                "-XX:TieredStopAtLevel=1", "-cp", JavaSdkProject.classPath(), JavaSdkProject.MAIN_CLASS,
+                String.valueOf(port));
+        return startProcess(port, command, JavaSdkProject.root(), JavaSdkProject.MAIN_CLASS);
+    }
+
+    private static SdkEndpoint startProcess(int port, List<String> command, Path directory, String name) {
         try {
-            Process process = new ProcessBuilder(command).directory(NodePackages.root().toFile())
+            Process process = new ProcessBuilder(command).directory(directory.toFile())
                     .redirectErrorStream(true).start();
             SdkEndpoint endpoint = new SdkEndpoint(process, port);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException(script + " exited with " + process.exitValue() + ": "
+                    throw new IllegalStateException(name + " exited with " + process.exitValue() + ": "
                             + endpoint.log());
                 }
                 return accepts(port);

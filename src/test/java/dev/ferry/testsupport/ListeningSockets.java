@@ -9,8 +9,12 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Reads the TCP sockets in state LISTEN from {@code /proc/net/tcp} and {@code /proc/net/tcp6} (Linux only), so
@@ -51,13 +55,46 @@ final class ListeningSockets {
      * @return the listening sockets on that port
      */
     static List<Socket> onPort(int port) {
+        return matching(columns -> port(columns) == port);
+    }
+
+    /**
+     * Returns every listening socket a process holds open (IPv4 and IPv6), whatever its port.
+     *
+     * @param pid a process id
+     * @return the process's listening sockets
+     */
+    static List<Socket> ofProcess(long pid) {
+        Set<String> inodes = new HashSet<>();
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            descriptors.forEach(descriptor -> {
+                try {
+                    String target = Files.readSymbolicLink(descriptor).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor went away while listing
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return matching(columns -> columns.length > 9 && inodes.contains(columns[9]));
+    }
+
+    private static List<Socket> matching(Predicate<String[]> filter) {
         List<Socket> result = new ArrayList<>();
-        read(Path.of("/proc/net/tcp"), false, port, result);
-        read(Path.of("/proc/net/tcp6"), true, port, result);
+        read(Path.of("/proc/net/tcp"), false, filter, result);
+        read(Path.of("/proc/net/tcp6"), true, filter, result);
         return result;
     }
 
-    private static void read(Path file, boolean ipv6, int port, List<Socket> result) {
+    private static int port(String[] columns) {
+        return Integer.parseInt(columns[1].split(":")[1], 16);
+    }
+
+    private static void read(Path file, boolean ipv6, Predicate<String[]> filter, List<Socket> result) {
         if (!Files.isReadable(file)) {
             return;
         }
@@ -72,11 +109,11 @@ final class ListeningSockets {
             if (columns.length < 4 || !LISTEN_STATE.equals(columns[3])) {
                 continue;
             }
-            String[] local = columns[1].split(":");
-            if (Integer.parseInt(local[1], 16) != port) {
+            if (!filter.test(columns)) {
                 continue;
             }
-            result.add(new Socket(ipv6 ? ipv6(local[0]) : ipv4(local[0]), port, ipv6));
+            String address = columns[1].split(":")[0];
+            result.add(new Socket(ipv6 ? ipv6(address) : ipv4(address), port(columns), ipv6));
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Node packages the tests run, pinned by {@code src/test/node/package-lock.json}: Node 24, the Restate
- * TypeScript SDK and Restate's CLI. {@code .ci/run} installs them with {@code npm ci}; when they are missing, the
- * first test that needs them installs them the same way, and a test is skipped only where npm cannot.
+ * TypeScript SDK, Restate's CLI and restate-server. {@code .ci/run} installs them with {@code npm ci}; when they are
+ * missing, the first test that needs them installs them the same way, and a test is skipped only where npm cannot.
  */
 public final class NodePackages {
 
@@ -34,13 +34,24 @@ public final class NodePackages {
         return installed("restate");
     }
 
+    /**
+     * restate-server's native binary (Linux x64), run directly: the package's {@code .bin} entry is a Node script
+     * that would need a {@code node} on the path.
+     */
+    public static Path restateServer() {
+        return installed(ROOT.resolve("node_modules/@restatedev/restate-server-linux-x64/bin/restate-server"));
+    }
+
     /** Where the packages live: scripts run from here resolve {@code @restatedev/restate-sdk}. */
     public static Path root() {
         return ROOT;
     }
 
-    private static synchronized Path installed(String binary) {
-        Path path = BIN.resolve(binary);
+    private static Path installed(String binary) {
+        return installed(BIN.resolve(binary));
+    }
+
+    private static synchronized Path installed(Path path) {
         if (!Files.isExecutable(path) && failure == null) {
             failure = install();
         }

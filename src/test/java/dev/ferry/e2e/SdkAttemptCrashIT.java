@@ -40,12 +40,12 @@ import dev.ferry.testsupport.Topics;
  * balance exactly once, and no {@code ctx.run} step whose result Ferry stored ever runs again: the service logs
  * every real execution outside the protocol, and the last execution of each invocation is the stored one.
  *
- * <p>{@code -Dferry.crash.records=N} (a multiple of 20) runs bigger streams; the suite runs 300 records.
+ * <p>{@code -Dferry.sdk-crash.records=N} (a multiple of 20) runs bigger streams; the suite runs 300 records.
  */
 class SdkAttemptCrashIT {
 
     private static final int KEYS = 20;
-    private static final int TOTAL = Integer.getInteger("ferry.crash.records", 300);
+    private static final int TOTAL = Integer.getInteger("ferry.sdk-crash.records", 300);
     private static final int PARTITIONS = 4;
     private static final Path DIR = Path.of("target", "sdk-attempt-crash-it");
 
@@ -123,6 +123,8 @@ class SdkAttemptCrashIT {
             try (Statement statement = lock.createStatement()) {
                 statement.execute("lock table journal_entries in exclusive mode");
             }
+            // the second half of the stream comes while the lock is held, so there are attempts for it to stop
+            stream.release();
             await("an attempt's journal write waits for the lock").atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(50)).until(() -> blockedJournalWrites(watch) > 0);
             first.kill();
@@ -137,7 +139,6 @@ class SdkAttemptCrashIT {
         assertThat(ledger.storedReceipts().keySet()).as("what the killed Ferry's blocked writes committed")
                 .doesNotContainAnyElementsOf(answeredNotStored);
 
-        stream.release();
         FerryProcess second = keep(FerryProcess.start(database, Map.of("ferry.dispatch.lease", "3s"), ferryLog));
         stream.awaitAllSent(Duration.ofMinutes(1));
         awaitAllCompleted(invocations);

@@ -17,6 +17,7 @@ import dev.ferry.invocation.NewInvocation;
 import dev.ferry.invocation.RecordHeader;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.InputFormat;
+import dev.ferry.service.ServiceProtocol;
 import dev.ferry.shared.JsonValues;
 import dev.ferry.shared.StoredText;
 import dev.ferry.shared.Utf8;
@@ -54,7 +55,8 @@ class RecordConverter {
                 record.key());
         String key = null;
         if (target.keyed()) {
-            key = Utf8.decode(record.key());
+            // a Restate SDK object takes a record without a key as the object of the empty key, as restate-server does
+            key = record.key() == null && target.protocol() == ServiceProtocol.RESTATE ? "" : Utf8.decode(record.key());
             String problem = key == null ? null : StoredText.problem("the record key", key, StoredText.MAX_KEY_BYTES);
             if (key == null || problem != null) {
                 return NewInvocation.failed(id, target.service(), target.handler(), null, input, headers, origin,

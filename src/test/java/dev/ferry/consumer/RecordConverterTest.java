@@ -27,6 +27,7 @@ import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.HandlerType;
 import dev.ferry.service.InputFormat;
 import dev.ferry.service.RetrySettings;
+import dev.ferry.service.ServiceProtocol;
 import dev.ferry.service.ServiceType;
 
 class RecordConverterTest {
@@ -151,6 +152,19 @@ class RecordConverterTest {
         NewInvocation raw = converter.convert("sub_1", target(ServiceType.SERVICE, null, InputFormat.RAW),
                 record(null, "not json"));
         assertThat(raw.status()).isEqualTo(InvocationStatus.READY);
+    }
+
+    @Test
+    void restateObjectsTakeARecordWithoutAKeyAsTheEmptyKey() {
+        HandlerTarget sdkObject = new HandlerTarget("Account", "deposit", ServiceType.VIRTUAL_OBJECT,
+                HandlerType.EXCLUSIVE, URI.create("http://127.0.0.1:1"), InputFormat.JSON, null,
+                RetrySettings.inherit(), ServiceProtocol.RESTATE, null);
+
+        NewInvocation noKey = converter.convert("sub_1", sdkObject, record(null, "{}"));
+
+        assertThat(noKey.status()).isEqualTo(InvocationStatus.PENDING);
+        assertThat(noKey.objectKey()).isEmpty();
+        assertThat(noKey.exclusiveKey()).isEqualTo("Account/");
     }
 
     private static HandlerTarget target(ServiceType serviceType, HandlerType handlerType, InputFormat input) {

@@ -46,6 +46,7 @@ class RestateServerDifferentialIT {
     private static final int KEYS = 20;
     private static final int LEDGER_RECORDS = Integer.getInteger("ferry.oracle.records", 200);
     private static final int ECHO_RECORDS = 20;
+    private static final int UNKEYED_RECORDS = 3;
     private static final String LEDGER = "oracle-ledger";
     private static final String ECHO = "oracle-echo";
 
@@ -82,7 +83,7 @@ class RestateServerDifferentialIT {
             Map<String, String> ferryState = ferryState(database);
             assertThat(ferryState).as("Ferry's object state against restate-server's")
                     .containsExactlyEntriesOf(oracleState);
-            assertThat(ferryState).as("state rows: balance, entries and last for every key").hasSize(KEYS * 3);
+            assertThat(ferryState).as("state rows: balance, entries and last for every key").hasSize((KEYS + 1) * 3);
             expectedBalances().forEach((key, balance) -> assertThat(ferryState.get(key + "/balance"))
                     .as("balance of '" + key + "'").isEqualTo(Long.toString(balance)));
 
@@ -96,8 +97,8 @@ class RestateServerDifferentialIT {
     }
 
     /**
-     * Keyed deposits to the ledger topic, values to the echo topic. No record without a key goes to the ledger:
-     * restate-server runs one on the object of the empty key, Ferry completes it as failed ({@code invalid-key}).
+     * Keyed deposits to the ledger topic, a few without a key (both runtimes run them on the object of the empty
+     * key), values to the echo topic.
      */
     private static int produceRecords(String brokers) {
         Topics.create(LEDGER, 4);
@@ -106,12 +107,15 @@ class RestateServerDifferentialIT {
             for (int i = 0; i < LEDGER_RECORDS; i++) {
                 records.send(LEDGER, "acct-" + (i % KEYS), Long.toString(amount(i)));
             }
+            for (int i = 0; i < UNKEYED_RECORDS; i++) {
+                records.send(LEDGER, null, Long.toString(amount(i)));
+            }
             for (int i = 0; i < ECHO_RECORDS; i++) {
                 records.send(ECHO, "echo-" + i, "{\"n\":" + i + ",\"text\":\"r\\u00e9cord " + i + "\"}");
             }
             records.flush();
         }
-        return LEDGER_RECORDS + ECHO_RECORDS;
+        return LEDGER_RECORDS + UNKEYED_RECORDS + ECHO_RECORDS;
     }
 
     private static long amount(int i) {
@@ -124,6 +128,10 @@ class RestateServerDifferentialIT {
         for (int i = 0; i < LEDGER_RECORDS; i++) {
             long amount = amount(i);
             balances.merge("acct-" + (i % KEYS), amount - (amount % 3 == 0 ? 1 : 0), Long::sum);
+        }
+        for (int i = 0; i < UNKEYED_RECORDS; i++) {
+            long amount = amount(i);
+            balances.merge("", amount - (amount % 3 == 0 ? 1 : 0), Long::sum);
         }
         return balances;
     }

@@ -12,18 +12,27 @@ import java.util.Collection;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** The leases of running invocations: renewed by their owner, taken over once they run out, handed back at stop. */
+/**
+ * The leases of running invocations: renewed by their owner, taken over once they run out, handed back at stop.
+ * Renewal and take-over skip rows another transaction holds (an outcome being written locks its row): waiting for
+ * them could deadlock with a batch that locks the same rows in another order, and a row being completed needs no
+ * lease; one still running after that transaction is renewed or taken over on the next round.
+ */
 final class Leases {
 
     private static final String RENEW = """
             update invocations set lease_until = ?
-             where status = %s and lease_owner = ? and id = any(?::text[])""".formatted(RUNNING.sql());
+             where id in (select id from invocations
+                           where status = %s and lease_owner = ? and id = any(?::text[])
+                           for update skip locked)""".formatted(RUNNING.sql());
 
     private static final String RECOVER_EXPIRED = """
             update invocations set status = %s, next_attempt_at = ?, lease_owner = null, lease_until = null,
                    modified_at = ?
-             where status = %s and lease_until < ?
-               and not (lease_owner is not distinct from ? and id = any(?::text[]))"""
+             where id in (select id from invocations
+                           where status = %s and lease_until < ?
+                             and not (lease_owner is not distinct from ? and id = any(?::text[]))
+                           for update skip locked)"""
             .formatted(READY.sql(), RUNNING.sql());
 
     private static final String RELEASE = """

@@ -261,13 +261,14 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         if (!config.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
             containerProperties.setClientId("ferry-" + subscription.id());
         }
-        LagProbe lag = new LagProbe(subscription.id(), metrics, properties.lagInterval());
+        LagProbe lag = new LagProbe(subscription.id(), subscription.groupId(), metrics, properties.lagInterval());
         containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter, metrics,
                 dispatcher, states, lag));
         containerProperties.setIdleEventInterval(properties.lagInterval().toMillis());
         containerProperties.setConsumerRebalanceListener(new PartitionTracker(subscription.id(), states));
 
         var consumerFactory = new DefaultKafkaConsumerFactory<byte[], byte[]>(config);
+        metrics.bindClients(subscription.id(), consumerFactory);
         var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
         container.setBeanName("subscription-" + subscription.id());
         container.setConcurrency(properties.concurrency());

@@ -129,9 +129,15 @@ class Attempts {
             case CallResult.Terminal ignored -> "failure";
             case CallResult.Retryable ignored -> "retry";
             case CallResult.Paused ignored -> "paused";
+        }, switch (result) {
+            case CallResult.Success ignored -> CallFailure.NONE;
+            case CallResult.Terminal terminal -> terminal.kind();
+            case CallResult.Retryable retryable -> retryable.kind();
+            case CallResult.Paused ignored -> CallFailure.OTHER;
         }, Duration.between(started, now));
         if (decision.completion() != null) {
-            metrics.completed(invocation, decision.completion(), now);
+            metrics.completed(invocation, decision.outcome() instanceof Outcome.Failed failed ? failed.reason()
+                    : null, now);
         }
         switch (decision.outcome()) {
             case Outcome.Succeeded ignored -> log.debug("Invocation {} succeeded in {}ms", invocation.id(),

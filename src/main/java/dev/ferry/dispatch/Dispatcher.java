@@ -71,6 +71,7 @@ public class Dispatcher implements SmartLifecycle {
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
                 + UUID.randomUUID().toString().substring(0, 8);
         this.permits = new Semaphore(properties.maxInFlight());
+        metrics.slots(() -> properties.maxInFlight() - permits.availablePermits(), properties.maxInFlight());
         this.attempts = new Attempts(services, protocols, new OutcomePolicy(new Random()), metrics, properties, clock,
                 this::finish);
     }

@@ -9,8 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -97,7 +102,7 @@ class MetricsAndHealthIT {
         });
         checkWithPromtool(scrape());
 
-        String delayed = api.post("/send/Meter/read?delay=1h", "{}").body().get("id").asString();
+        String delayed = api.post("/send/Meter/read?delay=1h", "{}").body().get("invocation_id").asString();
         await().atMost(Duration.ofSeconds(10)).until(() -> scrape().contains("ferry_invocations{")
                 && value(scrape(), "ferry_invocations{", "status=\"scheduled\"") == 1);
         assertThat(api.post("/invocations/" + delayed + "/kill", "").status()).isEqualTo(200);
@@ -140,6 +145,52 @@ class MetricsAndHealthIT {
     }
 
     @Test
+    void exportsEveryMetricTheShippedDashboardAndAlertsQuery() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (HandlerServer watched = HandlerServer.start()) {
+            watched.respondWith(request -> {
+                if (request.bodyText().contains("slow")) {
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return request.bodyText().contains("bad") ? HandlerServer.Response.status(400)
+                        : HandlerServer.Response.ok("{}");
+            });
+            api.post("/services", json("{'name':'Watched','type':'SERVICE','endpoint':'%s',"
+                    + "'handlers':[{'name':'see'}]}").formatted(watched.endpoint()));
+            String subscription = api.post("/subscriptions",
+                    json("{'source':'kafka://local/watched','sink':'service://Watched/see','options':"
+                    + "{'auto.offset.reset':'earliest','max-in-flight':'1','dead-letter.topic':'watched-dlq'}}"))
+                    .body().get("id").asString();
+            Set<String> exported = new TreeSet<>();
+            try (Records records = new Records(TestInfrastructure.kafka().bootstrapServers())) {
+                records.send("watched", "k", "{\"slow\":true}");
+                records.flush();
+                await().atMost(Duration.ofSeconds(60)).until(() -> !watched.received().isEmpty());
+                records.send("watched", "k", "{\"bad\":true}");
+                // the second record waits, ready, for the one call slot the first holds
+                await().atMost(Duration.ofSeconds(60)).until(() -> scrape()
+                        .contains("ferry_invocations_oldest_ready_age_seconds{"));
+                exported.addAll(seriesNames(scrape()));
+            } finally {
+                release.countDown();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> scrape().contains("ferry_dead_letters_total{"));
+            exported.addAll(seriesNames(scrape()));
+
+            List<String> expressions = new ArrayList<>(MonitoringQueries.dashboardExpressions());
+            expressions.addAll(MonitoringQueries.alertExpressions());
+            for (String expression : expressions) {
+                assertThat(exported).as(expression).containsAll(MonitoringQueries.metricNames(expression));
+            }
+            api.delete("/subscriptions/" + subscription);
+        }
+    }
+
+    @Test
     void reportsLivenessAndReadinessWithEachConsumersState() {
         var liveness = api.get("/actuator/health/liveness");
         assertThat(liveness.status()).isEqualTo(200);
@@ -152,6 +203,13 @@ class MetricsAndHealthIT {
 
     private static String scrape() {
         return api.get("/actuator/prometheus").text();
+    }
+
+    private static Set<String> seriesNames(String metrics) {
+        Set<String> names = new TreeSet<>();
+        metrics.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
+        return names;
     }
 
     private static String line(String metrics, String name, String... containing) {

@@ -271,7 +271,9 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         containerProperties.setConsumerRebalanceListener(new PartitionTracker(subscription.id(), states));
 
         var consumerFactory = new DefaultKafkaConsumerFactory<byte[], byte[]>(config);
-        metrics.bindClients(subscription.id(), consumerFactory);
+        if (properties.clientMetrics()) {
+            metrics.bindClients(subscription.id(), consumerFactory);
+        }
         var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
         container.setBeanName("subscription-" + subscription.id());
         container.setConcurrency(properties.concurrency());

@@ -53,11 +53,13 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
 
     private final MeterRegistry registry;
 
-    /** A producer, and the binder of its own metrics ({@code kafka.producer.*}) to the meter registry. */
+    /** A producer, and the binder of its own metrics ({@code kafka.producer.*}) to the meter registry, or null. */
     private record Producer(KafkaProducer<byte[], byte[]> client, KafkaClientMetrics metrics, Instant clusterVersion) {
 
         void close() {
-            metrics.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             client.close();
         }
     }
@@ -170,8 +172,11 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
             config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ferry-dead-letters-" + name);
             config.remove("auto.offset.reset");
             KafkaProducer<byte[], byte[]> client = new KafkaProducer<>(config);
-            KafkaClientMetrics metrics = new KafkaClientMetrics(client, List.of(Tag.of("cluster", name)));
-            metrics.bindTo(registry);
+            KafkaClientMetrics metrics = null;
+            if (properties.clientMetrics()) {
+                metrics = new KafkaClientMetrics(client, List.of(Tag.of("cluster", name)));
+                metrics.bindTo(registry);
+            }
             return new Producer(client, metrics, details.updatedAt());
         }).client();
     }

@@ -61,7 +61,9 @@ class TracingIT {
         String endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces";
         ferry = FerryInstance.start("tracing", Map.of("ferry.consumer.reconcile-interval", "500ms",
                 "management.opentelemetry.tracing.export.otlp.endpoint", endpoint,
-                "management.opentelemetry.tracing.export.schedule-delay", "200ms"));
+                "management.opentelemetry.tracing.export.schedule-delay", "200ms",
+                // this instance also shows that the Kafka clients' own metrics can be left out
+                "ferry.consumer.client-metrics", "false"));
         api = ferry.api();
         handler = HandlerServer.start().respondWith(request -> HandlerServer.Response.ok("{}"));
         api.post("/kafka-clusters", json("{'name':'local','properties':{'bootstrap.servers':'%s'}}"
@@ -114,6 +116,9 @@ class TracingIT {
             assertThat(attribute.getKey()).isEqualTo("ferry.outcome");
             assertThat(attribute.getValue().getStringValue()).isEqualTo("success");
         });
+
+        String metrics = api.get("/actuator/prometheus").text();
+        assertThat(metrics).contains("ferry_records_ingested_total{").doesNotContain("kafka_consumer_");
     }
 
     private static Span named(String name) {

@@ -70,7 +70,7 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
         if (records.isEmpty()) {
             return;
         }
-        Span batch = spans.start("ferry ingest", Span.Kind.CONSUMER, firstTraced(records), IngestListener::header)
+        Span batch = spans.startBatch("ferry ingest", Span.Kind.CONSUMER, records, IngestListener::header)
                 .tag("ferry.subscription", subscription.id())
                 .tag("messaging.destination.name", subscription.source().topic())
                 .tag("messaging.batch.message_count", records.size());
@@ -96,19 +96,6 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
             batch.end();
             lag.maybeRecord(consumer);
         }
-    }
-
-    /**
-     * The first record of the batch that carries a trace context; the batch's span joins its trace (a batch has
-     * one parent, and each record's own trace continues in its invocation's spans).
-     */
-    private static ConsumerRecord<byte[], byte[]> firstTraced(List<ConsumerRecord<byte[], byte[]>> records) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (record.headers().lastHeader("traceparent") != null) {
-                return record;
-            }
-        }
-        return null;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

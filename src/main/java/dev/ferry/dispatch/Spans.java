@@ -1,10 +1,16 @@
 package dev.ferry.dispatch;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import io.micrometer.tracing.Link;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -20,6 +26,12 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Spans {
+
+    private static final String TRACEPARENT = "traceparent";
+    /** A W3C traceparent of version 00: trace id, parent span id, flags. */
+    private static final Pattern W3C = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
+    /** OpenTelemetry's default limit of links per span; the SDK drops any beyond it. */
+    static final int MAX_LINKS = 128;
 
     private final Tracer tracer;
     private final Propagator propagator;
@@ -49,6 +61,33 @@ public class Spans {
         Span.Builder builder = traced ? propagator.extract(carrier, field::apply) : tracer.spanBuilder().setNoParent();
         builder.name(name);
         return (kind == null ? builder : builder.kind(kind)).start();
+    }
+
+    /**
+     * Starts the span of a batch of carriers (a poll's records): a child of the first trace context among them
+     * (a span has one parent), linked to the other traces the batch holds, up to {@value #MAX_LINKS}.
+     */
+    public <C> Span startBatch(String name, Span.Kind kind, List<C> carriers, BiFunction<C, String, String> field) {
+        C first = null;
+        Set<String> traces = new HashSet<>();
+        List<Link> links = new ArrayList<>();
+        for (C carrier : carriers) {
+            String parent = field.apply(carrier, TRACEPARENT);
+            Matcher w3c = parent == null ? null : W3C.matcher(parent.strip());
+            if (w3c == null || !w3c.matches() || !traces.add(w3c.group(1))) {
+                continue;
+            }
+            if (first == null) {
+                first = carrier;
+            } else if (links.size() < MAX_LINKS) {
+                links.add(new Link(tracer.traceContextBuilder().traceId(w3c.group(1)).spanId(w3c.group(2))
+                        .sampled((Integer.parseInt(w3c.group(3), 16) & 1) == 1).build()));
+            }
+        }
+        Span.Builder builder = first != null ? propagator.extract(first, field::apply)
+                : tracer.spanBuilder().setNoParent();
+        links.forEach(builder::addLink);
+        return builder.name(name).kind(kind).start();
     }
 
     /** Starts a child of {@code parent}. */

@@ -92,8 +92,8 @@ class TracingIT {
             records.sendAndWait(record);
         }
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> !handler.received().isEmpty());
-        HandlerServer.Received call = handler.received().get(0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> callOf("traced") != null);
+        HandlerServer.Received call = callOf("traced");
         String[] continued = call.header("traceparent").split("-");
         assertThat(continued[1]).as("trace id the handler sees").isEqualTo(TRACE_ID);
         assertThat(continued[2]).as("parent span: Ferry's span of the call").isNotEqualTo(PRODUCER_SPAN);
@@ -119,6 +119,36 @@ class TracingIT {
 
         String metrics = api.get("/actuator/prometheus").text();
         assertThat(metrics).contains("ferry_records_ingested_total{").doesNotContain("kafka_consumer_");
+    }
+
+    @Test
+    void linksTheSpanOfAnIngestBatchToEveryOtherTraceItHolds() {
+        String first = "5bf92f3577b34da6a3ce929d0e0e4736";
+        String second = "6bf92f3577b34da6a3ce929d0e0e4736";
+        try (Records records = new Records(TestInfrastructure.kafka().bootstrapServers())) {
+            for (String trace : List.of(first, second)) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("traced-batch", 0, Records.bytes("k"),
+                        Records.bytes("{}"));
+                record.headers().add(new RecordHeader("traceparent",
+                        Records.bytes("00-" + trace + "-" + PRODUCER_SPAN + "-01")));
+                records.sendAndWait(record);
+            }
+        }
+        // subscribed after both records are there, so that the first poll holds both
+        api.post("/subscriptions", json("{'source':'kafka://local/traced-batch','sink':'service://Traced/see',"
+                + "'options':{'auto.offset.reset':'earliest'}}"));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(spansOf(first))
+                .filteredOn(span -> span.getName().equals("ferry ingest")).singleElement()
+                .satisfies(ingest -> assertThat(ingest.getLinksList())
+                        .anySatisfy(link -> assertThat(hex(link.getTraceId().toByteArray())).isEqualTo(second))));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(spansOf(second))
+                .extracting(Span::getName).contains("ferry attempt", "ferry call Traced/see"));
+    }
+
+    private static HandlerServer.Received callOf(String topic) {
+        return handler.received().stream().filter(r -> topic.equals(r.header("kafka.topic"))).findFirst()
+                .orElse(null);
     }
 
     private static Span named(String name) {

@@ -1,6 +1,7 @@
 package dev.ferry.consumer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,13 +12,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.MicrometerConsumerListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Meters of the consumers, tagged with {@code subscription} (and {@code topic}, {@code partition}): records
- * ingested, batch size, ingest latency, lag per partition and consumer state. A deleted subscription's
+ * ingested, batch size, ingest latency (a histogram), lag per partition (with the {@code consumergroup} as
+ * kafka_exporter names it), consumer state, and the Kafka consumers' own metrics. A deleted subscription's
  * meters are removed with its consumer.
  */
 @Component
@@ -36,7 +41,9 @@ class ConsumerMetrics {
         DistributionSummary.builder("ferry.ingest.batch.size").description("Records per ingest transaction")
                 .tags("subscription", subscription).register(registry).record(records);
         Timer.builder("ferry.ingest.latency").description("Time to store one polled batch as invocations")
-                .tags("subscription", subscription).publishPercentiles(0.5, 0.99).register(registry).record(took);
+                .tags("subscription", subscription).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry).record(took);
     }
 
     /** Headers dropped from records because no handler could be given their name (NUL, or too long). */
@@ -47,14 +54,14 @@ class ConsumerMetrics {
     }
 
     /** The consumer's own view of how far each partition's end offset is ahead of its position. */
-    void recordLag(String subscription, TopicPartition partition, long lag) {
+    void recordLag(String subscription, String group, TopicPartition partition, long lag) {
         String key = subscription + '/' + partition;
         lags.computeIfAbsent(key, ignored -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder("ferry.consumer.lag", value, AtomicLong::get)
                     .description("Records in the partition not yet consumed by the subscription")
-                    .tags("subscription", subscription, "topic", partition.topic(), "partition",
-                            Integer.toString(partition.partition()))
+                    .tags("subscription", subscription, "consumergroup", group, "topic", partition.topic(),
+                            "partition", Integer.toString(partition.partition()))
                     .register(registry);
             return value;
         }).set(lag);
@@ -71,6 +78,14 @@ class ConsumerMetrics {
                     .tags("subscription", subscription, "state", each.json())
                     .register(registry);
         }
+    }
+
+    /**
+     * The Kafka clients' own metrics ({@code kafka.consumer.*}) of every consumer the factory creates for a
+     * subscription, tagged with it; removed when the consumer closes.
+     */
+    <K, V> void bindClients(String subscription, DefaultKafkaConsumerFactory<K, V> factory) {
+        factory.addListener(new MicrometerConsumerListener<>(registry, List.of(Tag.of("subscription", subscription))));
     }
 
     /** Removes every meter of a subscription that is gone. */

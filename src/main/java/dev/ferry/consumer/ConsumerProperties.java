@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param deadLetterInterval how often the records of failed invocations are looked for to publish as dead letters
  * @param errorBackoff       how a consumer waits before polling a batch again that it could not store
  * @param authRetryInterval  how long a consumer the cluster refused authentication waits before trying again
+ * @param clientMetrics      export the Kafka clients' own metrics ({@code kafka_consumer_*} of each consumer,
+ *                           {@code kafka_producer_*} of each dead-letter producer): some hundred series per client
  */
 @ConfigurationProperties("ferry.consumer")
 @Validated
@@ -34,7 +36,8 @@ public record ConsumerProperties(
         @DefaultValue("5s") @NotNull Duration lagInterval,
         @DefaultValue("1s") @NotNull Duration deadLetterInterval,
         @DefaultValue @Valid ErrorBackoff errorBackoff,
-        @DefaultValue("10s") @NotNull Duration authRetryInterval) {
+        @DefaultValue("10s") @NotNull Duration authRetryInterval,
+        @DefaultValue("true") boolean clientMetrics) {
 
     /**
      * Exponential backoff between attempts to store a batch: from {@code initialInterval} up to {@code maxInterval}.

@@ -39,6 +39,7 @@ import dev.ferry.cluster.KafkaClusterChanged;
 import dev.ferry.cluster.KafkaClusterDeleted;
 import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.dispatch.Dispatcher;
+import dev.ferry.dispatch.Spans;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.security.SecretUnreadable;
 import dev.ferry.service.ServiceRegistry;
@@ -70,6 +71,7 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
     private final ConsumerMetrics metrics;
     private final Dispatcher dispatcher;
     private final ConsumerStates states;
+    private final Spans spans;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "ferry-reconciler");
         thread.setDaemon(true);
@@ -79,7 +81,8 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
 
     ConsumerReconciler(SubscriptionRegistry subscriptions, KafkaClusterRegistry clusters, ServiceRegistry services,
             InvocationStore store, ConsumerRegistry registry, ConsumerProperties properties, JsonMapper json,
-            ConsumerMetrics metrics, Dispatcher dispatcher, ConsumerStates states, Clock clock) {
+            ConsumerMetrics metrics, Dispatcher dispatcher, ConsumerStates states, Clock clock, Spans spans) {
+        this.spans = spans;
         this.metrics = metrics;
         this.states = states;
         this.dispatcher = dispatcher;
@@ -261,13 +264,16 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         if (!config.containsKey(ConsumerConfig.CLIENT_ID_CONFIG)) {
             containerProperties.setClientId("ferry-" + subscription.id());
         }
-        LagProbe lag = new LagProbe(subscription.id(), metrics, properties.lagInterval());
+        LagProbe lag = new LagProbe(subscription.id(), subscription.groupId(), metrics, properties.lagInterval());
         containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter, metrics,
-                dispatcher, states, lag));
+                dispatcher, states, lag, spans));
         containerProperties.setIdleEventInterval(properties.lagInterval().toMillis());
         containerProperties.setConsumerRebalanceListener(new PartitionTracker(subscription.id(), states));
 
         var consumerFactory = new DefaultKafkaConsumerFactory<byte[], byte[]>(config);
+        if (properties.clientMetrics()) {
+            metrics.bindClients(subscription.id(), consumerFactory);
+        }
         var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
         container.setBeanName("subscription-" + subscription.id());
         container.setConcurrency(properties.concurrency());

@@ -1,11 +1,14 @@
 package dev.ferry.consumer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.tracing.Span;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -13,6 +16,7 @@ import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 
 import dev.ferry.dispatch.Dispatcher;
 import dev.ferry.dispatch.Reservation;
+import dev.ferry.dispatch.Spans;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.NewInvocation;
 import dev.ferry.service.HandlerTarget;
@@ -43,12 +47,14 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
     private final Dispatcher dispatcher;
     private final ConsumerStates states;
     private final LagProbe lag;
+    private final Spans spans;
     /** Per consumer thread, how many writes in a row failed. */
     private final ThreadLocal<int[]> failures = ThreadLocal.withInitial(() -> new int[1]);
 
     IngestListener(SubscriptionDetails subscription, ServiceRegistry services, InvocationStore store,
             RecordConverter converter, ConsumerMetrics metrics, Dispatcher dispatcher, ConsumerStates states,
-            LagProbe lag) {
+            LagProbe lag, Spans spans) {
+        this.spans = spans;
         this.dispatcher = dispatcher;
         this.states = states;
         this.lag = lag;
@@ -64,6 +70,10 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
         if (records.isEmpty()) {
             return;
         }
+        Span batch = spans.startBatch("ferry ingest", Span.Kind.CONSUMER, records, IngestListener::header)
+                .tag("ferry.subscription", subscription.id())
+                .tag("messaging.destination.name", subscription.source().topic())
+                .tag("messaging.batch.message_count", records.size());
         try (MDC.MDCCloseable ignored = MDC.putCloseable("subscriptionId", subscription.id())) {
             store(records);
             failures.get()[0] = 0;
@@ -80,10 +90,17 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
                 states.set(subscription.id(), ConsumerStates.State.STALLED, ("%d record(s) cannot be stored as"
                         + " invocations, trying again: %s").formatted(records.size(), reason(e)));
             }
+            batch.error(e);
             throw e;
         } finally {
+            batch.end();
             lag.maybeRecord(consumer);
         }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        Header header = record == null ? null : record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** The failure in one line, without the statement Spring's exceptions quote. */

@@ -26,12 +26,14 @@ final class LagProbe {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final String subscriptionId;
+    private final String groupId;
     private final ConsumerMetrics metrics;
     private final long intervalNanos;
     private final ThreadLocal<Long> lastProbe = new ThreadLocal<>();
 
-    LagProbe(String subscriptionId, ConsumerMetrics metrics, Duration interval) {
+    LagProbe(String subscriptionId, String groupId, ConsumerMetrics metrics, Duration interval) {
         this.subscriptionId = subscriptionId;
+        this.groupId = groupId;
         this.metrics = metrics;
         this.intervalNanos = interval.toNanos();
     }
@@ -59,10 +61,10 @@ final class LagProbe {
                 Long end = ends.get(partition);
                 OffsetAndMetadata offset = committed.get(partition);
                 if (end != null && offset != null) {
-                    metrics.recordLag(subscriptionId, partition, Math.max(0, end - offset.offset()));
+                    metrics.recordLag(subscriptionId, groupId, partition, Math.max(0, end - offset.offset()));
                 } else {
                     OptionalLong own = consumer.currentLag(partition);
-                    own.ifPresent(lag -> metrics.recordLag(subscriptionId, partition, lag));
+                    own.ifPresent(lag -> metrics.recordLag(subscriptionId, groupId, partition, lag));
                 }
             }
         } catch (WakeupException | InterruptException e) {

@@ -11,6 +11,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,10 +51,22 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
     private final ConsumerProperties properties;
     private final Map<String, Producer> producers = new HashMap<>();
 
-    private record Producer(KafkaProducer<byte[], byte[]> client, Instant clusterVersion) {
+    private final MeterRegistry registry;
+
+    /** A producer, and the binder of its own metrics ({@code kafka.producer.*}) to the meter registry, or null. */
+    private record Producer(KafkaProducer<byte[], byte[]> client, KafkaClientMetrics metrics, Instant clusterVersion) {
+
+        void close() {
+            if (metrics != null) {
+                metrics.close();
+            }
+            client.close();
+        }
     }
 
-    DeadLetterPublisher(FailedRecords failedRecords, KafkaClusterRegistry clusters, ConsumerProperties properties) {
+    DeadLetterPublisher(FailedRecords failedRecords, KafkaClusterRegistry clusters, ConsumerProperties properties,
+            MeterRegistry registry) {
+        this.registry = registry;
         this.failedRecords = failedRecords;
         this.properties = properties;
         this.clusters = clusters;
@@ -72,23 +88,27 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
         }
     }
 
-    private List<String> send(List<FailedRecord> failed) {
-        List<Future<RecordMetadata>> sent = new ArrayList<>(failed.size());
-        List<String> ids = new ArrayList<>(failed.size());
-        for (FailedRecord record : failed) {
+    private List<String> send(List<FailedRecord> records) {
+        List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
+        List<String> ids = new ArrayList<>(records.size());
+        List<FailedRecord> failed = new ArrayList<>(records.size());
+        for (FailedRecord record : records) {
             KafkaProducer<byte[], byte[]> producer = producer(record.cluster());
             if (producer == null) {
                 continue;
             }
             sent.add(producer.send(deadLetter(record)));
             ids.add(record.invocationId());
+            failed.add(record);
         }
         List<String> published = new ArrayList<>(ids.size());
         for (int i = 0; i < sent.size(); i++) {
             try {
                 sent.get(i).get(30, TimeUnit.SECONDS);
                 published.add(ids.get(i));
+                count(failed.get(i), "published");
             } catch (ExecutionException | TimeoutException e) {
+                count(failed.get(i), "failed");
                 log.warn("Could not publish the dead letter of invocation {}: {}", ids.get(i),
                         e.getCause() == null ? e.toString() : e.getCause().getMessage());
             } catch (InterruptedException e) {
@@ -123,13 +143,19 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
         }
     }
 
+    /** The {@code ferry.dead.letters} counter: dead letters the broker acknowledged, or that could not be sent. */
+    private void count(FailedRecord record, String result) {
+        Counter.builder("ferry.dead.letters").description("Dead letters published to their topic, or failed")
+                .tags("topic", record.topic(), "result", result).register(registry).increment();
+    }
+
     /** A producer for the cluster, rebuilt when its properties changed; null when the cluster is gone. */
     private KafkaProducer<byte[], byte[]> producer(String cluster) {
         ClusterDetails details = clusters.findDetails(cluster).orElse(null);
         Producer current = producers.get(cluster);
         if (details == null || (current != null && !current.clusterVersion().equals(details.updatedAt()))) {
             if (current != null) {
-                current.client().close();
+                current.close();
                 producers.remove(cluster);
             }
             if (details == null) {
@@ -145,13 +171,19 @@ class DeadLetterPublisher implements SchedulingConfigurer, DisposableBean {
             config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "ferry-dead-letters-" + name);
             config.remove("auto.offset.reset");
-            return new Producer(new KafkaProducer<>(config), details.updatedAt());
+            KafkaProducer<byte[], byte[]> client = new KafkaProducer<>(config);
+            KafkaClientMetrics metrics = null;
+            if (properties.clientMetrics()) {
+                metrics = new KafkaClientMetrics(client, List.of(Tag.of("cluster", name)));
+                metrics.bindTo(registry);
+            }
+            return new Producer(client, metrics, details.updatedAt());
         }).client();
     }
 
     @Override
     public synchronized void destroy() {
-        producers.values().forEach(producer -> producer.client().close());
+        producers.values().forEach(Producer::close);
         producers.clear();
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.tracing.Span;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -41,10 +42,12 @@ class Attempts {
     private final DispatchProperties properties;
     private final Clock clock;
     private final Ended ended;
+    private final Spans spans;
     private final Map<String, CompletableFuture<AttemptResult>> calls = new ConcurrentHashMap<>();
 
     Attempts(ServiceRegistry services, HandlerProtocols protocols, OutcomePolicy policy, DispatchMetrics metrics,
-            DispatchProperties properties, Clock clock, Ended ended) {
+            DispatchProperties properties, Clock clock, Ended ended, Spans spans) {
+        this.spans = spans;
         this.services = services;
         this.protocols = protocols;
         this.policy = policy;
@@ -70,21 +73,47 @@ class Attempts {
             return;
         }
         Instant started = clock.instant();
+        Traced traced = trace(invocation);
         CompletableFuture<AttemptResult> call;
         RetryPolicy retry;
         try {
             Duration timeout = target.timeout() != null ? target.timeout() : properties.callTimeout();
             retry = RetryPolicy.resolve(target.retry(), properties.retry());
-            call = protocols.forTarget(target).call(target, invocation, timeout);
+            call = protocols.forTarget(target).call(target, invocation.withTrace(spans.fields(traced.call())),
+                    timeout);
         } catch (RuntimeException e) {
             log.warn("Could not call the handler of invocation {}, retrying it in {}", invocation.id(),
                     properties.pollInterval(), e);
+            traced.end("retry", e);
             end(invocation,
                     retryLater(invocation, "Ferry could not call the handler: " + e.getClass().getSimpleName()));
             return;
         }
         calls.put(invocation.id(), call);
-        call.whenComplete((result, error) -> complete(invocation, retry, result, error, started));
+        call.whenComplete((result, error) -> complete(invocation, retry, result, error, started, traced));
+    }
+
+    /** The spans of one attempt: the attempt, in the trace the record's headers carry, and its handler call. */
+    private record Traced(Span attempt, Span call) {
+
+        void end(String outcome, Throwable error) {
+            if (error != null) {
+                call.error(error);
+            }
+            call.tag("ferry.outcome", outcome).end();
+            attempt.tag("ferry.outcome", outcome).end();
+        }
+    }
+
+    private Traced trace(ClaimedInvocation invocation) {
+        Span attempt = spans.start("ferry attempt", null, invocation, InputHeaders::recordHeader)
+                .tag("ferry.invocation.id", invocation.id())
+                .tag("ferry.service", invocation.service())
+                .tag("ferry.handler", invocation.handler())
+                .tag("ferry.attempt", invocation.attempt());
+        Span call = spans.child(attempt, "ferry call " + invocation.service() + "/" + invocation.handler(),
+                Span.Kind.CLIENT);
+        return new Traced(attempt, call);
     }
 
     /** Aborts the call of a cancelled or killed invocation if it runs here; its outcome is then ignored. */
@@ -101,7 +130,7 @@ class Attempts {
     }
 
     private void complete(ClaimedInvocation invocation, RetryPolicy retry, AttemptResult result, Throwable error,
-            Instant started) {
+            Instant started, Traced traced) {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("invocationId", invocation.id())) {
             Decision decision;
             List<DurableEffect> effects = List.of();
@@ -117,8 +146,18 @@ class Attempts {
                 decision = retryLater(invocation,
                         "Ferry could not decide the outcome: " + e.getClass().getSimpleName());
             }
+            traced.end(outcome(decision), error);
             ended.accept(invocation, decision, effects);
         }
+    }
+
+    private static String outcome(Decision decision) {
+        return switch (decision.outcome()) {
+            case Outcome.Succeeded ignored -> "success";
+            case Outcome.Failed ignored -> "failure";
+            case Outcome.Paused ignored -> "paused";
+            case Outcome.Retrying ignored -> "retry";
+        };
     }
 
     private Decision decide(ClaimedInvocation invocation, RetryPolicy retry, CallResult result, Instant started) {
@@ -129,9 +168,15 @@ class Attempts {
             case CallResult.Terminal ignored -> "failure";
             case CallResult.Retryable ignored -> "retry";
             case CallResult.Paused ignored -> "paused";
+        }, switch (result) {
+            case CallResult.Success ignored -> CallFailure.NONE;
+            case CallResult.Terminal terminal -> terminal.kind();
+            case CallResult.Retryable retryable -> retryable.kind();
+            case CallResult.Paused ignored -> CallFailure.OTHER;
         }, Duration.between(started, now));
         if (decision.completion() != null) {
-            metrics.completed(invocation, decision.completion(), now);
+            metrics.completed(invocation, decision.outcome() instanceof Outcome.Failed failed ? failed.reason()
+                    : null, now);
         }
         switch (decision.outcome()) {
             case Outcome.Succeeded ignored -> log.debug("Invocation {} succeeded in {}ms", invocation.id(),

@@ -13,11 +13,19 @@ public sealed interface CallResult {
      * Trying again may help (plain HTTP: 408, 429, 5xx, timeouts and I/O errors); {@code retryAfter} is the
      * handler's wish, or null.
      */
-    record Retryable(String failure, Duration retryAfter) implements CallResult {
+    record Retryable(String failure, Duration retryAfter, CallFailure kind) implements CallResult {
+
+        public Retryable(String failure, Duration retryAfter) {
+            this(failure, retryAfter, CallFailure.OTHER);
+        }
     }
 
     /** The handler refused the input, and trying again would not help. */
-    record Terminal(String failure) implements CallResult {
+    record Terminal(String failure, CallFailure kind) implements CallResult {
+
+        public Terminal(String failure) {
+            this(failure, CallFailure.OTHER);
+        }
     }
 
     /** The call cannot go on until an operator acts (resumes or kills the invocation); {@code failure} says why. */

@@ -2,42 +2,48 @@ package dev.ferry.dispatch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.IntSupplier;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
 
 import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.CompletionMeter;
+import dev.ferry.invocation.FailureReason;
 
 /**
- * Meters of handler calls, tagged with {@code service} and {@code handler}: call latency (histogram and
- * percentiles), outcomes (success, retry, failure), attempts per completed invocation, and the latency from
- * a record's timestamp to its invocation's completion.
+ * Meters of handler calls, tagged with {@code service} and {@code handler}: call latency (a histogram) by
+ * outcome (success, retry, failure, paused), HTTP status class and failure reason; attempts per completed
+ * invocation; the latency from a record's timestamp to its invocation's completion (a histogram); and the
+ * call slots in use. Completions count in {@link CompletionMeter}.
  */
 @Component
 class DispatchMetrics {
 
     private final MeterRegistry registry;
+    private final CompletionMeter completions;
 
-    DispatchMetrics(MeterRegistry registry) {
+    DispatchMetrics(MeterRegistry registry, CompletionMeter completions) {
         this.registry = registry;
+        this.completions = completions;
     }
 
     /** A histogram, so that any percentile can be computed across instances with histogram_quantile. */
-    void call(ClaimedInvocation invocation, String outcome, Duration took) {
-        Timer.builder("ferry.handler.calls").description("Handler calls by outcome")
-                .tags("service", invocation.service(), "handler", invocation.handler(), "outcome", outcome)
+    void call(ClaimedInvocation invocation, String outcome, CallFailure failure, Duration took) {
+        Timer.builder("ferry.handler.calls").description("Handler calls by outcome, status class and failure reason")
+                .tags("service", invocation.service(), "handler", invocation.handler(), "outcome", outcome,
+                        "status_class", failure.statusClass(), "reason", failure.reason())
                 .publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(100))
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry).record(took);
     }
 
-    void completed(ClaimedInvocation invocation, String result, Instant now) {
-        Counter.builder("ferry.invocations.completed").description("Invocations completed by this instance")
-                .tags("service", invocation.service(), "handler", invocation.handler(), "result", result)
-                .register(registry).increment();
+    /** @param reason why it failed, or null for a success */
+    void completed(ClaimedInvocation invocation, FailureReason reason, Instant now) {
+        completions.completed(invocation.service(), invocation.handler(), reason, 1);
         DistributionSummary.builder("ferry.invocation.attempts").description("Attempts an invocation took")
                 .tags("service", invocation.service(), "handler", invocation.handler())
                 .register(registry).record(invocation.attempt());
@@ -46,8 +52,17 @@ class DispatchMetrics {
             Timer.builder("ferry.invocation.end.to.end")
                     .description("From the record's timestamp to the invocation's completion")
                     .tags("service", invocation.service(), "handler", invocation.handler())
-                    .publishPercentiles(0.5, 0.99)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
                     .register(registry).record(endToEnd.isNegative() ? Duration.ZERO : endToEnd);
         }
+    }
+
+    /** The {@code ferry.dispatch.slots} gauges: call slots in use, and the instance's limit. */
+    void slots(IntSupplier inUse, int limit) {
+        Gauge.builder("ferry.dispatch.slots.in.use", inUse::getAsInt)
+                .description("Call slots held now: calls running and outcomes not yet written").register(registry);
+        Gauge.builder("ferry.dispatch.slots.limit", () -> limit)
+                .description("Call slots of this instance (ferry.dispatch.max-in-flight)").register(registry);
     }
 }

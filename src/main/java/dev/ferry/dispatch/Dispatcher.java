@@ -61,7 +61,7 @@ public class Dispatcher implements SmartLifecycle {
 
     Dispatcher(InvocationStore store, TransactionTemplate transactions, ServiceRegistry services,
             SubscriptionRegistry subscriptions, HandlerProtocols protocols, DispatchProperties properties,
-            DispatchMetrics metrics, Clock clock) {
+            DispatchMetrics metrics, Clock clock, Spans spans) {
         this.store = store;
         this.transactions = transactions;
         this.limits = new SubscriptionLimits(id -> subscriptions.findDetails(id)
@@ -71,8 +71,9 @@ public class Dispatcher implements SmartLifecycle {
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/"
                 + UUID.randomUUID().toString().substring(0, 8);
         this.permits = new Semaphore(properties.maxInFlight());
+        metrics.slots(() -> properties.maxInFlight() - permits.availablePermits(), properties.maxInFlight());
         this.attempts = new Attempts(services, protocols, new OutcomePolicy(new Random()), metrics, properties, clock,
-                this::finish);
+                this::finish, spans);
     }
 
     /** What this instance holds now: calls running and outcomes not yet written; their leases are renewed. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscriber;
@@ -124,19 +125,26 @@ class HandlerClient implements AutoCloseable {
         }
         String failure = "HTTP " + status + excerpt(body);
         if (status == 408 || status == 429 || status >= 500) {
-            return new CallResult.Retryable(failure, OutcomePolicy.retryAfter(retryAfter, now));
+            return new CallResult.Retryable(failure, OutcomePolicy.retryAfter(retryAfter, now),
+                    CallFailure.ofStatus(status));
         }
-        return new CallResult.Terminal(failure);
+        return new CallResult.Terminal(failure, CallFailure.ofStatus(status));
     }
 
     static CallResult failure(Throwable error, Duration timeout) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new CallResult.Retryable("I/O error: no connection within the connect timeout", null,
+                    CallFailure.CONNECTION);
+        }
         if (cause instanceof HttpTimeoutException) {
-            return new CallResult.Retryable("timeout: no response within " + timeout.toMillis() + "ms", null);
+            return new CallResult.Retryable("timeout: no response within " + timeout.toMillis() + "ms", null,
+                    CallFailure.TIMEOUT);
         }
         if (cause instanceof IOException) {
             String message = cause.getMessage() == null ? "" : ": " + cause.getMessage();
-            return new CallResult.Retryable("I/O error: " + cause.getClass().getSimpleName() + message, null);
+            return new CallResult.Retryable("I/O error: " + cause.getClass().getSimpleName() + message, null,
+                    CallFailure.CONNECTION);
         }
         return new CallResult.Retryable("call failed: " + cause.getClass().getSimpleName(), null);
     }

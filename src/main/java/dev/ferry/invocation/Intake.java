@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -104,8 +106,30 @@ final class Intake {
     /** Inserts records in one transaction, skipping those stored before. */
     private RecordBatchInsert.Result insertRecords(List<NewInvocation> rows, OffsetDateTime now,
             RecordBatchInsert.Direct direct) {
-        return transactions.execute(status -> RecordBatchInsert.insert(jdbc, RecordBatchInsert.Conflict.SAME_RECORD,
-                markWorkflowDuplicates(rows), now, direct, headers));
+        List<NewInvocation> stored = new ArrayList<>();
+        RecordBatchInsert.Result result = transactions.execute(status -> {
+            stored.clear();
+            stored.addAll(markWorkflowDuplicates(rows));
+            return RecordBatchInsert.insert(jdbc, RecordBatchInsert.Conflict.SAME_RECORD, stored, now, direct,
+                    headers);
+        });
+        countCompleted(stored, result.inserted());
+        return result;
+    }
+
+    /** Announces the rows that were stored already completed, once their transaction committed. */
+    private void countCompleted(List<NewInvocation> stored, List<String> inserted) {
+        Set<String> ids = new HashSet<>(inserted);
+        Map<RecordsCompletedOnArrival.Target, Long> counts = new LinkedHashMap<>();
+        for (NewInvocation row : stored) {
+            if (row.status() == InvocationStatus.COMPLETED && row.failureReason() != null && ids.contains(row.id())) {
+                counts.merge(new RecordsCompletedOnArrival.Target(row.service(), row.handler(), row.failureReason()),
+                        1L, Long::sum);
+            }
+        }
+        if (!counts.isEmpty()) {
+            events.publishEvent(new RecordsCompletedOnArrival(counts));
+        }
     }
 
     /**

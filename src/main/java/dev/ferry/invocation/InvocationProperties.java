@@ -14,11 +14,14 @@ import org.springframework.validation.annotation.Validated;
  * @param retention     how long a completed invocation is kept (a service's retention overrides it)
  * @param sweepInterval how often expired invocations are purged
  * @param sweepBatch    rows deleted per statement, so a sweep never holds long locks
+ * @param gaugeInterval how often the instance reporting the database-wide gauges refreshes them; the others
+ *                      take over reporting once it has not done so for three intervals
  */
 @ConfigurationProperties("ferry.invocations")
 @Validated
 public record InvocationProperties(
         @DefaultValue("24h") @NotNull Duration retention,
         @DefaultValue("1m") @NotNull Duration sweepInterval,
-        @DefaultValue("1000") @Min(1) int sweepBatch) {
+        @DefaultValue("1000") @Min(1) int sweepBatch,
+        @DefaultValue("15s") @NotNull Duration gaugeInterval) {
 }

@@ -50,22 +50,26 @@ public class InvocationSteering {
 
     private static final String PURGE = "delete from invocations where id = ?";
 
-    private static final String LOCK = "select status, exclusive_key from invocations where id = ? for update";
+    private static final String LOCK =
+            "select status, exclusive_key, service, handler from invocations where id = ? for update";
 
     /** Row state read under lock before an action. */
-    private record Current(InvocationStatus status, String exclusiveKey) {
+    private record Current(InvocationStatus status, String exclusiveKey, String service, String handler) {
     }
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final InvocationStore store;
     private final InvocationReader reader;
+    private final CompletionMeter completions;
     private final ServiceRegistry services;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     InvocationSteering(JdbcTemplate jdbc, TransactionTemplate transactions, InvocationStore store,
-            InvocationReader reader, ServiceRegistry services, ApplicationEventPublisher events, Clock clock) {
+            InvocationReader reader, ServiceRegistry services, ApplicationEventPublisher events, Clock clock,
+            CompletionMeter completions) {
+        this.completions = completions;
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.store = store;
@@ -104,6 +108,7 @@ public class InvocationSteering {
         if (current.exclusiveKey() != null) {
             store.promote(Set.of(current.exclusiveKey()));
         }
+        completions.completed(current.service(), current.handler(), reason, 1);
         events.publishEvent(new InvocationAborted(id));
         events.publishEvent(new InvocationsCompleted(List.of(id)));
         if (current.exclusiveKey() != null) {
@@ -171,7 +176,7 @@ public class InvocationSteering {
 
     private Current lock(String id) {
         return jdbc.query(LOCK, (row, n) -> new Current(InvocationStatus.fromWire(row.getString(1)).orElseThrow(),
-                row.getString(2)), id)
+                row.getString(2), row.getString(3), row.getString(4)), id)
                 .stream().findFirst().orElseThrow(() -> InvocationNotFound.of(id));
     }
 

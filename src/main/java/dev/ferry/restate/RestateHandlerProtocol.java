@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.ferry.dispatch.AttemptResult;
+import dev.ferry.dispatch.CallFailure;
 import dev.ferry.dispatch.CallResult;
 import dev.ferry.dispatch.DurableEffect;
 import dev.ferry.dispatch.HandlerProtocol;
@@ -86,7 +87,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
             return CompletableFuture.completedFuture(AttemptResult.of(new CallResult.Retryable(
-                    "timeout: the handler did not end within the call timeout", null)));
+                    "timeout: the handler did not end within the call timeout", null, CallFailure.TIMEOUT)));
         }
         AttemptRequest request = run.request();
         return client.invoke(run.endpoint, request, left).thenComposeAsync(result -> {
@@ -105,6 +106,15 @@ class RestateHandlerProtocol implements HandlerProtocol {
     }
 
     /** The call result of an attempt's last exchange, with the effect that stores what it produced. */
+    /** How a failed attempt is metered: by the deployment's HTTP status, or as a connection failure. */
+    private static CallFailure failure(AttemptEnding.Failed failed) {
+        return switch (failed.kind()) {
+            case HTTP_STATUS -> CallFailure.ofStatus(failed.code());
+            case TRANSPORT -> CallFailure.CONNECTION;
+            default -> CallFailure.OTHER;
+        };
+    }
+
     // this package's AttemptResult beside the dispatcher's, which the class imports
     @SuppressWarnings("checkstyle:inlineQualifiedName")
     private AttemptResult end(Run run, dev.ferry.restate.AttemptResult result) {
@@ -116,7 +126,8 @@ class RestateHandlerProtocol implements HandlerProtocol {
                     new CallResult.Paused(failed.describe());
             case AttemptEnding.Failed failed when failed.behavior() == Behavior.FAIL ->
                     new CallResult.Terminal(failed.describe());
-            case AttemptEnding.Failed failed -> new CallResult.Retryable(failed.describe(), failed.nextRetryDelay());
+            case AttemptEnding.Failed failed -> new CallResult.Retryable(failed.describe(), failed.nextRetryDelay(),
+                    failure(failed));
             case AttemptEnding.Unsupported unsupported -> new CallResult.Paused(unsupported.message()
                     + "; resume the invocation once Ferry supports it, or kill it");
             case AttemptEnding.Suspended suspended when suspended.readyNow() -> new CallResult.Retryable(

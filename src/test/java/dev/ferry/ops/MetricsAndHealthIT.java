@@ -9,8 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,7 +62,8 @@ class MetricsAndHealthIT {
     void exposesIngestDispatchAndConsumerMetersAndRemovesThoseOfADeletedSubscription() throws Exception {
         String subscription = api.post("/subscriptions",
                 json("{'source':'kafka://local/metered','sink':'service://Meter/read',"
-                + "'options':{'auto.offset.reset':'earliest'}}")).body().get("id").asString();
+                + "'options':{'auto.offset.reset':'earliest','group.id':'metered-group'}}")).body().get("id")
+                .asString();
         try (Records records = new Records(TestInfrastructure.kafka().bootstrapServers())) {
             for (int i = 0; i < 20; i++) {
                 records.send("metered", null, "{\"n\":" + i + "}");
@@ -70,25 +76,118 @@ class MetricsAndHealthIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String metrics = scrape();
             assertThat(metrics).contains("ferry_records_ingested_total{", tag, "topic=\"metered\"");
-            assertThat(line(metrics, "ferry_records_ingested_total", tag)).endsWith(" 20.0");
-            assertThat(metrics).contains("ferry_consumer_lag{").contains("ferry_ingest_batch_size_count{")
-                    .contains("ferry_ingest_latency_seconds_count{");
-            assertThat(line(metrics, "ferry_consumer_state", tag, "state=\"running\"")).endsWith(" 1.0");
-            assertThat(metrics).contains("ferry_handler_calls_seconds_bucket{")
-                    .contains("outcome=\"retry\"").contains("outcome=\"success\"")
-                    .contains("ferry_handler_calls_seconds_bucket{", "le=\"0.1\"");
-            assertThat(line(metrics, "ferry_invocations_completed_total", "result=\"success\"")).endsWith(" 20.0");
-            assertThat(metrics).contains("ferry_invocation_attempts_count{")
-                    .contains("ferry_invocation_end_to_end_seconds_count{");
+            assertThat(value(metrics, "ferry_records_ingested_total", tag)).isEqualTo(20);
+            assertThat(value(metrics, "ferry_consumer_lag{", tag, "consumergroup=\"metered-group\"",
+                    "partition=\"0\"")).isEqualTo(0);
+            assertThat(metrics).contains("ferry_ingest_batch_size_count{");
+            assertThat(line(metrics, "ferry_ingest_latency_seconds_bucket{", tag, "le=\"+Inf\"")).isNotEmpty();
+            assertThat(value(metrics, "ferry_consumer_state", tag, "state=\"running\"")).isEqualTo(1);
+            assertThat(metrics).contains("ferry_handler_calls_seconds_bucket{", "le=\"0.1\"");
+            assertThat(line(metrics, "ferry_handler_calls_seconds_count{", "outcome=\"retry\"",
+                    "status_class=\"5xx\"", "reason=\"5xx\"")).isNotEmpty();
+            assertThat(value(metrics, "ferry_handler_calls_seconds_count{", "outcome=\"success\"",
+                    "status_class=\"2xx\"", "reason=\"none\"")).isEqualTo(20);
+            assertThat(value(metrics, "ferry_invocations_completed_total", "service=\"Meter\"",
+                    "result=\"success\"", "reason=\"none\"")).isEqualTo(20);
+            assertThat(metrics).contains("ferry_invocation_attempts_count{");
+            assertThat(value(metrics, "ferry_invocation_end_to_end_seconds_count{", "service=\"Meter\""))
+                    .isEqualTo(20);
+            assertThat(value(metrics, "ferry_invocation_end_to_end_seconds_bucket{", "service=\"Meter\"",
+                    "le=\"+Inf\"")).isEqualTo(20);
+            assertThat(value(metrics, "ferry_dispatch_slots_in_use")).isEqualTo(0);
+            assertThat(value(metrics, "ferry_dispatch_slots_limit")).isPositive();
+            assertThat(value(metrics, "ferry_invocations_reporter")).isEqualTo(1);
+            // the Kafka consumer's own metrics, from Spring Kafka's MicrometerConsumerListener
+            assertThat(line(metrics, "kafka_consumer_fetch_manager_records_consumed_total{", tag)).isNotEmpty();
         });
         checkWithPromtool(scrape());
 
-        api.post("/send/Meter/read?delay=1h", "{}");
+        String delayed = api.post("/send/Meter/read?delay=1h", "{}").body().get("invocation_id").asString();
         await().atMost(Duration.ofSeconds(10)).until(() -> scrape().contains("ferry_invocations{")
-                && line(scrape(), "ferry_invocations{", "status=\"scheduled\"").endsWith(" 1.0"));
+                && value(scrape(), "ferry_invocations{", "status=\"scheduled\"") == 1);
+        assertThat(api.post("/invocations/" + delayed + "/kill", "").status()).isEqualTo(200);
+        assertThat(value(scrape(), "ferry_invocations_completed_total", "service=\"Meter\"", "result=\"failure\"",
+                "reason=\"killed\"")).isEqualTo(1);
 
         assertThat(api.delete("/subscriptions/" + subscription).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> !scrape().contains(tag));
+    }
+
+    @Test
+    void countsRefusedRecordsByReasonAndTheDeadLettersPublished() {
+        try (HandlerServer refusing = HandlerServer.start()) {
+            refusing.respondWith(request -> HandlerServer.Response.status(422));
+            api.post("/services", json("{'name':'Refuser','type':'SERVICE','endpoint':'%s',"
+                    + "'handlers':[{'name':'take'}]}").formatted(refusing.endpoint()));
+            String subscription = api.post("/subscriptions",
+                    json("{'source':'kafka://local/refused','sink':'service://Refuser/take',"
+                    + "'options':{'auto.offset.reset':'earliest','dead-letter.topic':'refused-dlq'}}")).body()
+                    .get("id").asString();
+            try (Records records = new Records(TestInfrastructure.kafka().bootstrapServers())) {
+                records.send("refused", "a", "{\"n\":1}");
+                records.send("refused", "b", "not json");
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                String metrics = scrape();
+                assertThat(value(metrics, "ferry_handler_calls_seconds_count{", "service=\"Refuser\"",
+                        "outcome=\"failure\"", "status_class=\"4xx\"", "reason=\"4xx\"")).isEqualTo(1);
+                assertThat(value(metrics, "ferry_invocations_completed_total", "service=\"Refuser\"",
+                        "reason=\"handler-error\"")).isEqualTo(1);
+                assertThat(value(metrics, "ferry_invocations_completed_total", "service=\"Refuser\"",
+                        "reason=\"invalid-payload\"")).isEqualTo(1);
+                assertThat(value(metrics, "ferry_dead_letters_total", "topic=\"refused-dlq\"",
+                        "result=\"published\"")).isEqualTo(2);
+                // the dead-letter producer's own metrics, from Micrometer's Kafka client binder
+                assertThat(value(metrics, "kafka_producer_record_send_total{", "cluster=\"local\"")).isEqualTo(2);
+            });
+            api.delete("/subscriptions/" + subscription);
+        }
+    }
+
+    @Test
+    void exportsEveryMetricTheShippedDashboardAndAlertsQuery() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (HandlerServer watched = HandlerServer.start()) {
+            watched.respondWith(request -> {
+                if (request.bodyText().contains("slow")) {
+                    try {
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return request.bodyText().contains("bad") ? HandlerServer.Response.status(400)
+                        : HandlerServer.Response.ok("{}");
+            });
+            api.post("/services", json("{'name':'Watched','type':'SERVICE','endpoint':'%s',"
+                    + "'handlers':[{'name':'see'}]}").formatted(watched.endpoint()));
+            String subscription = api.post("/subscriptions",
+                    json("{'source':'kafka://local/watched','sink':'service://Watched/see','options':"
+                    + "{'auto.offset.reset':'earliest','max-in-flight':'1','dead-letter.topic':'watched-dlq'}}"))
+                    .body().get("id").asString();
+            Set<String> exported = new TreeSet<>();
+            try (Records records = new Records(TestInfrastructure.kafka().bootstrapServers())) {
+                records.send("watched", "k", "{\"slow\":true}");
+                records.flush();
+                await().atMost(Duration.ofSeconds(60)).until(() -> !watched.received().isEmpty());
+                records.send("watched", "k", "{\"bad\":true}");
+                // the second record waits, ready, for the one call slot the first holds
+                await().atMost(Duration.ofSeconds(60)).until(() -> scrape()
+                        .contains("ferry_invocations_oldest_ready_age_seconds{"));
+                exported.addAll(seriesNames(scrape()));
+            } finally {
+                release.countDown();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> scrape().contains("ferry_dead_letters_total{"));
+            exported.addAll(seriesNames(scrape()));
+
+            List<String> expressions = new ArrayList<>(MonitoringQueries.dashboardExpressions());
+            expressions.addAll(MonitoringQueries.alertExpressions());
+            for (String expression : expressions) {
+                assertThat(exported).as(expression).containsAll(MonitoringQueries.metricNames(expression));
+            }
+            api.delete("/subscriptions/" + subscription);
+        }
     }
 
     @Test
@@ -106,10 +205,23 @@ class MetricsAndHealthIT {
         return api.get("/actuator/prometheus").text();
     }
 
+    private static Set<String> seriesNames(String metrics) {
+        Set<String> names = new TreeSet<>();
+        metrics.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
+        return names;
+    }
+
     private static String line(String metrics, String name, String... containing) {
         return metrics.lines()
                 .filter(line -> line.startsWith(name) && Arrays.stream(containing).allMatch(line::contains))
                 .findFirst().orElse("");
+    }
+
+    /** The value of the first series of {@code name} whose line holds each of {@code containing}; NaN if none. */
+    private static double value(String metrics, String name, String... containing) {
+        String found = line(metrics, name, containing);
+        return found.isEmpty() ? Double.NaN : Double.parseDouble(found.substring(found.lastIndexOf(' ') + 1));
     }
 
     /** promtool's lint: exit 0 is clean, 3 lists lint warnings only (from library meters); 1 is an error. */

@@ -47,10 +47,12 @@ final class KafkaClusterCommands extends CommandGroup {
                 printJson(out, clusters);
                 return;
             }
-            Table table = new Table("NAME", "BROKERS", "PROPERTIES", "CREATED-AT").keep(0).keep(3);
+            Table table = new Table("NAME", "BROKERS", "PROPERTIES", "CONNECTION", "CREATED-AT", "ERROR")
+                    .keep(0).keep(4);
             for (JsonNode cluster : clusters.path("clusters")) {
                 table.row(Json.text(cluster, "name"), brokers(cluster.path("properties")),
-                        cluster.path("properties").size(), Times.shown(Json.text(cluster, "created_at")));
+                        cluster.path("properties").size(), Json.text(cluster.path("connection"), "state"),
+                        Times.shown(Json.text(cluster, "created_at")), Json.text(cluster.path("connection"), "error"));
             }
             if (table.isEmpty()) {
                 out.println("No Kafka clusters. Create one with: ferry kafka-clusters create NAME "
@@ -78,6 +80,9 @@ final class KafkaClusterCommands extends CommandGroup {
             print(out, new Fields()
                     .add("Name", Json.text(cluster, "name"))
                     .add("Brokers", brokers(cluster.path("properties")))
+                    .add("Connection", Json.text(cluster.path("connection"), "state"))
+                    .add("Checked at", Times.shown(Json.text(cluster.path("connection"), "checked_at")))
+                    .add("Error", Json.text(cluster.path("connection"), "error"))
                     .add("Created at", Times.shown(Json.text(cluster, "created_at"))));
             out.println();
             out.println("Properties:");

@@ -93,6 +93,40 @@ class SwaggerUiIT {
     }
 
     @Test
+    void namesEveryOperationOnceWithItsNotFoundAndConflictProblems() {
+        JsonNode paths = api.get("/v3/api-docs").body().get("paths");
+        List<String> ids = new ArrayList<>();
+        for (String path : paths.propertyNames()) {
+            if (path.startsWith("/v4/")) {
+                assertThat(paths.has(path.substring(3))).as("alias %s listed twice", path).isFalse();
+            }
+            for (String method : paths.get(path).propertyNames()) {
+                JsonNode operation = paths.get(path).get(method);
+                if (!operation.has("responses")) {
+                    continue;
+                }
+                String id = operation.path("operationId").asString("");
+                assertThat(id).as("%s %s", method, path).matches("[a-z]+(_[a-z0-9]+)*");
+                ids.add(id);
+                if (path.contains("{")) {
+                    assertThat(operation.get("responses").has("404")).as("404 of %s %s", method, path).isTrue();
+                }
+                if (!method.equals("get") && !path.equals("/v4/query")) {
+                    assertThat(operation.get("responses").has("409")).as("409 of %s %s", method, path).isTrue();
+                }
+            }
+        }
+        assertThat(ids).doesNotHaveDuplicates().contains("list_kafka_clusters", "update_service",
+                "act_on_invocations", "call_handler", "call_handler_with_key");
+        assertThat(paths.has("/kafka-clusters")).isTrue();
+        assertThat(paths.has("/v4/kafka-clusters")).isFalse();
+        assertThat(paths.has("/v4/services")).isTrue();
+        assertThat(paths.at("/~1kafka-clusters/get/description").asString()).contains("/v4/kafka-clusters");
+        assertThat(paths.at("/~1services~1{name}/patch/responses").propertyNames()).contains("200", "404", "409",
+                "412");
+    }
+
+    @Test
     void createsAKafkaClusterThroughSwaggerUi(@TempDir Path profile) throws IOException {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Skipped: driving Swagger UI"
                 + " needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");

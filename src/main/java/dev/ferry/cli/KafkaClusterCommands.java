@@ -37,7 +37,14 @@ final class KafkaClusterCommands extends CommandGroup {
         return table;
     }
 
-    @Command(name = "list", aliases = "ls", description = "List the Kafka clusters.")
+    /** The connection in one cell, e.g. {@code failed: No broker answered within 10s...}. */
+    static String connection(JsonNode connection) {
+        String state = Json.text(connection, "state");
+        String error = Json.text(connection, "error");
+        return state == null ? null : error == null ? state : state + ": " + error;
+    }
+
+    @Command(name = "list", aliases = "ls", description = "List the Kafka clusters and their connection state.")
     static final class List extends ViewCommand {
 
         @Override
@@ -47,12 +54,13 @@ final class KafkaClusterCommands extends CommandGroup {
                 printJson(out, clusters);
                 return;
             }
-            Table table = new Table("NAME", "BROKERS", "PROPERTIES", "CONNECTION", "CREATED-AT", "ERROR")
-                    .keep(0).keep(4);
+            // the connection comes last, where a long error is cut first on a narrow terminal
+            Table table = new Table("NAME", "BROKERS", "PROPERTIES", "CREATED-AT", "CONNECTION").keep(0).keep(1)
+                    .keep(3);
             for (JsonNode cluster : clusters.path("clusters")) {
                 table.row(Json.text(cluster, "name"), brokers(cluster.path("properties")),
-                        cluster.path("properties").size(), Json.text(cluster.path("connection"), "state"),
-                        Times.shown(Json.text(cluster, "created_at")), Json.text(cluster.path("connection"), "error"));
+                        cluster.path("properties").size(), Times.shown(Json.text(cluster, "created_at")),
+                        connection(cluster.path("connection")));
             }
             if (table.isEmpty()) {
                 out.println("No Kafka clusters. Create one with: ferry kafka-clusters create NAME "

@@ -97,9 +97,6 @@ class SwaggerUiIT {
         JsonNode paths = api.get("/v3/api-docs").body().get("paths");
         List<String> ids = new ArrayList<>();
         for (String path : paths.propertyNames()) {
-            if (path.startsWith("/v4/")) {
-                assertThat(paths.has(path.substring(3))).as("alias %s listed twice", path).isFalse();
-            }
             for (String method : paths.get(path).propertyNames()) {
                 JsonNode operation = paths.get(path).get(method);
                 if (!operation.has("responses")) {
@@ -119,7 +116,8 @@ class SwaggerUiIT {
         assertThat(ids).doesNotHaveDuplicates().contains("list_kafka_clusters", "update_service",
                 "act_on_invocations", "call_handler", "call_handler_with_key");
         assertThat(paths.has("/kafka-clusters")).isTrue();
-        assertThat(paths.has("/v4/kafka-clusters")).isFalse();
+        assertThat(paths.propertyNames()).doesNotContain("/v4/kafka-clusters", "/v4/kafka-clusters/{name}",
+                "/v4/subscriptions", "/v4/subscriptions/{id}", "/v4/deployments", "/v4/deployments/{id}");
         assertThat(paths.has("/v4/services")).isTrue();
         assertThat(paths.at("/~1kafka-clusters/get/description").asString()).contains("/v4/kafka-clusters");
         assertThat(paths.at("/~1services~1{name}/patch/responses").propertyNames()).contains("200", "404", "409",

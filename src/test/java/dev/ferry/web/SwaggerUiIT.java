@@ -2,6 +2,7 @@ package dev.ferry.web;
 
 import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -53,6 +54,8 @@ class SwaggerUiIT {
     static void start() {
         ferry = FerryInstance.start("swagger", Map.of());
         api = ferry.api();
+        // springdoc builds the document on the first request, which can take longer than one request may wait
+        await().atMost(Duration.ofMinutes(3)).ignoreExceptions().until(() -> api.get("/v3/api-docs").status() == 200);
     }
 
     @AfterAll

@@ -61,7 +61,11 @@ Name of the ServiceAccount the pods run as.
 Image reference: repository and tag (appVersion when no tag is given).
 */}}
 {{- define "ferry.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -85,6 +89,9 @@ in values.yaml, and the key in the chart-managed Secret.
 - env: FERRY_SECURITY_ENCRYPTION_KEY
   key: encryption-key
   source: {{ toJson .Values.security.encryptionKey }}
+- env: FERRY_SECURITY_PREVIOUS_ENCRYPTION_KEYS
+  key: previous-encryption-keys
+  source: {{ toJson .Values.security.previousEncryptionKeys }}
 - env: FERRY_SECURITY_SIGNING_KEY
   key: signing-key
   source: {{ toJson .Values.security.signingKey }}
@@ -129,7 +136,9 @@ chart-managed Secret when a value is given; nothing when neither is set.
 Whether more than one pod runs, which is when a PodDisruptionBudget makes sense.
 */}}
 {{- define "ferry.multiplePods" -}}
-{{- if .Values.autoscaling.enabled }}
+{{- if .Values.keda.enabled }}
+{{- if gt (int .Values.keda.minReplicaCount) 1 }}true{{ end }}
+{{- else if .Values.autoscaling.enabled }}
 {{- if gt (int .Values.autoscaling.minReplicas) 1 }}true{{ end }}
 {{- else if gt (int .Values.replicaCount) 1 }}true{{ end }}
 {{- end }}

@@ -110,7 +110,7 @@ public final class FerryDevApplication {
             if (clusters.exists("local")) {
                 Map<String, String> properties = Map.of("bootstrap.servers", bootstrapServers);
                 if (!clusters.get("local").properties().equals(properties)) {
-                    clusters.replaceProperties("local", properties);
+                    clusters.replaceProperties("local", properties, null);
                 }
             } else {
                 clusters.create("local", Map.of("bootstrap.servers", bootstrapServers));

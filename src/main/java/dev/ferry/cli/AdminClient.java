@@ -39,8 +39,8 @@ final class AdminClient implements AutoCloseable {
                 .connectTimeout(CONNECT_TIMEOUT).build();
     }
 
-    /** A response: the HTTP status and the body as JSON (a missing node when empty). */
-    record Reply(int status, JsonNode body) {
+    /** A response: the HTTP status, the body as JSON (a missing node when empty) and the ETag (or null). */
+    record Reply(int status, JsonNode body, String etag) {
     }
 
     String baseUrl() {
@@ -51,12 +51,22 @@ final class AdminClient implements AutoCloseable {
         return send("GET", path, null).body();
     }
 
+    /** A GET whose reply keeps the ETag, to send back as If-Match with a change. */
+    Reply read(String path) {
+        return send("GET", path, null);
+    }
+
     Reply post(String path, JsonNode body) {
         return send("POST", path, body);
     }
 
     Reply patch(String path, JsonNode body) {
         return send("PATCH", path, body);
+    }
+
+    /** A PATCH that Ferry refuses (412) unless the resource is still at the version of {@code etag}. */
+    Reply patch(String path, JsonNode body, String etag) {
+        return send("PATCH", path, body, etag);
     }
 
     Reply delete(String path) {
@@ -95,9 +105,16 @@ final class AdminClient implements AutoCloseable {
     }
 
     private Reply send(String method, String path, JsonNode body) {
+        return send(method, path, body, null);
+    }
+
+    private Reply send(String method, String path, JsonNode body, String etag) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("accept", "application/json, application/problem+json");
+        if (etag != null) {
+            request.header("if-match", etag);
+        }
         if (token != null) {
             request.header("authorization", "Bearer " + token);
         }
@@ -134,7 +151,7 @@ final class AdminClient implements AutoCloseable {
             throw new CliException("Ferry at %s answered %s %s with something that is not JSON; is --url the address of"
                     .formatted(baseUrl, method, path) + " Ferry's API?");
         }
-        return new Reply(response.statusCode(), json);
+        return new Reply(response.statusCode(), json, response.headers().firstValue("etag").orElse(null));
     }
 
     private ApiProblem problem(String method, String path, int status, JsonNode json) {

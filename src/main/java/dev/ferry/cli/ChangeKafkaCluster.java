@@ -32,7 +32,9 @@ abstract class ChangeKafkaCluster extends FerryCommand {
 
     @Override
     final int run() {
-        Map<String, String> current = Json.strings(client().get(KafkaClusterCommands.path(name)).path("properties"));
+        // the change is sent with the ETag of what was shown, so a change made in between is not overwritten
+        AdminClient.Reply read = client().read(KafkaClusterCommands.path(name));
+        Map<String, String> current = Json.strings(read.body().path("properties"));
         Changes changes = changes(current);
         changes.set().forEach((key, value) -> {
             if (SecretProperties.MASK.equals(value)) {
@@ -63,7 +65,8 @@ abstract class ChangeKafkaCluster extends FerryCommand {
             ArrayNode names = request.putArray("unset");
             unset.forEach(names::add);
         }
-        AdminClient.Reply reply = client().patch(KafkaClusterCommands.path(name) + "?merge=true", request);
+        AdminClient.Reply reply = client().patch(KafkaClusterCommands.path(name) + "?merge=true", request,
+                read.etag());
         warnings(reply.body());
         if (json()) {
             printJson(reply.body());

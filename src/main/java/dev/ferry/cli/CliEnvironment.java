@@ -30,6 +30,11 @@ record CliEnvironment(Map<String, String> variables, InputStream stdin, Terminal
 
         /** Shows the prompt and reads one line; null at end of input. */
         String readLine(String prompt);
+
+        /** True when standard output goes to a terminal, not to a pipe or a file. */
+        default boolean showsOutput() {
+            return interactive();
+        }
     }
 
     static CliEnvironment system() {
@@ -40,8 +45,14 @@ record CliEnvironment(Map<String, String> variables, InputStream stdin, Terminal
                 stopped, unicode);
     }
 
-    /** Columns for tables: {@code COLUMNS} when the shell exports it, else the classic 80. */
+    /**
+     * Columns for tables: {@code COLUMNS} when the shell exports it, else the classic 80; unlimited when the output
+     * is not a terminal, so that a pipe or a file gets every cell whole.
+     */
     int width() {
+        if (!terminal.showsOutput()) {
+            return Integer.MAX_VALUE;
+        }
         try {
             String columns = variable("COLUMNS");
             return columns == null ? 80 : Math.max(40, Integer.parseInt(columns.strip()));

@@ -7,6 +7,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
 
 /** {@code ferry kafka-clusters create}: from arguments, a properties file, standard input or an editor. */
 @Command(name = "create",
@@ -69,8 +70,15 @@ final class CreateKafkaCluster extends FerryCommand {
             }
             if (json()) {
                 printJson(reply.body());
-            } else if (reply.status() != 201) {
-                say("Kafka cluster %s is valid; nothing was created (--dry-run).".formatted(name));
+            }
+            JsonNode connection = reply.body().path("connection");
+            if ("failed".equals(Json.text(connection, "state"))) {
+                throw new CliException("Kafka cluster %s is not usable: Ferry could not connect: %s".formatted(name,
+                        Json.text(connection, "error")) + " Nothing was created (--dry-run).");
+            }
+            if (!json() && reply.status() != 201) {
+                say("Kafka cluster %s is valid%s; nothing was created (--dry-run).".formatted(name,
+                        "connected".equals(Json.text(connection, "state")) ? " and Ferry connected to it" : ""));
             }
             return 0;
         }

@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
                 "Environment: FERRY_ADMIN_URL (default " + CliEnvironment.DEFAULT_URL + "), FERRY_TOKEN (sent as a"
                         + " bearer token), EDITOR (for --edit and edit)."},
         subcommands = {KafkaClusterCommands.class, SubscriptionCommands.class, ServiceCommands.class,
-                DeploymentCommands.class, InvocationCommands.class, StateCommands.class})
+                DeploymentCommands.class, InvocationCommands.class, StateCommands.class,
+                AutoComplete.GenerateCompletion.class})
 public final class FerryCli extends CommandGroup {
 
     private final CliEnvironment environment;

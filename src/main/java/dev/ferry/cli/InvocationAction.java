@@ -1,20 +1,17 @@
 package dev.ferry.cli;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Steers one invocation by id, or every invocation matching filters: {@code POST /invocations/{id}/{action}},
- * or {@code DELETE /invocations/{id}} to purge. A Ferry that does not offer the action yet answers 404 or
- * 405, which is reported as such rather than as a missing invocation.
+ * Steers one invocation by id ({@code POST /invocations/{id}/{action}}, or {@code DELETE /invocations/{id}}
+ * to purge), or every invocation matching filters in one {@code POST /invocations/bulk/{action}}. A Ferry
+ * that does not offer the action yet answers 404 or 405, which is reported as such rather than as a missing
+ * invocation.
  */
 abstract class InvocationAction extends FerryCommand {
 
@@ -28,6 +25,9 @@ abstract class InvocationAction extends FerryCommand {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "1000",
             description = "With filters: act on at most N invocations, newest first (default 1000).")
     int limit;
+
+    @Option(names = "--dry-run", description = "With filters: only show which invocations the action would affect.")
+    boolean dryRun;
 
     /** The action's path segment, e.g. {@code cancel}. */
     abstract String action();
@@ -68,45 +68,65 @@ abstract class InvocationAction extends FerryCommand {
         return 0;
     }
 
+    /** Every matching invocation in one {@code POST /invocations/bulk/{action}}: a dry run first, to confirm. */
     private int many() {
-        JsonNode invocations = client().get(filters.query(limit)).path("invocations");
-        if (invocations.isEmpty()) {
+        String bulk = InvocationCommands.PATH + "/bulk/" + action();
+        ObjectNode request = Json.object();
+        filters.parameters().forEach(request::put);
+        request.put("limit", limit);
+        JsonNode matched = bulk(bulk, request.deepCopy().put("dry_run", true));
+        int count = matched.path("matched").asInt();
+        if (count == 0) {
             say("No invocations match; nothing was %s.".formatted(done()));
             if (json()) {
-                printJson(result(List.of()));
+                printJson(matched);
+            }
+            return 0;
+        }
+        if (dryRun) {
+            if (json()) {
+                printJson(matched);
+            } else {
+                say("%d invocation(s) would be %s (--dry-run; nothing was changed):".formatted(count, done()));
+                print(ids(matched.path("ids")));
             }
             return 0;
         }
         if (!json()) {
-            say("%d invocation(s) match:".formatted(invocations.size()));
-            print(InvocationCommands.table(invocations));
+            say("%d invocation(s) match:".formatted(count));
+            print(ids(matched.path("ids")));
         }
-        confirm("%s these %d invocation(s)?".formatted(capitalized(action()), invocations.size()),
+        confirm("%s these %d invocation(s)?".formatted(capitalized(action()), count),
                 "Cancelled: no invocation was %s.".formatted(done()));
-        List<String> handled = new ArrayList<>();
-        for (JsonNode invocation : invocations) {
-            String invocationId = Json.text(invocation, "id");
-            try {
-                act(invocationId);
-            } catch (CliException e) {
-                throw new CliException("%s %d of %d invocation(s), then %s: %s".formatted(capitalized(done()),
-                        handled.size(), invocations.size(), invocationId, e.getMessage()));
-            }
-            handled.add(invocationId);
-        }
+        JsonNode result = bulk(bulk, request.put("dry_run", false));
+        JsonNode failed = result.path("failed");
         if (json()) {
-            printJson(result(handled));
+            printJson(result);
         } else {
-            say("%s %d invocation(s)".formatted(capitalized(done()), handled.size()));
+            say("%s %d invocation(s)".formatted(capitalized(done()), result.path("succeeded").size()));
         }
-        return 0;
+        for (JsonNode refused : failed) {
+            warn("%s was not %s: %s".formatted(Json.text(refused, "id"), done(), Json.text(refused, "reason")));
+        }
+        return failed.isEmpty() ? 0 : 1;
     }
 
-    private ObjectNode result(List<String> handled) {
-        ObjectNode result = Json.object().put("action", action());
-        ArrayNode ids = result.putArray("ids");
-        handled.forEach(ids::add);
-        return result;
+    private JsonNode bulk(String path, ObjectNode request) {
+        try {
+            return client().post(path, request).body();
+        } catch (ApiProblem problem) {
+            if ((problem.status() == 404 || problem.status() == 405) && !problem.isFerryProblem()) {
+                throw new CliException("Ferry at %s does not support bulk '%s' yet: POST %s answered %d."
+                        .formatted(client().baseUrl(), action(), path, problem.status()));
+            }
+            throw problem;
+        }
+    }
+
+    private static Table ids(JsonNode ids) {
+        Table table = new Table("ID").keep(0);
+        ids.forEach(id -> table.row(id.asString()));
+        return table;
     }
 
     private AdminClient.Reply act(String invocation) {

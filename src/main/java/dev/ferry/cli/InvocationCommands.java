@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 
 /** {@code ferry invocations} ({@code inv}): list, describe and steer invocations. */
 @Command(name = "invocations", aliases = "inv",
@@ -45,19 +46,66 @@ final class InvocationCommands extends CommandGroup {
                 + " running, backing-off, paused or completed.")
         String status;
 
+        @Option(names = "--completion", paramLabel = "COMPLETION", description = "Only completed invocations that"
+                + " ended so: success or failure.")
+        String completion;
+
+        @Option(names = "--created-after", paramLabel = "TIME", description = "Only those created after this"
+                + " instant, e.g. 2026-01-31T12:00:00Z.")
+        String createdAfter;
+
+        @Option(names = "--created-before", paramLabel = "TIME", description = "Only those created before this"
+                + " instant.")
+        String createdBefore;
+
         boolean any() {
-            return subscription != null || service != null || handler != null || key != null || status != null;
+            return !parameters().isEmpty();
+        }
+
+        /** The filters given, by the API's parameter names. */
+        Map<String, String> parameters() {
+            Map<String, String> parameters = new LinkedHashMap<>();
+            put(parameters, "subscription", subscription);
+            put(parameters, "service", service);
+            put(parameters, "handler", handler);
+            put(parameters, "key", key);
+            put(parameters, "status", status);
+            put(parameters, "completion", completion);
+            put(parameters, "created_after", createdAfter);
+            put(parameters, "created_before", createdBefore);
+            return parameters;
         }
 
         String query(int limit) {
-            Map<String, Object> parameters = new LinkedHashMap<>();
-            parameters.put("subscription", subscription);
-            parameters.put("service", service);
-            parameters.put("handler", handler);
-            parameters.put("key", key);
-            parameters.put("status", status);
+            return query(limit, null);
+        }
+
+        String query(int limit, String cursor) {
+            Map<String, Object> parameters = new LinkedHashMap<>(parameters());
             parameters.put("limit", limit);
+            parameters.put("cursor", cursor);
             return AdminClient.withQuery(PATH, parameters);
+        }
+
+        /** How many invocations match, from {@code /invocations/counts} (which takes every filter but status). */
+        long count(AdminClient client) {
+            Map<String, Object> parameters = new LinkedHashMap<>(parameters());
+            parameters.remove("status");
+            JsonNode counts = client.get(AdminClient.withQuery(PATH + "/counts", parameters)).path("counts");
+            if (status != null) {
+                return counts.path(status).asLong();
+            }
+            long total = 0;
+            for (JsonNode count : counts) {
+                total += count.asLong();
+            }
+            return total;
+        }
+
+        private static void put(Map<String, String> parameters, String name, String value) {
+            if (value != null) {
+                parameters.put(name, value);
+            }
         }
     }
 
@@ -78,28 +126,48 @@ final class InvocationCommands extends CommandGroup {
         return table;
     }
 
-    @Command(name = "list", aliases = "ls", description = "List invocations, newest first.")
+    @Command(name = "list", aliases = "ls", description = "List invocations, newest first, a page at a time.")
     static final class List extends ViewCommand {
 
         @Mixin
         Filters filters;
 
         @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
-                description = "At most N (default 50, up to 1000).")
+                description = "At most N per page (default 50, up to 1000).")
         int limit;
+
+        @Option(names = "--all", description = "Every matching invocation: follow the pages to the end.")
+        boolean all;
+
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "Start at this page, as a previous list"
+                + " named it.")
+        String cursor;
 
         @Override
         void show(PrintWriter out) {
-            JsonNode invocations = client().get(filters.query(limit));
+            ArrayNode invocations = Json.MAPPER.createArrayNode();
+            JsonNode page = client().get(filters.query(limit, cursor));
+            invocations.addAll((ArrayNode) page.path("invocations"));
+            while (all && Json.text(page, "next_cursor") != null) {
+                page = client().get(filters.query(limit, Json.text(page, "next_cursor")));
+                invocations.addAll((ArrayNode) page.path("invocations"));
+            }
+            String next = Json.text(page, "next_cursor");
             if (json()) {
-                printJson(out, invocations);
+                printJson(out, all ? Json.object().set("invocations", invocations) : page);
                 return;
             }
-            Table table = table(invocations.path("invocations"));
+            Table table = table(invocations);
             if (table.isEmpty()) {
                 out.println(filters.any() ? "No invocations match." : "No invocations.");
-            } else {
-                print(out, table);
+                return;
+            }
+            print(out, table);
+            if (next != null) {
+                long more = cursor == null ? filters.count(client()) - invocations.size() : -1;
+                out.println();
+                out.println((more > 0 ? "%d more invocation(s) match. ".formatted(more) : "More invocations match. ")
+                        + "List them all with --all, or the next page with --cursor " + next);
             }
         }
     }

@@ -37,7 +37,14 @@ final class KafkaClusterCommands extends CommandGroup {
         return table;
     }
 
-    @Command(name = "list", aliases = "ls", description = "List the Kafka clusters.")
+    /** The connection in one cell, e.g. {@code failed: No broker answered within 10s...}. */
+    static String connection(JsonNode connection) {
+        String state = Json.text(connection, "state");
+        String error = Json.text(connection, "error");
+        return state == null ? null : error == null ? state : state + ": " + error;
+    }
+
+    @Command(name = "list", aliases = "ls", description = "List the Kafka clusters and their connection state.")
     static final class List extends ViewCommand {
 
         @Override
@@ -47,10 +54,13 @@ final class KafkaClusterCommands extends CommandGroup {
                 printJson(out, clusters);
                 return;
             }
-            Table table = new Table("NAME", "BROKERS", "PROPERTIES", "CREATED-AT").keep(0).keep(3);
+            // the connection comes last, where a long error is cut first on a narrow terminal
+            Table table = new Table("NAME", "BROKERS", "PROPERTIES", "CREATED-AT", "CONNECTION").keep(0).keep(1)
+                    .keep(3);
             for (JsonNode cluster : clusters.path("clusters")) {
                 table.row(Json.text(cluster, "name"), brokers(cluster.path("properties")),
-                        cluster.path("properties").size(), Times.shown(Json.text(cluster, "created_at")));
+                        cluster.path("properties").size(), Times.shown(Json.text(cluster, "created_at")),
+                        connection(cluster.path("connection")));
             }
             if (table.isEmpty()) {
                 out.println("No Kafka clusters. Create one with: ferry kafka-clusters create NAME "
@@ -78,6 +88,9 @@ final class KafkaClusterCommands extends CommandGroup {
             print(out, new Fields()
                     .add("Name", Json.text(cluster, "name"))
                     .add("Brokers", brokers(cluster.path("properties")))
+                    .add("Connection", Json.text(cluster.path("connection"), "state"))
+                    .add("Checked at", Times.shown(Json.text(cluster.path("connection"), "checked_at")))
+                    .add("Error", Json.text(cluster.path("connection"), "error"))
                     .add("Created at", Times.shown(Json.text(cluster, "created_at"))));
             out.println();
             out.println("Properties:");

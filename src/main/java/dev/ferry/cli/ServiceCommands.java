@@ -21,7 +21,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 @Command(name = "services", aliases = "svc",
         description = "Manage services: HTTP endpoints and the handlers Ferry calls on them.",
         subcommands = {ServiceCommands.Register.class, ServiceCommands.List.class, ServiceCommands.Describe.class,
-                ServiceCommands.Delete.class})
+                UpdateService.class, ServiceCommands.Delete.class})
 final class ServiceCommands extends CommandGroup {
 
     static final String PATH = "/services";
@@ -121,28 +121,7 @@ final class ServiceCommands extends CommandGroup {
         }
 
         private ObjectNode handler(String spec) {
-            String[] parts = spec.split(":", -1);
-            if (parts.length > 3 || parts[0].isBlank()) {
-                throw usage("--handler '%s' is not NAME[:TYPE[:raw]], e.g. greet, add:EXCLUSIVE or ingest:SHARED:raw."
-                        .formatted(spec));
-            }
-            ObjectNode handler = Json.object().put("name", parts[0].strip());
-            if (parts.length > 1 && !parts[1].isBlank()) {
-                String handlerType = parts[1].strip().toUpperCase(Locale.ROOT);
-                if (!HANDLER_TYPES.contains(handlerType)) {
-                    throw usage("--handler '%s': the type '%s' is not EXCLUSIVE, SHARED or WORKFLOW."
-                            .formatted(spec, parts[1]));
-                }
-                handler.put("type", handlerType);
-            }
-            if (parts.length > 2) {
-                String input = parts[2].strip().toLowerCase(Locale.ROOT);
-                if (!input.equals("raw") && !input.equals("json")) {
-                    throw usage("--handler '%s': the input '%s' is not raw or json.".formatted(spec, parts[2]));
-                }
-                handler.put("input", input);
-            }
-            return handler;
+            return ServiceCommands.handler(this, spec);
         }
 
         private ObjectNode fromFile() {
@@ -173,6 +152,32 @@ final class ServiceCommands extends CommandGroup {
             String line = message == null ? "unreadable" : message.strip().lines().findFirst().orElse("unreadable");
             return line.endsWith(".") ? line : line + ".";
         }
+    }
+
+    /** A handler from {@code NAME[:TYPE[:raw]]}, as {@code --handler} takes it. */
+    static ObjectNode handler(FerryCommand command, String spec) {
+        String[] parts = spec.split(":", -1);
+        if (parts.length > 3 || parts[0].isBlank()) {
+            throw command.usage("--handler '%s' is not NAME[:TYPE[:raw]], e.g. greet, add:EXCLUSIVE or"
+                    .formatted(spec) + " ingest:SHARED:raw.");
+        }
+        ObjectNode handler = Json.object().put("name", parts[0].strip());
+        if (parts.length > 1 && !parts[1].isBlank()) {
+            String handlerType = parts[1].strip().toUpperCase(Locale.ROOT);
+            if (!HANDLER_TYPES.contains(handlerType)) {
+                throw command.usage("--handler '%s': the type '%s' is not EXCLUSIVE, SHARED or WORKFLOW."
+                        .formatted(spec, parts[1]));
+            }
+            handler.put("type", handlerType);
+        }
+        if (parts.length > 2) {
+            String input = parts[2].strip().toLowerCase(Locale.ROOT);
+            if (!input.equals("raw") && !input.equals("json")) {
+                throw command.usage("--handler '%s': the input '%s' is not raw or json.".formatted(spec, parts[2]));
+            }
+            handler.put("input", input);
+        }
+        return handler;
     }
 
     static Table handlerTable(JsonNode handlers) {

@@ -71,6 +71,11 @@ class KafkaCluster {
         properties.putAll(resealed);
     }
 
+    /** The version of the stored row, which Hibernate counts up with every change. */
+    long version() {
+        return version;
+    }
+
     Instant createdAt() {
         return createdAt;
     }

@@ -7,8 +7,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,10 +18,12 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.ferry.web.EntityTags;
 import dev.ferry.web.InvalidRequest;
 import dev.ferry.web.PropertyLimits;
 
@@ -85,7 +89,8 @@ class KafkaClusterController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a Kafka cluster", description = "Registers a cluster by name with librdkafka-style"
+    @Operation(operationId = "create_kafka_cluster",
+            summary = "Create a Kafka cluster", description = "Registers a cluster by name with librdkafka-style"
             + " or Java client properties; 'bootstrap.servers' is required. With validate=true, checks the properties"
             + " and connects once (reporting connection.state and error) without storing anything.")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new cluster")
@@ -97,46 +102,60 @@ class KafkaClusterController {
         }
         var saved = registry.create(request.name(), request.properties());
         return ResponseEntity.created(URI.create("/kafka-clusters/" + saved.cluster().name()))
-                .body(KafkaClusterResponse.of(saved));
+                .eTag(EntityTags.of(saved.version())).body(KafkaClusterResponse.of(saved));
     }
 
     @GetMapping
-    @Operation(summary = "List Kafka clusters")
+    @Operation(operationId = "list_kafka_clusters", summary = "List Kafka clusters")
     KafkaClusterList list() {
         return new KafkaClusterList(registry.list());
     }
 
     @GetMapping("/{name}")
-    @Operation(summary = "Describe a Kafka cluster", description = "Includes the subscriptions that use it and the"
+    @Operation(operationId = "get_kafka_cluster",
+            summary = "Describe a Kafka cluster", description = "Includes the subscriptions that use it and the"
             + " last connection state this instance saw.")
-    KafkaClusterView get(@PathVariable String name) {
-        return registry.get(name);
+    ResponseEntity<KafkaClusterView> get(@PathVariable String name) {
+        return registry.getVersioned(name).ok();
     }
 
     @PatchMapping("/{name}")
-    @Operation(summary = "Change a Kafka cluster's properties", description = "Replaces all properties, or with"
+    @Operation(operationId = "update_kafka_cluster",
+            summary = "Change a Kafka cluster's properties", description = "Replaces all properties, or with"
             + " merge=true sets the given 'properties' and removes those named in 'unset', keeping the others"
-            + " (secrets included). Restarts the cluster's consumers.")
-    KafkaClusterResponse update(@PathVariable String name, @RequestBody UpdateKafkaClusterRequest request,
-            @RequestParam(defaultValue = "false") boolean merge) {
+            + " (secrets included). Restarts the cluster's consumers. With If-Match (the ETag of a GET), refused"
+            + " with 412 when the cluster changed since.")
+    @ApiResponse(responseCode = "412", description = "If-Match names an older version than the stored one",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<KafkaClusterResponse> update(@PathVariable String name,
+            @RequestBody UpdateKafkaClusterRequest request, @RequestParam(defaultValue = "false") boolean merge,
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
         PropertyLimits.check("properties", request.properties());
         PropertyLimits.checkNames("unset", request.unset());
         if (merge) {
-            return KafkaClusterResponse.of(registry.mergeProperties(name, request.properties(), request.unset()));
+            return saved(registry.mergeProperties(name, request.properties(), request.unset(), ifMatch));
         }
         if (request.unset() != null && !request.unset().isEmpty()) {
             throw InvalidRequest.of("unset", "'unset' only works with PATCH /kafka-clusters/%s?merge=true; without it"
                     .formatted(name) + " the properties you send replace all others.");
         }
-        return KafkaClusterResponse.of(registry.replaceProperties(name, request.properties()));
+        return saved(registry.replaceProperties(name, request.properties(), ifMatch));
+    }
+
+    private static ResponseEntity<KafkaClusterResponse> saved(KafkaClusterRegistry.Saved saved) {
+        return ResponseEntity.ok().eTag(EntityTags.of(saved.version())).body(KafkaClusterResponse.of(saved));
     }
 
     @DeleteMapping("/{name}")
-    @Operation(summary = "Delete a Kafka cluster", description = "Refused with 409 while subscriptions use it,"
+    @Operation(operationId = "delete_kafka_cluster",
+            summary = "Delete a Kafka cluster", description = "Refused with 409 while subscriptions use it,"
             + " unless force=true, which deletes those subscriptions too.")
     @ApiResponse(responseCode = "202", description = "Deleted; its consumers stop shortly")
-    ResponseEntity<Void> delete(@PathVariable String name, @RequestParam(defaultValue = "false") boolean force) {
-        registry.delete(name, force);
+    @ApiResponse(responseCode = "412", description = "If-Match names an older version than the stored one",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<Void> delete(@PathVariable String name, @RequestParam(defaultValue = "false") boolean force,
+            @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        registry.delete(name, force, ifMatch);
         return ResponseEntity.accepted().build();
     }
 }

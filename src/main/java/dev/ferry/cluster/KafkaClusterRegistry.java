@@ -16,7 +16,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.ferry.security.SecretCipher;
 import dev.ferry.security.SecretUnreadable;
+import dev.ferry.web.EntityTags;
 import dev.ferry.web.InvalidRequest;
+import dev.ferry.web.Versioned;
 
 /**
  * Creates, reads, changes and deletes Kafka clusters. Secret properties ({@link Secrets#isSecret}) are
@@ -55,7 +57,7 @@ public class KafkaClusterRegistry {
     }
 
     /** The outcome of a create or change: the cluster and any warnings about ignored properties. */
-    public record Saved(KafkaClusterView cluster, List<String> warnings) {
+    public record Saved(KafkaClusterView cluster, List<String> warnings, long version) {
     }
 
     /** The outcome of {@link #validate}: what would be stored, and whether Ferry could connect with it. */
@@ -74,7 +76,7 @@ public class KafkaClusterRegistry {
         KafkaCluster cluster = repository.save(new KafkaCluster(name, sealer.seal(name, properties), clock.instant()));
         events.publishEvent(new KafkaClusterCreated(name));
         log.info("Kafka cluster {} created with {} properties", name, properties.size());
-        return new Saved(view(cluster, false), warnings);
+        return new Saved(view(cluster, false), warnings, cluster.version());
     }
 
     /**
@@ -95,22 +97,25 @@ public class KafkaClusterRegistry {
 
     /** Replaces every property; secrets left out are removed. */
     @Transactional
-    public Saved replaceProperties(String name, Map<String, String> properties) {
+    public Saved replaceProperties(String name, Map<String, String> properties, String ifMatch) {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        EntityTags.check(ifMatch, cluster.version(), "Kafka cluster", name);
         SecretSealer.refuseMasked(nonNull(properties));
         List<String> warnings = ClientPropertyTranslator.validateClusterProperties(properties, allowedClasses);
         cluster.replaceProperties(sealer.seal(name, properties), clock.instant());
         events.publishEvent(new KafkaClusterChanged(name));
         log.info("Kafka cluster {} updated; its consumers will restart", name);
-        return new Saved(view(cluster, true), warnings);
+        repository.flush();
+        return new Saved(view(cluster, true), warnings, cluster.version());
     }
 
     /**
      * Sets some properties and removes others, keeping the rest (secrets included, still encrypted as they were).
      */
     @Transactional
-    public Saved mergeProperties(String name, Map<String, String> set, List<String> unset) {
+    public Saved mergeProperties(String name, Map<String, String> set, List<String> unset, String ifMatch) {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        EntityTags.check(ifMatch, cluster.version(), "Kafka cluster", name);
         Map<String, String> changes = set == null ? Map.of() : set;
         List<String> removals = unset == null ? List.of() : unset;
         SecretSealer.refuseMasked(nonNull(changes));
@@ -137,7 +142,8 @@ public class KafkaClusterRegistry {
         events.publishEvent(new KafkaClusterChanged(name));
         log.info("Kafka cluster {} updated ({} set, {} unset); its consumers will restart", name, changes.size(),
                 removals.size());
-        return new Saved(view(cluster, true), warnings);
+        repository.flush();
+        return new Saved(view(cluster, true), warnings, cluster.version());
     }
 
     @Transactional(readOnly = true)
@@ -149,6 +155,13 @@ public class KafkaClusterRegistry {
     public KafkaClusterView get(String name) {
         return repository.findById(name).map(cluster -> view(cluster, true))
                 .orElseThrow(() -> KafkaClusterNotFound.of(name));
+    }
+
+    /** The cluster with the version of its row, for {@code ETag}. */
+    @Transactional(readOnly = true)
+    public Versioned<KafkaClusterView> getVersioned(String name) {
+        KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        return new Versioned<>(view(cluster, true), cluster.version());
     }
 
     @Transactional(readOnly = true)
@@ -220,10 +233,9 @@ public class KafkaClusterRegistry {
     }
 
     @Transactional
-    public void delete(String name, boolean force) {
-        if (!repository.existsById(name)) {
-            throw KafkaClusterNotFound.of(name);
-        }
+    public void delete(String name, boolean force, String ifMatch) {
+        KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
+        EntityTags.check(ifMatch, cluster.version(), "Kafka cluster", name);
         List<ClusterUsage.ClusterUser> users = usage.usersOf(name);
         if (!users.isEmpty() && !force) {
             throw KafkaClusterInUse.of(name, users);

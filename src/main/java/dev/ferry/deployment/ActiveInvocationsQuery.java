@@ -55,7 +55,8 @@ class ActiveInvocationsQuery {
     }
 
     @PostMapping("/v4/query")
-    @Operation(summary = "Unfinished invocations per handler of a deployment (the one query Restate's CLI sends)")
+    @Operation(operationId = "query_active_invocations",
+            summary = "Unfinished invocations per handler of a deployment (the one query Restate's CLI sends)")
     ResponseEntity<Rows> query(@RequestBody SqlQuery request) {
         Matcher matcher = BY_HANDLER.matcher(request.query() == null ? "" : request.query().strip());
         if (!matcher.matches()) {

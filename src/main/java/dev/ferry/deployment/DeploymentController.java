@@ -34,7 +34,8 @@ class DeploymentController {
     }
 
     @PostMapping
-    @Operation(summary = "Register a deployment", description = "Ferry asks GET {uri}/discover for the endpoint's"
+    @Operation(operationId = "register_deployment",
+            summary = "Register a deployment", description = "Ferry asks GET {uri}/discover for the endpoint's"
             + " manifest and registers its services (protocol restate). force (default true) updates the services"
             + " of a known URI in place; dry_run stores nothing.")
     @ApiResponse(responseCode = "201", description = "Registered")
@@ -46,19 +47,20 @@ class DeploymentController {
     }
 
     @GetMapping
-    @Operation(summary = "List deployments")
+    @Operation(operationId = "list_deployments", summary = "List deployments")
     ListDeploymentsResponse list() {
         return new ListDeploymentsResponse(registry.list());
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Describe a deployment, with its services")
+    @Operation(operationId = "get_deployment", summary = "Describe a deployment, with its services")
     DetailedDeploymentResponse get(@PathVariable String id) {
         return registry.get(id);
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Remove a deployment and its services", description = "Refused with 409 while a"
+    @Operation(operationId = "delete_deployment",
+            summary = "Remove a deployment and its services", description = "Refused with 409 while a"
             + " subscription targets one of its services, unless force=true, which deletes those subscriptions too.")
     @ApiResponse(responseCode = "202", description = "Removed")
     ResponseEntity<Void> delete(@PathVariable String id, @RequestParam(defaultValue = "false") boolean force) {

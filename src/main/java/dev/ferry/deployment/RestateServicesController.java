@@ -30,13 +30,13 @@ class RestateServicesController {
     }
 
     @GetMapping
-    @Operation(summary = "List the services of deployments (Restate's shape)")
+    @Operation(operationId = "list_deployment_services", summary = "List the services of deployments (Restate's shape)")
     ListServicesResponse list() {
         return new ListServicesResponse(services.list().stream().map(ServiceMetadata::of).toList());
     }
 
     @GetMapping("/{name}")
-    @Operation(summary = "Describe a service of a deployment (Restate's shape)")
+    @Operation(operationId = "get_deployment_service", summary = "Describe a service of a deployment (Restate's shape)")
     ServiceMetadata get(@PathVariable String name) {
         return services.find(name).filter(service -> service.protocol() == ServiceProtocol.RESTATE)
                 .map(ServiceMetadata::of).orElseThrow(() -> ServiceNotFound.of(name));

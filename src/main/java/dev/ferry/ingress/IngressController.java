@@ -67,7 +67,7 @@ class IngressController {
     }
 
     @PostMapping({"/call/{service}/{handler}", "/call/{service}/{key}/{handler}"})
-    @Operation(summary = "Call a handler and wait for its result",
+    @Operation(operationId = "call_handler", summary = "Call a handler and wait for its result",
             description = "Runs the handler as an invocation (same retries and per-key exclusivity as records) and"
                     + " answers with the handler's response; the invocation id is in x-ferry-invocation-id.")
     // OpenAPI's RequestBody documents the body that Spring's RequestBody binds
@@ -92,7 +92,8 @@ class IngressController {
     }
 
     @PostMapping({"/send/{service}/{handler}", "/send/{service}/{key}/{handler}"})
-    @Operation(summary = "Enqueue a handler call", description = "Answers 202 at once with the invocation id;"
+    @Operation(operationId = "send_to_handler",
+            summary = "Enqueue a handler call", description = "Answers 202 at once with the invocation id;"
             + " ?delay=10s schedules it. A repeated Idempotency-Key answers previously_accepted.")
     // OpenAPI's RequestBody documents the body that Spring's RequestBody binds
     @SuppressWarnings("checkstyle:inlineQualifiedName")

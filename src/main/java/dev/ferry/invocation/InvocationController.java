@@ -61,7 +61,8 @@ class InvocationController {
     }
 
     @GetMapping
-    @Operation(summary = "List invocations", description = "Newest first (order=oldest for oldest first), filtered"
+    @Operation(operationId = "list_invocations",
+            summary = "List invocations", description = "Newest first (order=oldest for oldest first), filtered"
             + " by subscription, service, handler, key, status, completion and creation time; page with cursor.")
     InvocationList list(@RequestParam(required = false) String subscription,
             @RequestParam(required = false) String service, @RequestParam(required = false) String handler,
@@ -77,7 +78,8 @@ class InvocationController {
     }
 
     @GetMapping("/counts")
-    @Operation(summary = "Count invocations by status", description = "With the same filters as the list.")
+    @Operation(operationId = "count_invocations",
+            summary = "Count invocations by status", description = "With the same filters as the list.")
     Counts counts(@RequestParam(required = false) String subscription, @RequestParam(required = false) String service,
             @RequestParam(required = false) String handler, @RequestParam(required = false) String key,
             @RequestParam(required = false) String completion,
@@ -88,14 +90,16 @@ class InvocationController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Describe an invocation", description = "Target, key, origin, input (size-capped),"
+    @Operation(operationId = "get_invocation",
+            summary = "Describe an invocation", description = "Target, key, origin, input (size-capped),"
             + " headers, status, attempts, next attempt, last failure, result and timestamps.")
     InvocationDetails get(@PathVariable String id) {
         return reader.details(id);
     }
 
     @PostMapping("/{id}/{action}")
-    @Operation(summary = "Act on an invocation", description = "cancel, kill, pause, resume or restart; 409 when"
+    @Operation(operationId = "act_on_invocation",
+            summary = "Act on an invocation", description = "cancel, kill, pause, resume or restart; 409 when"
             + " its status does not allow it. restart returns the new invocation's id.")
     ActionResult act(@PathVariable String id, @PathVariable String action) {
         SteeringAction parsed = action(action);
@@ -107,7 +111,8 @@ class InvocationController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Purge a completed invocation", description = "409 unless it is completed.")
+    @Operation(operationId = "purge_invocation",
+            summary = "Purge a completed invocation", description = "409 unless it is completed.")
     @ApiResponse(responseCode = "204", description = "Purged")
     ResponseEntity<Void> purge(@PathVariable String id) {
         steering.apply(id, SteeringAction.PURGE);
@@ -115,7 +120,8 @@ class InvocationController {
     }
 
     @PostMapping("/bulk/{action}")
-    @Operation(summary = "Act on every invocation matching a filter", description = "cancel, kill, pause, resume,"
+    @Operation(operationId = "act_on_invocations",
+            summary = "Act on every invocation matching a filter", description = "cancel, kill, pause, resume,"
             + " restart or purge; at most 'limit' (default 1000, at most 10000); dry_run says what would be affected."
             + " An empty filter is refused unless \"all\": true.")
     InvocationSteering.BulkResult bulk(@PathVariable String action, @RequestBody BulkRequest request) {
@@ -131,7 +137,8 @@ class InvocationController {
     }
 
     @GetMapping("/{id}/output")
-    @Operation(summary = "The result of a completed invocation", description = "409 while it is not completed.")
+    @Operation(operationId = "get_invocation_output",
+            summary = "The result of a completed invocation", description = "409 while it is not completed.")
     @ApiResponse(responseCode = "200", description = "The handler's response, in the content type it answered with",
             content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
     ResponseEntity<?> output(@PathVariable String id) {
@@ -144,7 +151,8 @@ class InvocationController {
     }
 
     @GetMapping("/{id}/attach")
-    @Operation(summary = "Wait for an invocation and return its result", description = "Returns once it completes.")
+    @Operation(operationId = "attach_invocation",
+            summary = "Wait for an invocation and return its result", description = "Returns once it completes.")
     @ApiResponse(responseCode = "200", description = "The handler's response, in the content type it answered with",
             content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "202", description = "Still running after five minutes; attach again")

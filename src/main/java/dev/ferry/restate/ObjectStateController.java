@@ -43,7 +43,8 @@ class ObjectStateController {
     }
 
     @GetMapping("/services/{service}/state/{key}")
-    @Operation(summary = "Read an object's state", description = "The state a Restate SDK virtual object or workflow"
+    @Operation(operationId = "get_object_state",
+            summary = "Read an object's state", description = "The state a Restate SDK virtual object or workflow"
             + " keeps under this key, by state key in key order; empty when it has none. Values that are JSON come"
             + " as JSON, others as base64.")
     ObjectState get(@PathVariable String service, @PathVariable String key) {

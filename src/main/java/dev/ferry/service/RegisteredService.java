@@ -91,6 +91,32 @@ class RegisteredService {
         this.createdAt = now;
     }
 
+    /** Takes a user's change of a plain HTTP service; a null argument keeps what is stored. */
+    void change(String newEndpoint, Duration newTimeout, RetrySettings newRetry, Duration newRetention,
+            List<Handler> newHandlers) {
+        if (newEndpoint != null) {
+            this.endpoint = newEndpoint;
+        }
+        if (newTimeout != null) {
+            this.timeoutMillis = newTimeout.toMillis();
+        }
+        if (newRetry != null) {
+            this.retry = newRetry;
+        }
+        if (newRetention != null) {
+            this.retentionMillis = newRetention.toMillis();
+        }
+        if (newHandlers != null) {
+            // a new list: Hibernate then rewrites the rows whole instead of renaming them in place one by one
+            this.handlers = new ArrayList<>(newHandlers);
+        }
+    }
+
+    /** The version of the stored row, which Hibernate counts up with every change. */
+    long version() {
+        return version;
+    }
+
     /** A service of a Restate SDK deployment, at revision 1. */
     static RegisteredService restate(RestateEndpoint endpoint, RestateServiceDefinition definition, Instant now) {
         RegisteredService service = new RegisteredService(definition.name(), definition.type(), endpoint.uri(),

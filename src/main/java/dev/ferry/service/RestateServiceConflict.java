@@ -38,6 +38,15 @@ final class RestateServiceConflict extends Conflict {
                 Map.of("service", service, "handlers", handlers, "subscriptions", subscriptions));
     }
 
+    static RestateServiceConflict changeOfDeployment(String service, String deploymentId) {
+        return new RestateServiceConflict("service-of-deployment", "Service of a deployment",
+                ("Service '%s' is defined by Restate deployment %s and takes its handlers, timeouts and retry policy"
+                        + " from it, so it cannot be changed here. Change it in the SDK and register the deployment"
+                        + " again with force (POST /deployments with \"force\": true, or ferry deployments register"
+                        + " URI --force).").formatted(service, deploymentId),
+                Map.of("service", service, "deployment_id", deploymentId));
+    }
+
     static RestateServiceConflict ofDeployment(String service, String deploymentId) {
         return new RestateServiceConflict("service-of-deployment", "Service of a deployment",
                 ("Service '%s' was registered from deployment %s; remove the deployment instead"

@@ -54,6 +54,17 @@ public final class ServiceDescriptors {
     }
 
     /**
+     * A change of a plain HTTP service: fields left out stay as they are. {@code handlers} adds handlers or
+     * replaces those of the same name whole; {@code remove_handlers} names handlers to remove; {@code retry_policy}
+     * replaces the service's retry policy. {@code name} and {@code type} cannot change and are only compared.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UpdateServiceRequest(String name, ServiceType type, String endpoint, String timeout,
+            RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers,
+            List<String> removeHandlers) {
+    }
+
+    /**
      * A service; {@code protocol} is {@code http} or {@code restate}, and a Restate SDK service also shows the
      * deployment that serves it and its revision.
      */

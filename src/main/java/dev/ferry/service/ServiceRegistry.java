@@ -1,7 +1,6 @@
 package dev.ferry.service;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,10 +23,12 @@ import org.springframework.transaction.annotation.Transactional;
 
 import dev.ferry.service.ServiceDescriptors.HandlerDescriptor;
 import dev.ferry.service.ServiceDescriptors.RegisterServiceRequest;
-import dev.ferry.service.ServiceDescriptors.RetryPolicyDescriptor;
 import dev.ferry.service.ServiceDescriptors.ServiceView;
+import dev.ferry.service.ServiceDescriptors.UpdateServiceRequest;
+import dev.ferry.web.EntityTags;
 import dev.ferry.web.InvalidRequest;
 import dev.ferry.web.RequestDurations;
+import dev.ferry.web.Versioned;
 
 /**
  * Registers services and resolves handler targets. Targets are cached briefly, because every
@@ -39,7 +39,7 @@ import dev.ferry.web.RequestDurations;
 public class ServiceRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceRegistry.class);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern NAME = ServiceDefinitions.NAME;
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private static final int MAX_CACHED = 10_000;
 
@@ -70,30 +70,14 @@ public class ServiceRegistry {
         if (request.type() == null) {
             throw InvalidRequest.of("type", "Field 'type' is required: SERVICE, VIRTUAL_OBJECT or WORKFLOW.");
         }
-        String endpoint = validEndpoint(request.endpoint());
-        List<HandlerDescriptor> descriptors = request.handlers() == null ? List.of() : request.handlers();
-        if (descriptors.isEmpty()) {
-            throw InvalidRequest.of("handlers", "Field 'handlers' must list at least one handler, e.g."
-                    + " [{\"name\":\"process\"}].");
-        }
-        List<Handler> handlers = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (HandlerDescriptor descriptor : descriptors) {
-            handlers.add(handler(request.type(), descriptor));
-            if (!seen.add(descriptor.name())) {
-                throw InvalidRequest.of("handlers", "Handler '%s' is listed twice.".formatted(descriptor.name()));
-            }
-        }
-        if (handlers.stream().filter(handler -> handler.type() == HandlerType.WORKFLOW).count() > 1) {
-            throw InvalidRequest.of("handlers",
-                    "A workflow has exactly one handler of type WORKFLOW (its run handler).");
-        }
+        String endpoint = ServiceDefinitions.validEndpoint(request.endpoint());
+        List<Handler> handlers = ServiceDefinitions.handlers(request.type(), request.handlers());
         if (repository.existsById(name)) {
             throw ServiceExists.of(name);
         }
         RegisteredService service = repository.save(new RegisteredService(name, request.type(), endpoint,
                 RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
-                retry("retry_policy", request.retryPolicy()), handlers,
+                ServiceDefinitions.retry("retry_policy", request.retryPolicy()), handlers,
                 RequestDurations.positive("retention", request.retention(), RequestDurations.MAX_RETENTION),
                 clock.instant()));
         evict(name);
@@ -113,9 +97,100 @@ public class ServiceRegistry {
         return repository.findById(name).map(ServiceView::of).orElseThrow(() -> ServiceNotFound.of(name));
     }
 
+    /** The service with the version of its row, for {@code ETag}. */
+    @Transactional(readOnly = true)
+    public Versioned<ServiceView> getVersioned(String name) {
+        RegisteredService service = repository.findById(name).orElseThrow(() -> ServiceNotFound.of(name));
+        return new Versioned<>(ServiceView.of(service), service.version());
+    }
+
+    /**
+     * Changes a plain HTTP service in place: its subscriptions keep their ids, consumer groups and offsets.
+     * Refused for a service of a Restate deployment, when a removed handler has subscriptions, and with
+     * {@code ifMatch} (the request's {@code If-Match}, or null) naming an older version.
+     */
+    @Transactional
+    public Versioned<ServiceView> update(String name, UpdateServiceRequest request, String ifMatch) {
+        RegisteredService service = repository.findById(name).orElseThrow(() -> ServiceNotFound.of(name));
+        EntityTags.check(ifMatch, service.version(), "service", name);
+        if (service.protocol() == ServiceProtocol.RESTATE) {
+            throw RestateServiceConflict.changeOfDeployment(name, service.deploymentId());
+        }
+        if (request.name() != null && !request.name().equals(name)) {
+            throw InvalidRequest.of("name", "A service cannot be renamed: register '%s' as a new service instead."
+                    .formatted(request.name()));
+        }
+        if (request.type() != null && request.type() != service.type()) {
+            throw InvalidRequest.of("type", ("Service '%s' is a %s and its type cannot change: delete it and register"
+                    + " it again as a %s.").formatted(name, service.type(), request.type()));
+        }
+        List<Handler> handlers = changedHandlers(service, request);
+        service.change(request.endpoint() == null ? null : ServiceDefinitions.validEndpoint(request.endpoint()),
+                RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
+                request.retryPolicy() == null ? null
+                        : ServiceDefinitions.retry("retry_policy", request.retryPolicy()),
+                RequestDurations.positive("retention", request.retention(), RequestDurations.MAX_RETENTION),
+                handlers);
+        repository.saveAndFlush(service);
+        evict(name);
+        events.publishEvent(new ServiceChanged(name));
+        log.info("Service {} changed; its subscriptions keep consuming", name);
+        return new Versioned<>(ServiceView.of(service), service.version());
+    }
+
+    /** The handlers after the change, or null when the request leaves them as they are. */
+    private List<Handler> changedHandlers(RegisteredService service, UpdateServiceRequest request) {
+        List<String> removals = request.removeHandlers() == null ? List.of() : request.removeHandlers();
+        List<HandlerDescriptor> changes = request.handlers() == null ? List.of() : request.handlers();
+        if (removals.isEmpty() && changes.isEmpty()) {
+            return null;
+        }
+        Map<String, Handler> handlers = new LinkedHashMap<>();
+        service.handlers().forEach(handler -> handlers.put(handler.name(), handler));
+        for (String removal : removals) {
+            if (!handlers.containsKey(removal)) {
+                throw InvalidRequest.of("remove_handlers", "Service '%s' has no handler '%s' to remove; it has %s."
+                        .formatted(service.name(), removal, handlers.keySet()));
+            }
+            if (changes.stream().anyMatch(change -> removal.equals(change.name()))) {
+                throw InvalidRequest.of("remove_handlers",
+                        "Handler '%s' is both changed and removed; do one.".formatted(removal));
+            }
+            handlers.remove(removal);
+        }
+        Map<String, List<String>> subscribed = usage.subscriptionsByHandler(service.name());
+        List<String> usedRemovals = removals.stream().filter(subscribed::containsKey).toList();
+        if (!usedRemovals.isEmpty()) {
+            throw HandlerInUse.of(service.name(), usedRemovals, usedRemovals.stream()
+                    .flatMap(handler -> subscribed.get(handler).stream()).toList());
+        }
+        Set<String> changed = new HashSet<>();
+        for (HandlerDescriptor change : changes) {
+            Handler handler = ServiceDefinitions.handler(service.type(), change);
+            if (!changed.add(handler.name())) {
+                throw InvalidRequest.of("handlers", "Handler '%s' is listed twice.".formatted(handler.name()));
+            }
+            handlers.put(handler.name(), handler);
+        }
+        if (handlers.isEmpty()) {
+            throw InvalidRequest.of("remove_handlers", "A service keeps at least one handler; delete the service"
+                    + " instead (DELETE /services/%s).".formatted(service.name()));
+        }
+        List<Handler> result = new ArrayList<>(handlers.values());
+        ServiceDefinitions.checkWorkflowRun(result);
+        return result;
+    }
+
     @Transactional
     public void delete(String name) {
+        delete(name, null);
+    }
+
+    /** Deletes the service, refused with 412 when {@code ifMatch} names an older version. */
+    @Transactional
+    public void delete(String name, String ifMatch) {
         RegisteredService service = repository.findById(name).orElseThrow(() -> ServiceNotFound.of(name));
+        EntityTags.check(ifMatch, service.version(), "service", name);
         if (service.protocol() == ServiceProtocol.RESTATE) {
             throw RestateServiceConflict.ofDeployment(name, service.deploymentId());
         }
@@ -180,101 +255,5 @@ public class ServiceRegistry {
                 service.type(), handler.type(), URI.create(service.endpoint()), handler.input(),
                 handler.timeout() != null ? handler.timeout() : service.timeout(),
                 handler.retry().orElse(service.retry()), service.protocol(), service.restateTarget(handler)));
-    }
-
-    private static Handler handler(ServiceType serviceType, HandlerDescriptor descriptor) {
-        if (descriptor == null || descriptor.name() == null || !NAME.matcher(descriptor.name()).matches()) {
-            throw InvalidRequest.of("handlers", "Handler name '%s' is not valid: start with a letter or '_', then use"
-                    .formatted(descriptor == null ? null : descriptor.name()) + " letters, digits, '_', '-' or '.'.");
-        }
-        HandlerType type = descriptor.type();
-        if (type == null) {
-            type = switch (serviceType) {
-                case SERVICE -> null;
-                case VIRTUAL_OBJECT -> HandlerType.EXCLUSIVE;
-                case WORKFLOW -> HandlerType.SHARED;
-            };
-        }
-        boolean allowed = switch (serviceType) {
-            case SERVICE -> type == null || type == HandlerType.SHARED;
-            case VIRTUAL_OBJECT -> type == HandlerType.EXCLUSIVE || type == HandlerType.SHARED;
-            case WORKFLOW -> type == HandlerType.WORKFLOW || type == HandlerType.SHARED;
-        };
-        if (!allowed) {
-            throw InvalidRequest.of("handlers", "Handler '%s' cannot be of type %s in a %s: %s."
-                    .formatted(descriptor.name(), type, serviceType, switch (serviceType) {
-                        case SERVICE -> "service handlers take no type";
-                        case VIRTUAL_OBJECT -> "use EXCLUSIVE or SHARED";
-                        case WORKFLOW -> "use WORKFLOW (the run handler) or SHARED";
-                    }));
-        }
-        InputFormat input;
-        try {
-            input = descriptor.input() == null ? InputFormat.JSON
-                    : InputFormat.valueOf(descriptor.input().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw InvalidRequest.of("handlers", "Handler '%s' has input '%s': use \"json\" or \"raw\"."
-                    .formatted(descriptor.name(), descriptor.input()));
-        }
-        return new Handler(descriptor.name(), type, input,
-                RequestDurations.positive("handlers.timeout", descriptor.timeout(), RequestDurations.MAX_WAIT),
-                retry("handlers.retry_policy", descriptor.retryPolicy()));
-    }
-
-    private static String validEndpoint(String endpoint) {
-        if (endpoint == null || endpoint.isBlank()) {
-            throw InvalidRequest.of("endpoint", "Field 'endpoint' is required: the base URL of the service,"
-                    + " e.g. \"http://127.0.0.1:9080\".");
-        }
-        try {
-            URI uri = new URI(endpoint);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw InvalidRequest.of("endpoint",
-                        "Endpoint '%s' must be an absolute http:// or https:// URL with a host."
-                        .formatted(endpoint));
-            }
-            if (uri.getRawUserInfo() != null) {
-                // the endpoint is not echoed: it holds a password
-                throw InvalidRequest.of("endpoint", "The endpoint must not carry credentials (user:password@);"
-                        + " give the plain http(s) URL of the service.");
-            }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw InvalidRequest.of("endpoint", "Endpoint '%s' must not carry a query or a fragment."
-                        .formatted(endpoint));
-            }
-        } catch (URISyntaxException e) {
-            throw InvalidRequest.of("endpoint",
-                    "Endpoint '%s' is not a valid URL: %s.".formatted(endpoint, e.getReason()));
-        }
-        return endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
-    }
-
-    private static RetrySettings retry(String field, RetryPolicyDescriptor descriptor) {
-        if (descriptor == null) {
-            return RetrySettings.inherit();
-        }
-        if (descriptor.factor() != null && descriptor.factor() < 1.0) {
-            throw InvalidRequest.of(field,
-                    "Retry factor %s is below 1; use 1 for a constant interval or more to back off."
-                    .formatted(descriptor.factor()));
-        }
-        if (descriptor.maxAttempts() != null && descriptor.maxAttempts() < 0) {
-            throw InvalidRequest.of(field, "max_attempts must be 0 (unlimited) or more.");
-        }
-        RetrySettings.OnMaxAttempts onMax = null;
-        if (descriptor.onMaxAttempts() != null) {
-            try {
-                onMax = RetrySettings.OnMaxAttempts.valueOf(descriptor.onMaxAttempts().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw InvalidRequest.of(field, "on_max_attempts '%s' is not known: use \"pause\" or \"kill\"."
-                        .formatted(descriptor.onMaxAttempts()));
-            }
-        }
-        return new RetrySettings(RequestDurations.positive(field + ".initial_interval",
-                descriptor.initialInterval(), RequestDurations.MAX_WAIT),
-                descriptor.factor(), RequestDurations.positive(field + ".max_interval",
-                descriptor.maxInterval(), RequestDurations.MAX_WAIT),
-                descriptor.maxAttempts(), onMax);
     }
 }

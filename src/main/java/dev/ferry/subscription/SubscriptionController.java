@@ -54,7 +54,8 @@ class SubscriptionController {
     }
 
     @PostMapping
-    @Operation(summary = "Create a subscription", description = "source kafka://CLUSTER/TOPIC, sink"
+    @Operation(operationId = "create_subscription",
+            summary = "Create a subscription", description = "source kafka://CLUSTER/TOPIC, sink"
             + " service://SERVICE/HANDLER, options are consumer properties (group.id defaults to the id).")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new subscription")
     ResponseEntity<SubscriptionView> create(@RequestBody CreateSubscriptionRequest request) {
@@ -64,19 +65,21 @@ class SubscriptionController {
     }
 
     @GetMapping
-    @Operation(summary = "List subscriptions", description = "Optionally filtered by exact source or sink.")
+    @Operation(operationId = "list_subscriptions",
+            summary = "List subscriptions", description = "Optionally filtered by exact source or sink.")
     SubscriptionList list(@RequestParam(required = false) String source, @RequestParam(required = false) String sink) {
         return new SubscriptionList(registry.list(source, sink).stream().map(this::withConsumer).toList());
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Describe a subscription")
+    @Operation(operationId = "get_subscription", summary = "Describe a subscription")
     SubscriptionView get(@PathVariable String id) {
         return withConsumer(registry.get(id));
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a subscription", description = "Stops its consumer group; invocations already"
+    @Operation(operationId = "delete_subscription",
+            summary = "Delete a subscription", description = "Stops its consumer group; invocations already"
             + " enqueued still run.")
     @ApiResponse(responseCode = "202", description = "Deleted; its consumer group stops shortly")
     ResponseEntity<Void> delete(@PathVariable String id) {
@@ -85,13 +88,15 @@ class SubscriptionController {
     }
 
     @PostMapping("/{id}/pause")
-    @Operation(summary = "Pause a subscription", description = "Stops consuming; the group keeps its offsets.")
+    @Operation(operationId = "pause_subscription",
+            summary = "Pause a subscription", description = "Stops consuming; the group keeps its offsets.")
     SubscriptionView pause(@PathVariable String id) {
         return withConsumer(registry.pause(id));
     }
 
     @PostMapping("/{id}/resume")
-    @Operation(summary = "Resume a subscription", description = "Continues from the committed offsets.")
+    @Operation(operationId = "resume_subscription",
+            summary = "Resume a subscription", description = "Continues from the committed offsets.")
     SubscriptionView resume(@PathVariable String id) {
         return withConsumer(registry.resume(id));
     }

@@ -1,10 +1,12 @@
 package dev.ferry.subscription;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +147,17 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
     @Transactional(readOnly = true)
     public List<String> subscriptionsOf(String serviceName) {
         return repository.findByServiceNameOrderByCreatedAtAsc(serviceName).stream().map(Subscription::id).toList();
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Map<String, List<String>> subscriptionsByHandler(String serviceName) {
+        Map<String, List<String>> byHandler = new TreeMap<>();
+        for (Subscription subscription : repository.findByServiceNameOrderByCreatedAtAsc(serviceName)) {
+            byHandler.computeIfAbsent(subscription.sink().handler(), handler -> new ArrayList<>())
+                    .add(subscription.id());
+        }
+        return byHandler;
     }
 
     @Override

@@ -63,6 +63,7 @@ class OpenApiConfiguration {
     @Bean
     OpenApiCustomizer problemMembersAndResponseOrder() {
         return openApi -> {
+            OperationDocs.apply(openApi);
             Schema<?> problem = openApi.getComponents().getSchemas().get(ProblemDetail.class.getSimpleName());
             if (problem != null && problem.getProperties() != null) {
                 problem.getProperties().remove("properties");

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -50,6 +51,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         problem.setTitle(e.title());
         e.fields().forEach(problem::setProperty);
         return ResponseEntity.status(e.status()).body(withMessage(problem));
+    }
+
+    @ExceptionHandler(OptimisticLockingFailureException.class)
+    ResponseEntity<ProblemDetail> on(OptimisticLockingFailureException e) {
+        return on(StaleVersion.concurrent());
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

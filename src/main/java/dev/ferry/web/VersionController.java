@@ -35,7 +35,7 @@ class VersionController {
     }
 
     @GetMapping("/version")
-    @Operation(summary = "Version of Ferry and the range of admin API versions it serves")
+    @Operation(operationId = "get_version", summary = "Version of Ferry and the range of admin API versions it serves")
     VersionInformation version() {
         return new VersionInformation(version, ADMIN_API_VERSION, ADMIN_API_VERSION, Map.of());
     }

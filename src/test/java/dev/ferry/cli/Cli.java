@@ -24,6 +24,7 @@ final class Cli {
     private String stdin = "";
     private final Deque<String> answers = new ArrayDeque<>();
     private boolean interactive;
+    private boolean piped;
     private final List<String> prompts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -57,6 +58,12 @@ final class Cli {
         return this;
     }
 
+    /** Standard output goes to a pipe, not to a terminal (which the other runs pretend to print on). */
+    Cli piped() {
+        piped = true;
+        return this;
+    }
+
     List<String> prompts() {
         return prompts;
     }
@@ -85,6 +92,11 @@ final class Cli {
             public String readLine(String prompt) {
                 prompts.add(prompt);
                 return answers.poll();
+            }
+
+            @Override
+            public boolean showsOutput() {
+                return !piped;
             }
         };
         CliEnvironment environment = new CliEnvironment(Map.copyOf(variables),

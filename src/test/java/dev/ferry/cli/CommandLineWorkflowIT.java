@@ -103,12 +103,32 @@ class CommandLineWorkflowIT {
             assertThat(cancel.status()).isEqualTo(1);
             assertThat(cancel.err()).isEqualTo(("error: Invocation %s is completed; cancel is possible only when it is"
                     + " not yet completed.\n").formatted(invocation));
+            Result dryRun = cli().run("inv", "kill", "--service", "Greeter", "--dry-run");
+            assertThat(dryRun.status()).as(dryRun.err()).isZero();
+            assertThat(dryRun.out()).startsWith("1 invocation(s) would be killed (--dry-run; nothing was changed):")
+                    .contains(invocation);
             Result bulk = cli().run("inv", "kill", "--service", "Greeter", "-y");
             assertThat(bulk.status()).isEqualTo(1);
-            assertThat(bulk.err()).startsWith("error: Killed 0 of 1 invocation(s), then %s: Invocation %s is completed"
+            assertThat(bulk.out()).contains("Killed 0 invocation(s)");
+            assertThat(bulk.err()).startsWith("warning: %s was not killed: Invocation %s is completed"
                     .formatted(invocation, invocation)).hasLineCount(1);
             Result purge = cli().run("inv", "purge", invocation, "-y");
             assertThat(purge.status()).as(purge.err()).isEqualTo(0);
+            for (int i = 0; i < 3; i++) {
+                assertThat(ferry.api().post("/send/Greeter/greet", "{}").status()).isEqualTo(202);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> run("inv", "list", "--service", "Greeter",
+                    "--completion", "success", "--all").out().lines().filter(line -> line.startsWith("inv_")).count()
+                    == 3);
+            Result firstPage = run("inv", "list", "--service", "Greeter", "--limit", "1");
+            assertThat(firstPage.out()).containsPattern("2 more invocation\\(s\\) match\\. List them all with --all,"
+                    + " or the next page with --cursor \\S+");
+            assertThat(run("inv", "list", "--service", "Greeter", "--limit", "1", "--all").out().lines()
+                    .filter(line -> line.startsWith("inv_")).count()).isEqualTo(3);
+            assertThat(run("inv", "list", "--service", "Greeter", "--created-before", "2001-01-01T00:00:00Z").out())
+                    .isEqualTo("No invocations match.\n");
+            assertThat(run("inv", "list", "--service", "Greeter", "--completion", "failure").out())
+                    .isEqualTo("No invocations match.\n");
             Result gone = cli().run("inv", "describe", invocation);
             assertThat(gone.status()).isEqualTo(1);
             assertThat(gone.err()).contains("No invocation has id '%s'".formatted(invocation)).hasLineCount(1);

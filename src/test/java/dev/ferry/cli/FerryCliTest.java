@@ -21,7 +21,8 @@ class FerryCliTest {
     void everyCommandHasHelp() {
         for (String command : List.of("", "kc", "kc create", "kc list", "kc describe", "kc edit", "kc patch",
                 "kc delete", "sub", "sub create", "sub list", "sub describe", "sub delete", "sub pause", "sub resume",
-                "services", "services register", "services list", "services describe", "services delete", "inv",
+                "services", "services register", "services list", "services describe", "services update",
+                "services delete", "inv",
                 "inv list", "inv describe", "inv cancel", "inv kill", "inv pause", "inv resume", "inv restart",
                 "inv purge")) {
             String[] args = (command + " --help").strip().split(" ");
@@ -30,6 +31,15 @@ class FerryCliTest {
             assertThat(help.out()).as(String.join(" ", args)).startsWith("Usage: ferry");
             assertThat(help.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         }
+    }
+
+    @Test
+    void printsAShellCompletionScriptForEveryCommand() {
+        Result script = new Cli("http://127.0.0.1:9").run("generate-completion");
+
+        assertThat(script.status()).as(script.err()).isZero();
+        assertThat(script.out()).contains("complete -F _complete_ferry", "_picocli_ferry_services_update",
+                "_picocli_ferry_invocations_list", "--created-after", "--remove-handler");
     }
 
     @Test

@@ -170,7 +170,8 @@ class KafkaClusterCommandsIT {
                 "ssl.truststore.password=" + SECRET);
 
         assertThat(checked.status()).isZero();
-        assertThat(checked.out()).contains("Kafka cluster dry is valid; nothing was created (--dry-run).");
+        assertThat(checked.out())
+                .contains("Kafka cluster dry is valid and Ferry connected to it; nothing was created (--dry-run).");
         assertNoSecret(checked);
         assertThat(api.get("/kafka-clusters/dry").status()).isEqualTo(404);
 
@@ -317,6 +318,30 @@ class KafkaClusterCommandsIT {
         Result missingFile = cli().run("kc", "create", "nofile", "-f", dir.resolve("absent.properties").toString());
         assertThat(missingFile.status()).isEqualTo(1);
         assertThat(missingFile.err()).endsWith("absent.properties': there is no such file.\n").hasLineCount(1);
+    }
+
+    @Test
+    void failsADryRunWhenFerryCannotConnect() {
+        Result unreachable = cli().run("kc", "create", "nowhere", "--dry-run", "bootstrap.servers=127.0.0.1:1");
+
+        assertThat(unreachable.status()).isEqualTo(1);
+        assertThat(unreachable.err()).startsWith("error: Kafka cluster nowhere is not usable: Ferry could not connect:")
+                .endsWith("Nothing was created (--dry-run).\n").hasLineCount(1);
+        assertThat(api.get("/kafka-clusters/nowhere").status()).isEqualTo(404);
+    }
+
+    @Test
+    void showsTheConnectionStateAndErrorOfEachCluster() {
+        api.post("/kafka-clusters", json("{'name':'offline','properties':{'bootstrap.servers':'127.0.0.1:1'}}"));
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> cli().run("kc", "describe", "offline").out()
+                .matches("(?s).*Connection: +failed.*"));
+        assertThat(cli().run("kc", "describe", "offline").out()).containsPattern("Error: +\\S+")
+                .containsPattern("Checked at: +\\d{4}-");
+        Result listed = cli().piped().run("kc", "list");
+        assertThat(listed.out()).containsPattern("NAME +BROKERS +PROPERTIES +CREATED-AT +CONNECTION")
+                .containsPattern("offline +127\\.0\\.0\\.1:1 +1 +\\S+ +failed: \\S+");
+        api.delete("/kafka-clusters/offline");
     }
 
     @Test

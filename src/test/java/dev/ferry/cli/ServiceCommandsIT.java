@@ -125,6 +125,34 @@ class ServiceCommandsIT {
     }
 
     @Test
+    void updatesAServiceInPlaceAndShowsTheChange() {
+        cli().run("services", "register", "--name", "Mover", "--endpoint", ENDPOINT, "--handler", "go",
+                "--handler", "old");
+
+        Result updated = cli().run("services", "update", "Mover", "--endpoint", "http://127.0.0.1:9081",
+                "--handler", "go::raw", "--handler", "new", "--remove-handler", "old", "--timeout", "4s",
+                "--retry-max-attempts", "3", "--retry-on-max-attempts", "KILL");
+
+        assertThat(updated.status()).as(updated.err()).isZero();
+        assertThat(updated.out()).containsPattern("FIELD +OLD +NEW")
+                .containsPattern("endpoint +" + ENDPOINT + " +http://127.0.0.1:9081")
+                .containsPattern("handler old +\\(removed\\)").containsPattern("handler go +\\(replaced\\)")
+                .endsWith("Service Mover updated; its subscriptions keep consuming\n");
+        JsonNode service = api.get("/services/Mover").body();
+        assertThat(service.get("endpoint").asString()).isEqualTo("http://127.0.0.1:9081");
+        assertThat(service.get("handlers").findValuesAsString("name")).containsExactly("go", "new");
+        assertThat(service.get("handlers").get(0).get("input").asString()).isEqualTo("raw");
+        assertThat(service.get("retry_policy").get("on_max_attempts").asString()).isEqualTo("kill");
+
+        Result nothing = cli().run("services", "update", "Mover");
+        assertThat(nothing.status()).isEqualTo(2);
+        assertThat(nothing.err()).contains("Nothing to change");
+        Result typo = cli().run("services", "update", "Mover", "--remove-handler", "gone");
+        assertThat(typo.status()).isEqualTo(1);
+        assertThat(typo.err()).contains("has no handler 'gone' to remove");
+    }
+
+    @Test
     void explainsMistakesInOneLine() throws IOException {
         Result missing = cli().run("services", "register", "--name", "Half");
         assertThat(missing.status()).isEqualTo(2);

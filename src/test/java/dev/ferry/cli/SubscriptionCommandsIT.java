@@ -65,6 +65,9 @@ class SubscriptionCommandsIT {
         Result narrow = cli().run("subscriptions", "list");
         assertThat(narrow.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         assertThat(narrow.out()).containsPattern(id + " +kafka://local/\\S*… +service://\\S*… +3 +RUNNING");
+        Result piped = cli().piped().run("subscriptions", "list");
+        assertThat(piped.out()).doesNotContain("…")
+                .containsPattern(id + " +kafka://local/cli-orders +service://Orders/process +3 +RUNNING");
 
         Result described = cli().run("sub", "describe", id);
         assertThat(described.status()).isZero();

@@ -10,9 +10,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathFactory;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -86,6 +90,27 @@ class DockerComposeTest {
                 .containsEntry("THC_PORT", "8080")
                 .containsEntry("THC_PATH", "/actuator/health/readiness");
         assertThat(at(ferry, "healthcheck", "test")).isEqualTo(List.of("CMD", "/workspace/health-check"));
+    }
+
+    /**
+     * The image has no shell, so the health check can only run what the build puts into it: Paketo's health
+     * checker buildpack, which links {@code /workspace/health-check}, and Spring Boot's readiness group that
+     * {@code THC_PATH} asks for.
+     */
+    @Test
+    void checksHealthWithWhatTheImageBuildPutsIntoIt() throws Exception {
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(Path.of("pom.xml").toFile());
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        String image = "//plugin[artifactId='spring-boot-maven-plugin']/configuration/image";
+
+        assertThat(List.of(xpath.evaluate(image + "/buildpacks/buildpack[1]", pom),
+                xpath.evaluate(image + "/buildpacks/buildpack[2]", pom)))
+                .containsExactly("urn:cnb:builder:paketo-buildpacks/java", "docker.io/paketobuildpacks/health-checker");
+        assertThat(xpath.evaluate(image + "/env/BP_HEALTH_CHECKER_ENABLED", pom)).isEqualTo("true");
+        assertThat(list(at(service("ferry"), "healthcheck", "test")).get(1)).isEqualTo("/workspace/health-check");
+        Map<String, Object> application = load(Path.of("src", "main", "resources", "application.yml"));
+        assertThat(at(application, "management", "endpoint", "health", "probes", "enabled")).isEqualTo(true);
+        assertThat(environment("ferry").get("THC_PATH")).isEqualTo("/actuator/health/readiness");
     }
 
     @Test

@@ -111,6 +111,11 @@ class DeploymentApiIT {
             assertThat(again.status()).as(again.text()).isEqualTo(200);
             assertThat(again.body().get("id").asString()).isEqualTo(id);
             assertThat(api.delete("/services/DiscoveryGreeter").status()).isEqualTo(409);
+            Reply patched = api.patch("/services/DiscoveryGreeter", json("{'timeout':'5s'}"));
+            assertThat(patched.status()).as(patched.text()).isEqualTo(409);
+            assertThat(patched.body().get("detail").asString()).contains("deployment " + id)
+                    .contains("register the deployment again with force");
+            assertThat(api.get("/services/DiscoveryGreeter").body().get("timeout").asString()).isNotEqualTo("5s");
         }
     }
 

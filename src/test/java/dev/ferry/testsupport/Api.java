@@ -41,6 +41,10 @@ public final class Api {
         public String location() {
             return headers.firstValue("location").orElse(null);
         }
+
+        public String etag() {
+            return headers.firstValue("etag").orElse(null);
+        }
     }
 
     public Reply get(String path) {
@@ -65,6 +69,17 @@ public final class Api {
     public Reply patch(String path, String json) {
         return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A PATCH with {@code If-Match}. */
+    public Reply patch(String path, String json, String ifMatch) {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+                .header("if-match", ifMatch).method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A DELETE with {@code If-Match}. */
+    public Reply delete(String path, String ifMatch) {
+        return send(HttpRequest.newBuilder(uri(path)).header("if-match", ifMatch).DELETE());
     }
 
     private URI uri(String path) {

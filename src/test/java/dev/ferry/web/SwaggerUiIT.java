@@ -2,6 +2,7 @@ package dev.ferry.web;
 
 import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -53,6 +54,8 @@ class SwaggerUiIT {
     static void start() {
         ferry = FerryInstance.start("swagger", Map.of());
         api = ferry.api();
+        // springdoc builds the document on the first request, which can take longer than one request may wait
+        await().atMost(Duration.ofMinutes(3)).ignoreExceptions().until(() -> api.get("/v3/api-docs").status() == 200);
     }
 
     @AfterAll
@@ -90,6 +93,38 @@ class SwaggerUiIT {
         assertThat(schemas.get("KafkaClusterView").get("properties").propertyNames()).contains("created_at");
         assertThat(schemas.get("ProblemDetail").get("properties").propertyNames()).contains("type", "detail")
                 .doesNotContain("properties");
+    }
+
+    @Test
+    void namesEveryOperationOnceWithItsNotFoundAndConflictProblems() {
+        JsonNode paths = api.get("/v3/api-docs").body().get("paths");
+        List<String> ids = new ArrayList<>();
+        for (String path : paths.propertyNames()) {
+            for (String method : paths.get(path).propertyNames()) {
+                JsonNode operation = paths.get(path).get(method);
+                if (!operation.has("responses")) {
+                    continue;
+                }
+                String id = operation.path("operationId").asString("");
+                assertThat(id).as("%s %s", method, path).matches("[a-z]+(_[a-z0-9]+)*");
+                ids.add(id);
+                if (path.contains("{")) {
+                    assertThat(operation.get("responses").has("404")).as("404 of %s %s", method, path).isTrue();
+                }
+                if (!method.equals("get") && !path.equals("/v4/query")) {
+                    assertThat(operation.get("responses").has("409")).as("409 of %s %s", method, path).isTrue();
+                }
+            }
+        }
+        assertThat(ids).doesNotHaveDuplicates().contains("list_kafka_clusters", "update_service",
+                "act_on_invocations", "call_handler", "call_handler_with_key");
+        assertThat(paths.has("/kafka-clusters")).isTrue();
+        assertThat(paths.propertyNames()).doesNotContain("/v4/kafka-clusters", "/v4/kafka-clusters/{name}",
+                "/v4/subscriptions", "/v4/subscriptions/{id}", "/v4/deployments", "/v4/deployments/{id}");
+        assertThat(paths.has("/v4/services")).isTrue();
+        assertThat(paths.at("/~1kafka-clusters/get/description").asString()).contains("/v4/kafka-clusters");
+        assertThat(paths.at("/~1services~1{name}/patch/responses").propertyNames()).contains("200", "404", "409",
+                "412");
     }
 
     @Test

@@ -25,7 +25,7 @@ final class Charts {
     /** Two polylines (p50 and p99) over the kept samples, scaled to the slowest p99. */
     record LatencyChart(String p50, String p99, double latestP50, double latestP99, double maxMs, int points) {
 
-        String summary() {
+        public String summary() {
             return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms (scale up to %.0f ms, %d samples)",
                     latestP50, latestP99, maxMs, points);
         }

@@ -2,6 +2,8 @@ package dev.ferry.console;
 
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -11,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.RequestContextUtils;
 
 import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.web.FerryException;
@@ -51,7 +54,7 @@ class ClustersPage {
     @PostMapping("/console/clusters")
     Object register(@RequestParam String name, @RequestParam String properties,
             @RequestHeader(name = "HX-Request", required = false) String htmx, Model model,
-            RedirectAttributes redirect) {
+            RedirectAttributes redirect, HttpServletRequest request, HttpServletResponse response) {
         KafkaClusterRegistry.Saved saved;
         try {
             saved = registry.create(name, parsed(properties));
@@ -64,10 +67,13 @@ class ClustersPage {
         }
         String message = "Registered cluster " + saved.cluster().name() + "."
                 + (saved.warnings().isEmpty() ? "" : " " + String.join(" ", saved.warnings()));
-        redirect.addFlashAttribute("message", message);
         if (htmx != null) {
+            // htmx loads the page itself (HX-Redirect), so the message goes into the flash map by hand
+            RequestContextUtils.getOutputFlashMap(request).put("message", message);
+            RequestContextUtils.saveOutputFlashMap("/console/clusters", request, response);
             return ResponseEntity.noContent().header("HX-Redirect", "/console/clusters").build();
         }
+        redirect.addFlashAttribute("message", message);
         return "redirect:/console/clusters";
     }
 

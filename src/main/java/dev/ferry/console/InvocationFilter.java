@@ -43,7 +43,7 @@ record InvocationFilter(@Nullable String subscription, @Nullable String service,
     }
 
     /** The filter as query parameters, for links that keep it (paging, the bulk form). */
-    Map<String, String> parameters() {
+    public Map<String, String> parameters() {
         Map<String, String> parameters = new LinkedHashMap<>();
         put(parameters, "subscription", subscription);
         put(parameters, "service", service);
@@ -56,7 +56,7 @@ record InvocationFilter(@Nullable String subscription, @Nullable String service,
         return parameters;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return parameters().isEmpty();
     }
 

@@ -48,7 +48,13 @@ final class Charts {
     }
 
     private static String line(List<ConsoleMeters.LatencyPoint> points, double max, boolean median) {
-        double step = points.size() == 1 ? 0 : (double) LATENCY_WIDTH / (ConsoleMeters.KEPT_POINTS - 1);
+        if (points.size() == 1) {
+            // one sample: a short level stroke at the right edge, so it shows at all
+            double value = median ? points.getFirst().p50() : points.getFirst().p99();
+            double y = LATENCY_HEIGHT - LATENCY_HEIGHT * value / max;
+            return String.format(Locale.ROOT, "%d,%.1f %d,%.1f", LATENCY_WIDTH - 8, y, LATENCY_WIDTH, y);
+        }
+        double step = (double) LATENCY_WIDTH / (ConsoleMeters.KEPT_POINTS - 1);
         int offset = ConsoleMeters.KEPT_POINTS - points.size();
         return IntStream.range(0, points.size()).mapToObj(i -> {
             double value = median ? points.get(i).p50() : points.get(i).p99();

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
+import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -50,6 +51,7 @@ class ConsoleMeters {
     private final Map<String, Deque<Count>> completed = new ConcurrentHashMap<>();
     private final Map<String, Deque<LatencyPoint>> latency = new ConcurrentHashMap<>();
     private final Map<String, Map<Double, Double>> lastBuckets = new ConcurrentHashMap<>();
+    private volatile @Nullable Instant lastSample;
 
     ConsoleMeters(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -79,16 +81,18 @@ class ConsoleMeters {
     @Scheduled(fixedRateString = "${ferry.console.sample-interval:10s}", initialDelay = 0)
     void sample() {
         Instant now = clock.instant();
+        Instant before = lastSample == null ? now : lastSample;
+        lastSample = now;
         Map<String, Double> in = new HashMap<>();
         registry.find("ferry.records.ingested").counters().forEach(counter ->
                 in.merge(counter.getId().getTag("subscription"), counter.count(), Double::sum));
-        in.forEach((subscription, value) -> keep(ingested, subscription, new Count(now, value)));
+        in.forEach((subscription, value) -> count(ingested, subscription, before, now, value));
         Map<String, Double> done = new HashMap<>();
         for (Counter counter : registry.find("ferry.invocations.completed").counters()) {
             done.merge(handlerKey(counter.getId().getTag("service"), counter.getId().getTag("handler")),
                     counter.count(), Double::sum);
         }
-        done.forEach((handler, value) -> keep(completed, handler, new Count(now, value)));
+        done.forEach((handler, value) -> count(completed, handler, before, now, value));
         sampleLatency(now);
     }
 
@@ -116,6 +120,15 @@ class ConsoleMeters {
                 keep(latency, handler, point);
             }
         });
+    }
+
+    /** A counter seen for the first time was at zero when the sample before was taken. */
+    private static void count(Map<String, Deque<Count>> series, String key, Instant before, Instant now,
+            double value) {
+        if (!series.containsKey(key) && before.isBefore(now)) {
+            keep(series, key, new Count(before, 0));
+        }
+        keep(series, key, new Count(now, value));
     }
 
     private static <T> void keep(Map<String, Deque<T>> series, String key, T value) {

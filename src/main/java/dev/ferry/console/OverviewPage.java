@@ -3,6 +3,7 @@ package dev.ferry.console;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
@@ -70,8 +71,12 @@ class OverviewPage {
 
     private void fill(Model model) {
         List<KafkaClusterView> clusterList = clusters.list();
+        List<SubscriptionView> subscriptionList = subscriptions.list(null, null);
         model.addAttribute("clusters", clusterList);
-        model.addAttribute("subscriptions", subscriptions.list(null, null).stream().map(this::row).toList());
+        model.addAttribute("users", clusterList.stream().collect(Collectors.toMap(KafkaClusterView::name,
+                cluster -> subscriptionList.stream()
+                        .filter(each -> each.source().startsWith("kafka://" + cluster.name() + "/")).count())));
+        model.addAttribute("subscriptions", subscriptionList.stream().map(this::row).toList());
         model.addAttribute("services", services.list().stream().map(this::row).toList());
     }
 

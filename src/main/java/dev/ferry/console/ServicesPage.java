@@ -41,11 +41,11 @@ class ServicesPage {
     @PostMapping("/console/services")
     String register(@RequestParam String name, @RequestParam ServiceType type, @RequestParam String endpoint,
             @RequestParam(required = false) String timeout, @RequestParam(required = false) String initialInterval,
-            @RequestParam(required = false) Integer maxAttempts, @RequestParam String handlers,
-            RedirectAttributes redirect) {
-        RetryPolicyDescriptor retry = blank(initialInterval) && maxAttempts == null ? null
-                : new RetryPolicyDescriptor(blank(initialInterval) ? null : initialInterval.strip(), null, null,
-                        maxAttempts, null);
+            @RequestParam(required = false) String maxInterval, @RequestParam(required = false) Integer maxAttempts,
+            @RequestParam String handlers, RedirectAttributes redirect) {
+        RetryPolicyDescriptor retry = blank(initialInterval) && blank(maxInterval) && maxAttempts == null ? null
+                : new RetryPolicyDescriptor(blank(initialInterval) ? null : initialInterval.strip(), null,
+                        blank(maxInterval) ? null : maxInterval.strip(), maxAttempts, null);
         registry.register(new RegisterServiceRequest(name.strip(), type, endpoint.strip(),
                 blank(timeout) ? null : timeout.strip(), retry, null, handlers(handlers)));
         redirect.addFlashAttribute("message", "Registered service " + name.strip() + ".");

@@ -100,6 +100,7 @@ class ConsoleWalkIT {
         browser.type("service-handlers", "process");
         // long enough that a failed invocation waits for the operator, not for its next retry
         browser.type("service-initial-interval", "10m");
+        browser.type("service-max-interval", "10m");
         browser.click(By.id("save-service"));
         browser.waitForText(By.cssSelector("p.note"), "Registered service orders.");
         assertThat(browser.text(By.id("service-list"))).contains("orders", "process", handler.endpoint());

@@ -34,7 +34,8 @@ final class Charts {
     static List<Bar> lagBars(List<ConsoleMeters.Lag> lags) {
         long max = lags.stream().mapToLong(ConsoleMeters.Lag::lag).max().orElse(0);
         return lags.stream().map(lag -> new Bar(lag.partition(), lag.lag(),
-                max == 0 ? 0 : (int) Math.max(1, Math.round(BAR_WIDTH * (double) lag.lag() / max)))).toList();
+                max == 0 || lag.lag() == 0 ? 0 : (int) Math.max(1, Math.round(BAR_WIDTH * (double) lag.lag() / max))))
+                .toList();
     }
 
     static LatencyChart latency(List<ConsoleMeters.LatencyPoint> points) {

@@ -136,6 +136,24 @@ class ConsoleSecurityIT {
     }
 
     @Test
+    void showsARefusalWithTheApisProblemDetailAndBrowsesState() throws Exception {
+        String session = session(logIn(TOKEN));
+        api.post("/services", json(("{'name':'carts','type':'VIRTUAL_OBJECT','endpoint':'%s',"
+                + "'handlers':[{'name':'add'}]}").formatted(handler.endpoint())));
+
+        HttpResponse<String> missing = get("/console/invocations/inv_01m8s1pzktqxh7yanbs3n7mf3z", session);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("inv_01m8s1pzktqxh7yanbs3n7mf3z").doesNotContain("\"status\"");
+        HttpResponse<String> badFilter = get("/console/invocations?createdAfter=yesterday", session);
+        assertThat(badFilter.statusCode()).isEqualTo(400);
+        assertThat(badFilter.body()).contains("ISO-8601 instant");
+        HttpResponse<String> state = get("/console/state?service=carts&key=cart-1", session);
+        assertThat(state.statusCode()).isEqualTo(200);
+        assertThat(state.body()).contains("carts / cart-1", "No state under this key.");
+        assertThat(get("/console/state?service=nowhere&key=k", session).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void leavesTheApiAsItWas() throws Exception {
         HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(ferry.baseUrl() + "/kafka-clusters"))
                 .build(), HttpResponse.BodyHandlers.ofString());

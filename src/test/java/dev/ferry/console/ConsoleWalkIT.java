@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import dev.ferry.testsupport.FerryInstance;
@@ -73,8 +74,8 @@ class ConsoleWalkIT {
         browser.find(By.id("login"));
         assertThat(browser.driver.getCurrentUrl()).endsWith("/console/login");
         browser.screenshot("01-login");
-        browser.type("token", TOKEN);
-        browser.click(By.cssSelector("#login button"));
+        // the form works from the keyboard: the token field has focus, Enter submits
+        browser.driver.switchTo().activeElement().sendKeys(TOKEN, Keys.ENTER);
         browser.waitForText(By.tagName("h1"), "Overview");
         assertThat(browser.text(By.id("main"))).contains("No cluster yet", "No subscription yet", "No service yet");
     }
@@ -136,6 +137,11 @@ class ConsoleWalkIT {
         // the overview refreshes itself: no reload in between
         browser.waitForText(row, "completed 4");
         browser.waitForText(row, "backing-off 3");
+        // a second wave, so that the latency chart has more than one sample
+        records.send(TOPIC, "e", "{\"order\":\"e\"}");
+        records.send(TOPIC, "f", "{\"order\":\"f\"}");
+        records.flush();
+        browser.waitForText(row, "completed 6");
         browser.waitForText(By.cssSelector("tr[data-subscription] td.consumer"), "running");
         WebElement handlerRow = browser.find(By.cssSelector("tr[data-handler='orders/process']"));
         browser.waitForText(By.cssSelector("tr[data-handler='orders/process'] td.unfinished"), "3");
@@ -187,7 +193,7 @@ class ConsoleWalkIT {
         browser.waitForText(By.cssSelector("p.note"), "Kill: 2 of 2 invocations.");
         assertThat(browser.text(By.id("main"))).contains("No invocation matches.");
         browser.click(By.linkText("Invocations"));
-        browser.waitForText(By.cssSelector("#status-counts li[data-status='completed']"), "7");
+        browser.waitForText(By.cssSelector("#status-counts li[data-status='completed']"), "9");
         assertThat(browser.text(By.cssSelector("#status-counts li[data-status='backing-off']"))).contains("0");
         browser.screenshot("10-invocations-after-kill");
     }

@@ -55,11 +55,10 @@ final class Charts {
             double y = LATENCY_HEIGHT - LATENCY_HEIGHT * value / max;
             return String.format(Locale.ROOT, "%d,%.1f %d,%.1f", LATENCY_WIDTH - 8, y, LATENCY_WIDTH, y);
         }
-        double step = (double) LATENCY_WIDTH / (ConsoleMeters.KEPT_POINTS - 1);
-        int offset = ConsoleMeters.KEPT_POINTS - points.size();
+        double step = (double) LATENCY_WIDTH / (points.size() - 1);
         return IntStream.range(0, points.size()).mapToObj(i -> {
             double value = median ? points.get(i).p50() : points.get(i).p99();
-            double x = (offset + i) * step;
+            double x = i * step;
             double y = LATENCY_HEIGHT - LATENCY_HEIGHT * value / max;
             return String.format(Locale.ROOT, "%.1f,%.1f", x, y);
         }).collect(Collectors.joining(" "));

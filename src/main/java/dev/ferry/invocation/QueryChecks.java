@@ -9,9 +9,9 @@ import dev.ferry.web.InvalidRequest;
 /**
  * Refuses filters no invocation can match because they cannot be compared with what is stored: text
  * PostgreSQL would refuse (NUL, over-long keys), creation times outside the range an id can hold, and
- * cursors that are not invocation ids.
+ * cursors that are not invocation ids. The API and the console check every filter with it.
  */
-final class QueryChecks {
+public final class QueryChecks {
 
     /** The earliest creation time a filter may name: ids count milliseconds from the epoch. */
     static final Instant EARLIEST = Instant.EPOCH;
@@ -25,7 +25,7 @@ final class QueryChecks {
     private QueryChecks() {
     }
 
-    static InvocationQuery checked(InvocationQuery query) {
+    public static InvocationQuery checked(InvocationQuery query) {
         text("subscription", query.subscription(), StoredText.MAX_KEY_BYTES);
         text("service", query.service(), StoredText.MAX_KEY_BYTES);
         text("handler", query.handler(), StoredText.MAX_KEY_BYTES);
@@ -40,7 +40,7 @@ final class QueryChecks {
     }
 
     /** Whether the query filters on anything at all, as a bulk action must unless it asks for all. */
-    static boolean filtersAnything(InvocationQuery query) {
+    public static boolean filtersAnything(InvocationQuery query) {
         return query.subscription() != null || query.service() != null || query.handler() != null
                 || query.key() != null || query.status() != null || query.completion() != null
                 || query.createdAfter() != null || query.createdBefore() != null;

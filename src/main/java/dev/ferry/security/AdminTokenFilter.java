@@ -29,8 +29,9 @@ import dev.ferry.web.RequestPaths;
 
 /**
  * Requires {@code Authorization: Bearer <ferry.security.admin-token>} on every request except health, info,
- * Prometheus metrics and the API documentation (Swagger UI and {@code /v3/api-docs}, which describe the API
- * but expose no data). Without a configured token every request passes and a warning says so at start-up.
+ * Prometheus metrics, the API documentation (Swagger UI and {@code /v3/api-docs}, which describe the API
+ * but expose no data) and the web console, whose own login asks for the same token. Without a configured
+ * token every request passes and a warning says so at start-up.
  *
  * <p>A request that carries the token is marked as made by an authenticated principal, which is what
  * {@code management.endpoint.health.show-details=when-authorized} checks: health details (such as why a
@@ -45,7 +46,9 @@ public class AdminTokenFilter extends OncePerRequestFilter {
     /** Paths that never need the token: exact matches, and prefixes ending in '/'. */
     private static final List<String> OPEN = List.of(
             "/actuator/health", "/actuator/health/", "/actuator/info", "/actuator/prometheus",
-            "/swagger-ui.html", "/swagger-ui/", "/v3/api-docs", "/v3/api-docs/");
+            "/swagger-ui.html", "/swagger-ui/", "/v3/api-docs", "/v3/api-docs/",
+            // the console's Spring Security chain asks for the token in a login form and keeps it in the session
+            "/console", "/console/");
 
     private static final Principal ADMIN = () -> "ferry-admin";
 

@@ -32,6 +32,15 @@ class AdminTokenFilterTest {
         assertThat(AdminTokenFilter.isOpen("/call/Greeter/greet")).isFalse();
     }
 
+    /** The console's own Spring Security chain asks for the token in its login form. */
+    @Test
+    void leavesTheConsoleToItsOwnLogin() {
+        assertThat(AdminTokenFilter.isOpen("/console")).isTrue();
+        assertThat(AdminTokenFilter.isOpen("/console/invocations")).isTrue();
+        assertThat(AdminTokenFilter.isOpen("/consoles")).isFalse();
+        assertThat(AdminTokenFilter.isOpen("/console-invocations")).isFalse();
+    }
+
     @Test
     void refusesAMissingOrWrongTokenWithAProblem() throws Exception {
         AdminTokenFilter filter = filter("the-admin-token");

@@ -80,7 +80,7 @@ class ClustersPage {
     @PostMapping("/console/clusters/{name}/delete")
     String delete(@PathVariable String name, @RequestParam(defaultValue = "false") boolean force,
             RedirectAttributes redirect) {
-        registry.delete(name, force);
+        registry.delete(name, force, null);
         redirect.addFlashAttribute("message", "Deleted cluster " + name + ".");
         return "redirect:/console/clusters";
     }

@@ -40,8 +40,8 @@ class DockerComposeTest {
     }
 
     @Test
-    void definesTheFourServices() {
-        assertThat(services).containsOnlyKeys("postgres", "kafka", "ferry", "prometheus");
+    void definesTheFiveServices() {
+        assertThat(services).containsOnlyKeys("postgres", "kafka", "ferry", "prometheus", "grafana");
     }
 
     @Test

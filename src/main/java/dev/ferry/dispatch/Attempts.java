@@ -129,6 +129,7 @@ class Attempts {
             case CallResult.Terminal ignored -> "failure";
             case CallResult.Retryable ignored -> "retry";
             case CallResult.Paused ignored -> "paused";
+            case CallResult.Suspended ignored -> "suspended";
         }, Duration.between(started, now));
         if (decision.completion() != null) {
             metrics.completed(invocation, decision.completion(), now);
@@ -138,6 +139,8 @@ class Attempts {
                     Duration.between(started, now).toMillis());
             case Outcome.Failed failed -> log.debug("Invocation {} failed: {}", invocation.id(), failed.failure());
             case Outcome.Paused paused -> log.debug("Invocation {} paused: {}", invocation.id(), paused.failure());
+            case Outcome.Suspended suspended -> log.debug("Invocation {} suspended until {}", invocation.id(),
+                    suspended.wakeAt() == null ? "a completion arrives" : suspended.wakeAt());
             case Outcome.Retrying retrying -> log.debug("Invocation {} attempt {} failed ({}); retrying in {}",
                     invocation.id(), invocation.attempt(), retrying.failure(), decision.retryIn());
         }

@@ -38,11 +38,11 @@ final class CallerCompletions {
 
     /**
      * Adds the outcomes of the completed {@code ids} to their callers' completions; runs inside the transaction that
-     * completed them. Callers woken here are found by the next claim (every instance claims on its poll interval).
+     * completed them.
+     *
+     * @return how many suspended callers woke up
      */
-    void completed(List<String> ids, OffsetDateTime now) {
-        if (!ids.isEmpty()) {
-            jdbc.update(COMPLETE_CALLERS, now, now, ids.toArray(String[]::new), now, now);
-        }
+    int completed(List<String> ids, OffsetDateTime now) {
+        return ids.isEmpty() ? 0 : jdbc.update(COMPLETE_CALLERS, now, now, ids.toArray(String[]::new), now, now);
     }
 }

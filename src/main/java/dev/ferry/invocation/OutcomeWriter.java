@@ -101,6 +101,7 @@ final class OutcomeWriter {
                 completed.add(outcome.id());
             }
         }
+        int[] woken = {0};
         List<ClaimedInvocation> successors = transactions.execute(status -> {
             if (!arguments.succeededIds().isEmpty()) {
                 jdbc.update(SUCCEED, now, now, arguments.succeededIds().toArray(String[]::new),
@@ -111,7 +112,7 @@ final class OutcomeWriter {
             batch(RETRY, arguments.retrying());
             batch(PAUSE, arguments.paused());
             batch(SUSPEND, arguments.suspended());
-            callers.completed(completed, now);
+            woken[0] = callers.completed(completed, now);
             if (lease == null || releasedKeys.isEmpty()) {
                 return List.<ClaimedInvocation>of();
             }
@@ -122,6 +123,10 @@ final class OutcomeWriter {
         }
         if (!completed.isEmpty()) {
             events.publishEvent(new InvocationsCompleted(completed));
+        }
+        // a suspension whose completion was due already, and callers woken by their callees, are ready now
+        if (!arguments.suspended().isEmpty() || woken[0] > 0) {
+            events.publishEvent(new InvocationsEnqueued(arguments.suspended().size() + woken[0]));
         }
         return successors == null ? List.of() : successors;
     }

@@ -46,6 +46,8 @@ const counter = restate.service({
       await ctx.sleep(60_000);
       return "woke up";
     },
+    // a command Ferry does not run (yet)
+    attachSelf: async (ctx) => ctx.attach(ctx.request().id),
   },
 });
 
@@ -59,6 +61,15 @@ const account = restate.object({
       return { balance: balance + (amount ?? 1), receipt };
     },
     balance: restate.handlers.object.shared(async (ctx) => (await ctx.get("balance")) ?? 0),
+    // a step, a sleep of `millis`, a step after it, then a deposit of 1
+    snooze: async (ctx, millis) => {
+      await ctx.run("before", () => count("before"));
+      await ctx.sleep(millis ?? 2000);
+      await ctx.run("after", () => count("after"));
+      const balance = ((await ctx.get("balance")) ?? 0) + 1;
+      ctx.set("balance", balance);
+      return balance;
+    },
   },
 });
 

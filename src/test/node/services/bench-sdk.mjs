@@ -88,7 +88,24 @@ const object = restate.object({
   },
 });
 
-const handler = restate.createEndpointHandler({ services: [service, object] });
+// scenario 10: a step, a 10 ms sleep (the invocation suspends, its timer a row), then a state update
+const sleeper = restate.object({
+  name: "BenchSdkSleep",
+  handlers: {
+    run: async (ctx, value) => {
+      const key = ctx.key;
+      begin(ctx, key);
+      end(key);
+      const step = await ctx.run("step", () => Date.now());
+      await ctx.sleep(10);
+      const count = (await ctx.get("count")) ?? 0;
+      ctx.set("count", count + 1);
+      return { count: count + 1, step };
+    },
+  },
+});
+
+const handler = restate.createEndpointHandler({ services: [service, object, sleeper] });
 const server = http2.createServer(handler);
 const side = http.createServer((req, res) => {
   res.writeHead(200, { "content-type": "application/json" });

@@ -32,6 +32,8 @@ const greeter = restate.service({
       await ctx.sleep(60_000);
       return "woke up";
     },
+    // a command Ferry does not run (yet)
+    attachSelf: async (ctx) => ctx.attach(ctx.request().id),
   },
 });
 

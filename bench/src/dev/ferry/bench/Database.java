@@ -81,6 +81,17 @@ final class Database {
                     subscriptionId);
         }
 
+        long suspended() {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "select count(*) from invocations where status = 'suspended'");
+                    ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot read progress: " + e.getMessage(), e);
+            }
+        }
+
         long stored(String subscriptionId) {
             return single("select count(*) from invocations where subscription_id = ?", subscriptionId);
         }
@@ -116,6 +127,55 @@ final class Database {
             } catch (SQLException e) {
                 // nothing left to do with a connection that cannot close
             }
+        }
+    }
+
+    /** Starts sampling how many invocations are suspended at once, every 100 ms until closed. */
+    SuspendedPeak suspendedPeak() {
+        return new SuspendedPeak(progress());
+    }
+
+    /** The most invocations seen suspended at once while it ran. */
+    static final class SuspendedPeak implements AutoCloseable {
+
+        private final Progress progress;
+        private final Thread sampler;
+        private volatile long peak;
+        private volatile boolean running = true;
+
+        private SuspendedPeak(Progress progress) {
+            this.progress = progress;
+            this.sampler = Thread.ofPlatform().daemon().name("bench-suspended").start(this::sample);
+        }
+
+        long peak() {
+            return peak;
+        }
+
+        private void sample() {
+            while (running) {
+                try {
+                    peak = Math.max(peak, progress.suspended());
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IllegalStateException e) {
+                    // the database went away with the scenario
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            sampler.interrupt();
+            try {
+                sampler.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            progress.close();
         }
     }
 }

@@ -52,7 +52,10 @@ final class Scenarios {
             case 7 -> sdk(7, "SDK VIRTUAL_OBJECT get, set, %,d keys".formatted(settings.manyKeys()), "BenchSdkObject",
                     true);
             case 8 -> sdk(8, "SDK SERVICE handler", "BenchSdk", false);
-            default -> throw new IllegalArgumentException("There is no scenario " + scenario + "; there are 1 to 8");
+            case 10 -> sdk(10, "SDK VIRTUAL_OBJECT run, sleep 10 ms, set, %,d keys".formatted(settings.manyKeys()),
+                    "BenchSdkSleep", true);
+            default -> throw new IllegalArgumentException("There is no scenario " + scenario
+                    + "; there are 1 to 8 and 10");
         };
     }
 
@@ -163,10 +166,14 @@ final class Scenarios {
             ferry.registerDeployment(sdk.endpoint());
             String subscription = ferry.subscribe(topic, service);
             kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
-            try (Kafka.Producer producer = kafka.producer(true)) {
-                return drain(new Spec(number, name, "ferry", records, keyed), ferry.child(), ferry.api(),
-                        subscription, new Handler(sdk.child(), sdk.stats()),
+            try (Kafka.Producer producer = kafka.producer(true);
+                    Database.SuspendedPeak suspended = database.suspendedPeak()) {
+                ScenarioResult result = drain(new Spec(number, name, "ferry", records, keyed), ferry.child(),
+                        ferry.api(), subscription, new Handler(sdk.child(), sdk.stats()),
                         () -> producer.sendAll(topic, 0, records, settings.manyKeys(), settings.valueBytes()));
+                System.out.printf("scenario %d: at most %,d invocations suspended at once%n", number,
+                        suspended.peak());
+                return result;
             }
         }
     }

@@ -190,7 +190,7 @@ abstract class InvocationAction extends FerryCommand {
     }
 
     @Command(name = "resume",
-            description = "Resume paused or backing-off invocations: retry now.")
+            description = "Resume paused, backing-off or suspended invocations: run them now.")
     static final class Resume extends InvocationAction {
 
         @Override

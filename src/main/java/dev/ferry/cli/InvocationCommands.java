@@ -43,7 +43,7 @@ final class InvocationCommands extends CommandGroup {
         String key;
 
         @Option(names = "--status", paramLabel = "STATUS", description = "Only this status: pending, scheduled, ready,"
-                + " running, backing-off, paused or completed.")
+                + " running, backing-off, paused, suspended or completed.")
         String status;
 
         @Option(names = "--completion", paramLabel = "COMPLETION", description = "Only completed invocations that"

@@ -156,6 +156,7 @@ class Attempts {
             case Outcome.Succeeded ignored -> "success";
             case Outcome.Failed ignored -> "failure";
             case Outcome.Paused ignored -> "paused";
+            case Outcome.Suspended ignored -> "suspended";
             case Outcome.Retrying ignored -> "retry";
         };
     }
@@ -168,12 +169,8 @@ class Attempts {
             case CallResult.Terminal ignored -> "failure";
             case CallResult.Retryable ignored -> "retry";
             case CallResult.Paused ignored -> "paused";
-        }, switch (result) {
-            case CallResult.Success ignored -> CallFailure.NONE;
-            case CallResult.Terminal terminal -> terminal.kind();
-            case CallResult.Retryable retryable -> retryable.kind();
-            case CallResult.Paused ignored -> CallFailure.OTHER;
-        }, Duration.between(started, now));
+            case CallResult.Suspended ignored -> "suspended";
+        }, CallFailure.of(result), Duration.between(started, now));
         if (decision.completion() != null) {
             metrics.completed(invocation, decision.outcome() instanceof Outcome.Failed failed ? failed.reason()
                     : null, now);
@@ -183,6 +180,8 @@ class Attempts {
                     Duration.between(started, now).toMillis());
             case Outcome.Failed failed -> log.debug("Invocation {} failed: {}", invocation.id(), failed.failure());
             case Outcome.Paused paused -> log.debug("Invocation {} paused: {}", invocation.id(), paused.failure());
+            case Outcome.Suspended suspended -> log.debug("Invocation {} suspended until {}", invocation.id(),
+                    suspended.wakeAt() == null ? "a completion arrives" : suspended.wakeAt());
             case Outcome.Retrying retrying -> log.debug("Invocation {} attempt {} failed ({}); retrying in {}",
                     invocation.id(), invocation.attempt(), retrying.failure(), decision.retryIn());
         }

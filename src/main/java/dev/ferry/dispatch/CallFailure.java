@@ -39,6 +39,17 @@ public enum CallFailure {
         return status >= 400 && status < 500 ? CLIENT_ERROR : OTHER;
     }
 
+    /** The failure a call's result is metered with: none for a success or a suspension. */
+    public static CallFailure of(CallResult result) {
+        return switch (result) {
+            case CallResult.Success ignored -> NONE;
+            case CallResult.Terminal terminal -> terminal.kind();
+            case CallResult.Retryable retryable -> retryable.kind();
+            case CallResult.Paused ignored -> OTHER;
+            case CallResult.Suspended ignored -> NONE;
+        };
+    }
+
     public String reason() {
         return reason;
     }

@@ -1,6 +1,7 @@
 package dev.ferry.dispatch;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /** How one handler call ended, before the retry policy decides what follows. */
 public sealed interface CallResult {
@@ -26,6 +27,13 @@ public sealed interface CallResult {
         public Terminal(String failure) {
             this(failure, CallFailure.OTHER);
         }
+    }
+
+    /**
+     * The handler waits for completions the runtime produces (a timer, a call's result, an awakeable); the
+     * invocation is suspended until one is due. {@code wakeAt} is the earliest timer among them, or null.
+     */
+    record Suspended(Instant wakeAt) implements CallResult {
     }
 
     /** The call cannot go on until an operator acts (resumes or kills the invocation); {@code failure} says why. */

@@ -22,8 +22,8 @@ import dev.ferry.invocation.InvocationStore;
 
 /**
  * The thread that claims runnable invocations in batches into reserved call slots, and the timer that wakes
- * it for what no local event announces: due delayed sends and retries, expired leases, work enqueued by
- * other instances. Renews this instance's leases on the same timer.
+ * it for what no local event announces: due delayed sends and retries, suspended invocations whose timer is due,
+ * expired leases, work enqueued by other instances. Renews this instance's leases on the same timer.
  */
 class Claimer {
 
@@ -164,12 +164,32 @@ class Claimer {
         return claimed.size() == reservation.size();
     }
 
-    /** Looks for work no local event announced: due delayed sends, due retries, other instances' records. */
+    /** Runs the look for due work once {@code wait} has passed, for a timer due sooner than the poll interval. */
+    void tickAfter(Duration wait) {
+        if (!running) {
+            return;
+        }
+        try {
+            timer.schedule(this::tick, wait.toMillis() + 1, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException stopping) {
+            log.debug("Not waking the claimer for a timer: {}", stopping.toString());
+        }
+    }
+
+    /**
+     * Looks for work no local event announced: due delayed sends, due retries, suspended invocations whose
+     * timer is due or whose completion arrived, other instances' records.
+     */
     private void tick() {
         try {
             store.releaseScheduled();
         } catch (RuntimeException e) {
             log.warn("Could not release due scheduled invocations, will try again: {}", e.getMessage());
+        }
+        try {
+            store.wakeSuspended();
+        } catch (RuntimeException e) {
+            log.warn("Could not wake suspended invocations, will try again: {}", e.getMessage());
         }
         nudge();
     }

@@ -26,6 +26,7 @@ import dev.ferry.invocation.ExclusiveKeyReleased;
 import dev.ferry.invocation.InvocationAborted;
 import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.InvocationsEnqueued;
+import dev.ferry.invocation.Outcome;
 import dev.ferry.service.ServiceRegistry;
 import dev.ferry.subscription.SubscriptionChanged;
 import dev.ferry.subscription.SubscriptionRegistry;
@@ -259,7 +260,11 @@ public class Dispatcher implements SmartLifecycle {
         }
         Duration wait = decision.retryIn();
         if (wait != null && wait.compareTo(properties.pollInterval()) < 0 && running) {
-            claimer.nudgeAfter(wait);
+            if (decision.outcome() instanceof Outcome.Suspended) {
+                claimer.tickAfter(wait);
+            } else {
+                claimer.nudgeAfter(wait);
+            }
         }
     }
 

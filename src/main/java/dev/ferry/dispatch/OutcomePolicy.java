@@ -33,7 +33,8 @@ final class OutcomePolicy {
      * @param outcome    what to record
      * @param releasedKey the exclusive key the outcome frees, or null
      * @param completion "success" or "failure" when the invocation is over, else null
-     * @param retryIn    the wait before the next attempt when the outcome is a retry, else null
+     * @param retryIn    the wait before the next attempt when the outcome is a retry or a suspension with a timer,
+     *                   else null
      */
     record Decision(Outcome outcome, String releasedKey, String completion, Duration retryIn) {
     }
@@ -55,6 +56,9 @@ final class OutcomePolicy {
             case CallResult.Retryable retryable -> retry(invocation, policy, retryable, key, now);
             case CallResult.Paused paused -> new Decision(new Outcome.Paused(invocation.id(), paused.failure()), null,
                     null, null);
+            case CallResult.Suspended suspended -> new Decision(new Outcome.Suspended(invocation.id(),
+                    suspended.wakeAt()), null, null, suspended.wakeAt() == null ? null
+                            : bound(Duration.between(now, suspended.wakeAt()), MAX_WAIT));
         };
     }
 

@@ -148,8 +148,8 @@ public class InvocationReader {
         filter(sql, arguments, "object_key = ?", query.key());
         if (query.status() != null) {
             InvocationStatus status = InvocationStatus.fromWire(query.status()).orElseThrow(() -> InvalidRequest.of(
-                    "status", "Status '%s' is not known: use pending, scheduled, ready, running, backing-off, paused"
-                            .formatted(query.status()) + " or completed."));
+                    "status", "Status '%s' is not known: use pending, scheduled, ready, running, backing-off, paused,"
+                            .formatted(query.status()) + " suspended or completed."));
             filter(sql, arguments, "status = ?", status.wire());
         }
         if (query.completion() != null) {

@@ -19,10 +19,12 @@ public enum InvocationStatus {
     RUNNING("running"),
     BACKING_OFF("backing-off"),
     PAUSED("paused"),
+    /** A Restate SDK invocation waiting for completions of its journal (a timer, a call, an awakeable). */
+    SUSPENDED("suspended"),
     COMPLETED("completed");
 
     /** The statuses in which an exclusive invocation holds its key, so no other invocation of the key may run. */
-    static final Set<InvocationStatus> HOLDING_KEY = EnumSet.of(READY, RUNNING, BACKING_OFF, PAUSED);
+    static final Set<InvocationStatus> HOLDING_KEY = EnumSet.of(READY, RUNNING, BACKING_OFF, PAUSED, SUSPENDED);
 
     /** The statuses a claim picks invocations from. */
     static final Set<InvocationStatus> RUNNABLE = EnumSet.of(READY, BACKING_OFF);

@@ -4,6 +4,8 @@ import static dev.ferry.invocation.InvocationStatus.BACKING_OFF;
 import static dev.ferry.invocation.InvocationStatus.COMPLETED;
 import static dev.ferry.invocation.InvocationStatus.PAUSED;
 import static dev.ferry.invocation.InvocationStatus.READY;
+import static dev.ferry.invocation.InvocationStatus.RUNNING;
+import static dev.ferry.invocation.InvocationStatus.SUSPENDED;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -53,6 +55,9 @@ public class InvocationSteering {
     private static final String LOCK =
             "select status, exclusive_key, service, handler from invocations where id = ? for update";
 
+    /** The statuses in which a cancel signal reaches the handler; cancel ends others at once. */
+    private static final Set<InvocationStatus> SIGNALLED = EnumSet.of(READY, RUNNING, BACKING_OFF, SUSPENDED);
+
     /** Row state read under lock before an action. */
     private record Current(InvocationStatus status, String exclusiveKey, String service, String handler) {
     }
@@ -64,11 +69,12 @@ public class InvocationSteering {
     private final CompletionMeter completions;
     private final ServiceRegistry services;
     private final ApplicationEventPublisher events;
+    private final List<CancelSignals> cancelSignals;
     private final Clock clock;
 
     InvocationSteering(JdbcTemplate jdbc, TransactionTemplate transactions, InvocationStore store,
-            InvocationReader reader, ServiceRegistry services, ApplicationEventPublisher events, Clock clock,
-            CompletionMeter completions) {
+            InvocationReader reader, ServiceRegistry services, ApplicationEventPublisher events,
+            List<CancelSignals> cancelSignals, Clock clock, CompletionMeter completions) {
         this.completions = completions;
         this.jdbc = jdbc;
         this.transactions = transactions;
@@ -76,6 +82,7 @@ public class InvocationSteering {
         this.reader = reader;
         this.services = services;
         this.events = events;
+        this.cancelSignals = List.copyOf(cancelSignals);
         this.clock = clock;
     }
 
@@ -86,13 +93,35 @@ public class InvocationSteering {
      */
     public String apply(String id, SteeringAction action) {
         return switch (action) {
-            case CANCEL -> end(id, FailureReason.CANCELLED, "cancel");
+            case CANCEL -> cancel(id);
             case KILL -> end(id, FailureReason.KILLED, "kill");
             case PAUSE -> pause(id);
             case RESUME -> resume(id);
             case RESTART -> restart(id);
             case PURGE -> purge(id);
         };
+    }
+
+    /**
+     * Cancels an invocation: sends the cancel signal where its protocol has one and its handler may still see it
+     * (running, waiting to run or suspended), so the handler ends itself and may compensate; ends it at once
+     * otherwise.
+     */
+    private String cancel(String id) {
+        Boolean signalled = transactions.execute(status -> {
+            Current before = lock(id);
+            if (before.status() == COMPLETED) {
+                throw InvocationStateConflict.of(id, "cancel", before.status().wire(), "not yet completed");
+            }
+            return SIGNALLED.contains(before.status()) && cancelSignals.stream()
+                    .anyMatch(signals -> signals.signal(id, before.service(), before.handler()));
+        });
+        if (Boolean.TRUE.equals(signalled)) {
+            events.publishEvent(new InvocationsEnqueued(1));
+            log.info("Invocation {} asked to cancel", id);
+            return id;
+        }
+        return end(id, FailureReason.CANCELLED, "cancel");
     }
 
     private String end(String id, FailureReason reason, String action) {
@@ -103,6 +132,7 @@ public class InvocationSteering {
                 throw InvocationStateConflict.of(id, action, before.status().wire(), "not yet completed");
             }
             jdbc.update(END, reason.wire(), action + "ed by an operator", now, now, id);
+            new CallerCompletions(jdbc).completed(List.of(id), now);
             return before;
         });
         if (current.exclusiveKey() != null) {
@@ -124,7 +154,8 @@ public class InvocationSteering {
     }
 
     private String resume(String id) {
-        transition(id, "resume", EnumSet.of(PAUSED, BACKING_OFF), "paused or backing-off", READY,
+        transition(id, "resume", EnumSet.of(PAUSED, BACKING_OFF, SUSPENDED), "paused, backing-off or suspended",
+                READY,
                 StoredTimes.timestamp(clock.instant()));
         events.publishEvent(new InvocationsEnqueued(1));
         return id;

@@ -16,8 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The invocation table's hot path, in batched JDBC, one job per class behind it: {@link Intake} enqueues a
  * poll's records in one statement and stores callers' submissions, {@link Claims} claims batches of runnable
  * invocations, {@link OutcomeWriter} records batches of outcomes, {@link KeyPromotions} promotes the next
- * invocation of each object key whose exclusive holder finished, and {@link Leases} keeps the leases of running
- * invocations.
+ * invocation of each object key whose exclusive holder finished, {@link Leases} keeps the leases of running
+ * invocations, and {@link Wakeups} makes suspended invocations with a due completion ready again.
  */
 @Repository
 public class InvocationStore {
@@ -27,6 +27,7 @@ public class InvocationStore {
     private final OutcomeWriter outcomes;
     private final KeyPromotions promotions;
     private final Leases leases;
+    private final Wakeups wakeups;
 
     public InvocationStore(JdbcTemplate jdbc, TransactionTemplate transactions, JsonMapper json,
             ApplicationEventPublisher events, Clock clock) {
@@ -36,6 +37,7 @@ public class InvocationStore {
         this.claims = new Claims(jdbc, headers, clock);
         this.outcomes = new OutcomeWriter(jdbc, transactions, promotions, events, clock);
         this.leases = new Leases(jdbc, clock);
+        this.wakeups = new Wakeups(jdbc, events, clock);
     }
 
     /**
@@ -64,6 +66,16 @@ public class InvocationStore {
     /** Moves delayed invocations that are due into the queue: ready, or pending behind their key. */
     public int releaseScheduled() {
         return intake.releaseScheduled();
+    }
+
+    /**
+     * Makes ready every suspended invocation that has a due completion (a timer whose time has come, a result
+     * that arrived); safe to run on every instance at once.
+     *
+     * @return how many invocations woke up
+     */
+    public int wakeSuspended() {
+        return wakeups.wake();
     }
 
     /**

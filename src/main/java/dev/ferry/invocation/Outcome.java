@@ -19,6 +19,13 @@ public sealed interface Outcome {
     record Retrying(String id, Instant nextAttemptAt, String failure) implements Outcome {
     }
 
+    /**
+     * The handler waits for completions of its journal (a Restate SDK suspension): the invocation keeps its
+     * object key and becomes ready once a completion is due; {@code wakeAt} is its earliest timer, or null.
+     */
+    record Suspended(String id, Instant wakeAt) implements Outcome {
+    }
+
     /** The attempt failed and the invocation waits for an operator. */
     record Paused(String id, String failure) implements Outcome {
     }

@@ -3,7 +3,9 @@ package dev.ferry.invocation;
 import static dev.ferry.invocation.InvocationStatus.BACKING_OFF;
 import static dev.ferry.invocation.InvocationStatus.COMPLETED;
 import static dev.ferry.invocation.InvocationStatus.PAUSED;
+import static dev.ferry.invocation.InvocationStatus.READY;
 import static dev.ferry.invocation.InvocationStatus.RUNNING;
+import static dev.ferry.invocation.InvocationStatus.SUSPENDED;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -46,9 +48,23 @@ final class OutcomeWriter {
                    lease_until = null, next_attempt_at = null
              where id = ? and status = %s and lease_owner = ?""".formatted(PAUSED.sql(), RUNNING.sql());
 
+    /**
+     * A suspension: ready at once when a completion became due meanwhile (the waker catches one that arrives
+     * after this statement's snapshot). The attempts count again from the next wake-up: a sleep is no failure.
+     */
+    private static final String SUSPEND = """
+            update invocations set status = case when d.due then %s else %s end,
+                   next_attempt_at = case when d.due then ? else ?::timestamptz end, attempts = 0, modified_at = ?,
+                   lease_owner = null, lease_until = null
+              from (select exists (select 1 from invocation_completions c
+                                    where c.invocation_id = ? and c.due_at <= ?) as due) d
+             where id = ? and status = %s and lease_owner = ?""".formatted(READY.sql(), SUSPENDED.sql(),
+            RUNNING.sql());
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final KeyPromotions promotions;
+    private final CallerCompletions callers;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
@@ -57,17 +73,18 @@ final class OutcomeWriter {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.promotions = promotions;
+        this.callers = new CallerCompletions(jdbc);
         this.events = events;
         this.clock = clock;
     }
 
     /** The statement arguments of a batch of outcomes, by kind. */
     private record Arguments(List<String> succeededIds, List<byte[]> results, List<String> contentTypes,
-            List<Object[]> failed, List<Object[]> retrying, List<Object[]> paused) {
+            List<Object[]> failed, List<Object[]> retrying, List<Object[]> paused, List<Object[]> suspended) {
 
         Arguments() {
             this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>());
+                    new ArrayList<>(), new ArrayList<>());
         }
     }
 
@@ -78,6 +95,13 @@ final class OutcomeWriter {
         }
         OffsetDateTime now = StoredTimes.timestamp(clock.instant());
         Arguments arguments = arguments(owner, outcomes, now);
+        List<String> completed = new ArrayList<>(arguments.succeededIds().size() + arguments.failed().size());
+        for (Outcome outcome : outcomes) {
+            if (outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Failed) {
+                completed.add(outcome.id());
+            }
+        }
+        int[] woken = {0};
         List<ClaimedInvocation> successors = transactions.execute(status -> {
             if (!arguments.succeededIds().isEmpty()) {
                 jdbc.update(SUCCEED, now, now, arguments.succeededIds().toArray(String[]::new),
@@ -87,6 +111,8 @@ final class OutcomeWriter {
             batch(FAIL, arguments.failed());
             batch(RETRY, arguments.retrying());
             batch(PAUSE, arguments.paused());
+            batch(SUSPEND, arguments.suspended());
+            woken[0] = callers.completed(completed, now);
             if (lease == null || releasedKeys.isEmpty()) {
                 return List.<ClaimedInvocation>of();
             }
@@ -95,14 +121,12 @@ final class OutcomeWriter {
         if (lease == null) {
             promotions.promote(releasedKeys);
         }
-        List<String> completed = new ArrayList<>(arguments.succeededIds().size() + arguments.failed().size());
-        for (Outcome outcome : outcomes) {
-            if (outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Failed) {
-                completed.add(outcome.id());
-            }
-        }
         if (!completed.isEmpty()) {
             events.publishEvent(new InvocationsCompleted(completed));
+        }
+        // a suspension whose completion was due already, and callers woken by their callees, are ready now
+        if (!arguments.suspended().isEmpty() || woken[0] > 0) {
+            events.publishEvent(new InvocationsEnqueued(arguments.suspended().size() + woken[0]));
         }
         return successors == null ? List.of() : successors;
     }
@@ -124,6 +148,9 @@ final class OutcomeWriter {
                         OutcomeValues.failure(r.failure()), now, r.id(), owner});
                 case Outcome.Paused p -> arguments.paused().add(new Object[] {OutcomeValues.failure(p.failure()), now,
                         p.id(), owner});
+                case Outcome.Suspended s -> arguments.suspended().add(new Object[] {now,
+                        s.wakeAt() == null ? null : StoredTimes.timestamp(OutcomeValues.instant(s.wakeAt())), now,
+                        s.id(), now, s.id(), owner});
             }
         }
         return arguments;

@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -15,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Invocation journals. {@link #append} is the one write: the new entries and the state changes they imply, in
  * one transaction (the caller's, if it has one, so that the invocation's status can go in the same one), fenced
  * on the journal length. A stale or duplicate attempt, whose starting length is no longer the stored one, writes
- * nothing, so the journal never forks and no state change is applied twice.
+ * nothing, so the journal never forks and no state change is applied twice. The timers and the callees of the new
+ * commands ({@link OutgoingCalls}) are stored in the same transaction.
  */
 @Repository
 public class JournalStore {
@@ -23,13 +26,22 @@ public class JournalStore {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final StateStore state;
+    private final OutgoingCalls calls;
     private final Clock clock;
 
-    public JournalStore(JdbcTemplate jdbc, TransactionTemplate transactions, StateStore state, Clock clock) {
+    @Autowired
+    JournalStore(JdbcTemplate jdbc, TransactionTemplate transactions, StateStore state, OutgoingCalls calls,
+            Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.state = state;
+        this.calls = calls;
         this.clock = clock;
+    }
+
+    /** A journal store whose appends may not call other handlers. */
+    public JournalStore(JdbcTemplate jdbc, TransactionTemplate transactions, StateStore state, Clock clock) {
+        this(jdbc, transactions, state, null, clock);
     }
 
     /** How an append went. */
@@ -79,8 +91,75 @@ public class JournalStore {
             }
             insert(append, now);
             state.apply(append.service(), append.objectKey(), append.stateChanges(), now);
+            owe(append.invocationId(), append.completions(), now);
+            if (!append.calls().isEmpty()) {
+                if (calls == null) {
+                    throw new IllegalStateException("this journal store creates no calls");
+                }
+                calls.create(append.invocationId(), append.calls(), now);
+            }
             return AppendOutcome.APPENDED;
         });
+    }
+
+    /**
+     * Appends the invocation's due completions (timers whose time has come, results that arrived) to its
+     * journal, in the order they were stored, fenced on {@code length}; they leave the pending table in the same
+     * transaction.
+     *
+     * @return how many entries the journal grew by: 0 when nothing was due or the journal had another length
+     */
+    public int deliverDue(String invocationId, int length) {
+        Integer delivered = transactions.execute(status -> {
+            Instant now = clock.instant();
+            List<JournalEntry> due = jdbc.query("""
+                    delete from invocation_completions where invocation_id = ? and due_at <= ?
+                    returning seq, frame, completion_id, value, failure""",
+                    (row, n) -> Map.entry(row.getLong(1), row.getBytes(2) != null
+                            ? JournalEntry.ofStored(row.getBytes(2))
+                            : CallResults.notification(row.getInt(3), row.getBytes(4), row.getString(5))),
+                    invocationId, Timestamp.from(now)).stream()
+                    .sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
+            if (due.isEmpty()) {
+                return 0;
+            }
+            int updated = jdbc.update("""
+                    update invocations set journal_length = journal_length + ?, last_entry_at = ?
+                     where id = ? and journal_length = ?""", due.size(), Timestamp.from(now), invocationId, length);
+            if (updated == 0) {
+                status.setRollbackOnly();
+                return 0;
+            }
+            insert(new JournalAppend(invocationId, length, due, "", "", List.of(), false), now);
+            return due.size();
+        });
+        return delivered == null ? 0 : delivered;
+    }
+
+    /**
+     * Stores what the runtime owes journals, each due at its time: to this invocation, or to another one that has
+     * not completed, which wakes up if it is suspended (a completion owed to an invocation that is gone or has
+     * completed is dropped).
+     *
+     * @return how many completions were stored
+     */
+    int owe(String invocationId, List<PendingCompletion> completions, Instant now) {
+        int owed = 0;
+        for (PendingCompletion completion : completions) {
+            String target = completion.target() == null ? invocationId : completion.target();
+            int stored = jdbc.update("""
+                    insert into invocation_completions (invocation_id, due_at, frame, created_at)
+                    select id, ?, ?, ? from invocations where id = ? and status <> 'completed'""",
+                    Timestamp.from(completion.dueAt()), completion.notification().rawFrame(), Timestamp.from(now),
+                    target);
+            if (stored > 0 && completion.target() != null) {
+                jdbc.update("""
+                        update invocations set status = 'ready', next_attempt_at = ?, modified_at = ?
+                         where id = ? and status = 'suspended'""", Timestamp.from(now), Timestamp.from(now), target);
+            }
+            owed += stored;
+        }
+        return owed;
     }
 
     private void insert(JournalAppend append, Instant now) {

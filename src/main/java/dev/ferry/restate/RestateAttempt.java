@@ -1,6 +1,7 @@
 package dev.ferry.restate;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,14 +15,24 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ferry.restate.AttemptEnding.Behavior;
 import dev.ferry.restate.AttemptEnding.Failed;
 import dev.ferry.restate.AttemptEnding.Kind;
+import dev.ferry.restate.wire.ServiceProtocol.CallCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.CallInvocationIdCompletionNotificationMessage;
 import dev.ferry.restate.wire.ServiceProtocol.ClearStateCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.CompleteAwakeableCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.ErrorMessage;
 import dev.ferry.restate.wire.ServiceProtocol.Failure;
+import dev.ferry.restate.wire.ServiceProtocol.Header;
+import dev.ferry.restate.wire.ServiceProtocol.OneWayCallCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.OutputCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.ProposeRunCompletionMessage;
 import dev.ferry.restate.wire.ServiceProtocol.RunCompletionNotificationMessage;
+import dev.ferry.restate.wire.ServiceProtocol.SendSignalCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.SetStateCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.SleepCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.SleepCompletionNotificationMessage;
 import dev.ferry.restate.wire.ServiceProtocol.Value;
+import dev.ferry.restate.wire.ServiceProtocol.Void;
+import dev.ferry.shared.Ids;
 
 /**
  * One attempt of an SDK invocation in request/response mode, without any I/O: {@link #requestBody()} is what to
@@ -38,6 +49,8 @@ public final class RestateAttempt {
     private final List<JournalEntry> ferryEntries = new ArrayList<>();
     private final List<JournalEntry> newEntries = new ArrayList<>();
     private final List<StateChange> changes = new ArrayList<>();
+    private final List<PendingCompletion> completions = new ArrayList<>();
+    private final List<OutgoingCall> calls = new ArrayList<>();
     private final Map<String, byte[]> state;
     private final Set<Integer> produced = new HashSet<>();
     private final LazyStateAnswers lazy;
@@ -98,7 +111,7 @@ public final class RestateAttempt {
         if (ending == null) {
             return failed(Kind.STREAM_CUT, 0, "the deployment closed the response without End, Suspension or Error");
         }
-        return new AttemptResult(entries(), changes, ending);
+        return new AttemptResult(entries(), changes, ending, completions, calls);
     }
 
     /**
@@ -109,7 +122,7 @@ public final class RestateAttempt {
         if (ending == null) {
             ending = new Failed(kind, code, message, null, Behavior.RETRY);
         }
-        return new AttemptResult(entries(), changes, ending);
+        return new AttemptResult(entries(), changes, ending, completions, calls);
     }
 
     private List<JournalEntry> entries() {
@@ -176,6 +189,25 @@ public final class RestateAttempt {
                 keep(answer);
             }
             case GET_EAGER_STATE_COMMAND, GET_EAGER_STATE_KEYS_COMMAND, RUN_COMMAND -> keep(frame);
+            case SLEEP_COMMAND -> sleep(frame, SleepCommandMessage.parseFrom(frame.rawBody()));
+            case COMPLETE_AWAKEABLE_COMMAND -> completeAwakeable(frame,
+                    CompleteAwakeableCommandMessage.parseFrom(frame.rawBody()));
+            case SEND_SIGNAL_COMMAND -> sendSignal(frame, SendSignalCommandMessage.parseFrom(frame.rawBody()));
+            case ONE_WAY_CALL_COMMAND -> {
+                OneWayCallCommandMessage send = OneWayCallCommandMessage.parseFrom(frame.rawBody());
+                call(frame, send.getInvocationIdNotificationIdx(), new OutgoingCall(Ids.next("inv_", Instant.now()),
+                        send.getServiceName(), send.getHandlerName(), send.getKey(), send.getParameter().toByteArray(),
+                        headers(send.getHeadersList()), send.getInvokeTime() > 0
+                                ? Instant.ofEpochMilli(send.getInvokeTime()) : null,
+                        send.hasIdempotencyKey() ? send.getIdempotencyKey() : null, null));
+            }
+            case CALL_COMMAND -> {
+                CallCommandMessage call = CallCommandMessage.parseFrom(frame.rawBody());
+                call(frame, call.getInvocationIdNotificationIdx(), new OutgoingCall(Ids.next("inv_", Instant.now()),
+                        call.getServiceName(), call.getHandlerName(), call.getKey(), call.getParameter().toByteArray(),
+                        headers(call.getHeadersList()), null,
+                        call.hasIdempotencyKey() ? call.getIdempotencyKey() : null, call.getResultCompletionId()));
+            }
             case INPUT_COMMAND -> violation("the SDK sent an InputCommand, which only the runtime writes");
             default -> violation("the SDK sent an unexpected " + MessageType.nameOf(frame.type()));
         }
@@ -191,6 +223,68 @@ public final class RestateAttempt {
         keep(frame);
         changes.add(change);
         change.applyTo(state);
+    }
+
+    /**
+     * A call or a send: the command is kept with the callee's invocation id notification after it (the callee is
+     * created when the entries are stored), so a handler awaiting the id goes on at once.
+     */
+    private void call(Frame frame, int invocationIdNotification, OutgoingCall call) {
+        keep(frame);
+        keep(Frame.of(MessageType.CALL_INVOCATION_ID_COMPLETION_NOTIFICATION.code,
+                CallInvocationIdCompletionNotificationMessage.newBuilder().setCompletionId(invocationIdNotification)
+                        .setInvocationId(call.calleeId()).build().toByteArray()));
+        produced.add(invocationIdNotification);
+        calls.add(call);
+    }
+
+    private static List<AttemptRequest.Header> headers(List<Header> headers) {
+        return headers.stream().map(header -> new AttemptRequest.Header(header.getKey(), header.getValue())).toList();
+    }
+
+    /**
+     * {@code ctx.resolveAwakeable}/{@code rejectAwakeable}: the command is kept, and the signal is owed to the
+     * waiting invocation; an id that is no awakeable's is a terminal failure of the handler's own making, as in
+     * Restate, and so is reported as a protocol violation.
+     */
+    private void completeAwakeable(Frame frame, CompleteAwakeableCommandMessage complete) {
+        Awakeables.Awakeable awakeable = Awakeables.decode(complete.getAwakeableId()).orElse(null);
+        if (awakeable == null) {
+            violation("the handler completed '" + complete.getAwakeableId() + "', which is not an awakeable id");
+            return;
+        }
+        keep(frame);
+        byte[] value = complete.hasValue() ? complete.getValue().getContent().toByteArray() : null;
+        String failure = complete.hasFailure() ? complete.getFailure().getMessage() : null;
+        completions.add(new PendingCompletion(Instant.now(), Awakeables.notification(awakeable.signal(), value,
+                failure), awakeable.invocationId()));
+    }
+
+    /**
+     * A signal to another invocation ({@code ctx.cancel}, and the SDK cancelling the calls of a cancelled handler):
+     * owed to that invocation as it is. Named signals are not run yet.
+     */
+    private void sendSignal(Frame frame, SendSignalCommandMessage signal) {
+        if (!signal.hasIdx()) {
+            ending = new AttemptEnding.Unsupported("SendSignalCommand",
+                    "named signals are not supported yet (SendSignalCommand)");
+            return;
+        }
+        keep(frame);
+        byte[] value = signal.hasValue() ? signal.getValue().getContent().toByteArray() : null;
+        String failure = signal.hasFailure() ? signal.getFailure().getMessage() : null;
+        JournalEntry notification = signal.getIdx() == Awakeables.CANCEL ? Awakeables.cancellation()
+                : Awakeables.notification(signal.getIdx(), value, failure);
+        completions.add(new PendingCompletion(Instant.now(), notification, signal.getTargetInvocationId()));
+    }
+
+    /** A sleep: the command is kept, and its completion is owed at the wake-up time. */
+    private void sleep(Frame frame, SleepCommandMessage sleep) {
+        keep(frame);
+        SleepCompletionNotificationMessage notification = SleepCompletionNotificationMessage.newBuilder()
+                .setCompletionId(sleep.getResultCompletionId()).setVoid(Void.getDefaultInstance()).build();
+        completions.add(new PendingCompletion(Instant.ofEpochMilli(sleep.getWakeUpTime()), JournalEntry.of(
+                Frame.of(MessageType.SLEEP_COMPLETION_NOTIFICATION.code, notification.toByteArray()))));
     }
 
     private void proposeRunCompletion(ProposeRunCompletionMessage proposal) {
@@ -249,6 +343,8 @@ public final class RestateAttempt {
     private void violation(String message) {
         newEntries.clear();
         changes.clear();
+        completions.clear();
+        calls.clear();
         ending = new Failed(Kind.PROTOCOL_VIOLATION, 571, message, null, Behavior.RETRY);
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,9 @@ import dev.ferry.shared.JsonValues;
  * whose journal grew meanwhile is {@link OutcomeSuperseded}, stores nothing and runs again at once.
  *
  * <p>Endings: an output succeeds, a terminal failure fails the invocation, an error or a failed exchange is
- * retried ({@code next_retry_delay} honoured as the wait), a command Ferry does not run yet, or a suspension on
- * something it does not produce, pauses the invocation with what stopped it.
+ * retried ({@code next_retry_delay} honoured as the wait), a suspension on completions (a sleep's timer) suspends
+ * the invocation until one is due (its due completions are appended before the next replay), a command Ferry does
+ * not run yet, or a suspension on signals only, pauses the invocation with what stopped it.
  */
 @Component
 class RestateHandlerProtocol implements HandlerProtocol {
@@ -132,6 +134,9 @@ class RestateHandlerProtocol implements HandlerProtocol {
                     + "; resume the invocation once Ferry supports it, or kill it");
             case AttemptEnding.Suspended suspended when suspended.readyNow() -> new CallResult.Retryable(
                     "the handler suspended " + MAX_RESUMES + " times in one attempt", null);
+            case AttemptEnding.Suspended suspended when !suspended.completions().isEmpty()
+                    || !suspended.signals().isEmpty() ->
+                    new CallResult.Suspended(earliestTimer(result));
             case AttemptEnding.Suspended suspended -> new CallResult.Paused(waiting(suspended));
         };
         JournalAppend append = run.append(result);
@@ -147,24 +152,22 @@ class RestateHandlerProtocol implements HandlerProtocol {
         return new AttemptResult(call, List.of(store));
     }
 
+    /** The earliest wake-up time among the timers this exchange set, or null: the waker finds older ones. */
+    // this package's AttemptResult beside the dispatcher's, which the class imports
+    @SuppressWarnings("checkstyle:inlineQualifiedName")
+    private static Instant earliestTimer(dev.ferry.restate.AttemptResult result) {
+        return result.completions().stream().map(PendingCompletion::dueAt).min(Comparator.naturalOrder())
+                .orElse(null);
+    }
+
     private static String superseded(Run run) {
         return "the journal of " + run.invocation.id() + " grew beyond entry " + run.length
                 + " during this attempt; running it again from the stored journal";
     }
 
     private static String waiting(AttemptEnding.Suspended suspended) {
-        List<String> what = new ArrayList<>();
-        if (!suspended.completions().isEmpty()) {
-            what.add("completions " + suspended.completions());
-        }
-        if (!suspended.signals().isEmpty()) {
-            what.add("signals " + suspended.signals());
-        }
-        if (!suspended.namedSignals().isEmpty()) {
-            what.add("named signals " + suspended.namedSignals());
-        }
-        return "the handler waits for " + String.join(" and ", what)
-                + ", which Ferry does not produce yet (awakeables, signals); kill the invocation or resume it later";
+        return "the handler waits for named signals " + suspended.namedSignals()
+                + ", which Ferry does not produce yet; kill the invocation or resume it later";
     }
 
     private String contentType(byte[] value) {
@@ -210,8 +213,11 @@ class RestateHandlerProtocol implements HandlerProtocol {
         }
 
         static Run load(RestateHandlerProtocol protocol, HandlerTarget target, ClaimedInvocation invocation) {
-            JournalPosition position = protocol.journals.position(invocation.id())
-                    .orElseThrow(() -> new IllegalStateException("invocation " + invocation.id() + " is gone"));
+            JournalPosition position = position(protocol, invocation);
+            // a fresh invocation has nothing due; a woken one gets its due completions before the replay
+            if (position.length() > 0 && protocol.journals.deliverDue(invocation.id(), position.length()) > 0) {
+                position = position(protocol, invocation);
+            }
             List<JournalEntry> journal = protocol.journals.load(invocation.id());
             if (journal.size() != position.length()) {
                 throw new IllegalStateException("the journal of " + invocation.id() + " changed while it was read");
@@ -219,6 +225,11 @@ class RestateHandlerProtocol implements HandlerProtocol {
             Map<String, byte[]> state = target.keyed()
                     ? protocol.states.load(target.service(), key(invocation)) : Map.of();
             return new Run(invocation, target, journal, position, state, protocol.clock.instant());
+        }
+
+        private static JournalPosition position(RestateHandlerProtocol protocol, ClaimedInvocation invocation) {
+            return protocol.journals.position(invocation.id())
+                    .orElseThrow(() -> new IllegalStateException("invocation " + invocation.id() + " is gone"));
         }
 
         AttemptRequest request() {

@@ -39,8 +39,11 @@ final class RestateMetrics {
                 .register(registry).increment();
         switch (result.ending()) {
             case AttemptEnding.Suspended suspended -> Counter.builder("ferry.restate.suspensions")
-                    .description("Suspensions of SDK handlers: ready to go on at once, or paused")
-                    .tags("service", service, "handler", handler, "kind", suspended.readyNow() ? "ready" : "paused")
+                    .description("Suspensions of SDK handlers: ready to go on at once, suspended until a completion"
+                            + " is due, or paused")
+                    .tags("service", service, "handler", handler, "kind", suspended.readyNow() ? "ready"
+                            : suspended.completions().isEmpty() && suspended.signals().isEmpty() ? "paused"
+                                    : "suspended")
                     .register(registry).increment();
             case AttemptEnding.Output output -> ended(invocation, replayed + result.newEntries().size());
             case AttemptEnding.TerminalFailure failure -> ended(invocation, replayed + result.newEntries().size());

@@ -20,9 +20,15 @@
  *   <li>A {@code ProposeRunCompletion} is stored as the run's {@code RunCompletionNotification} at the place it
  *       arrived, without flags. In request/response mode the SDK then suspends; a suspension is ready to be invoked
  *       again at once when at least one awaited completion was produced by the attempt itself.</li>
- *   <li>Custom commands ({@code 0xFC00} and up) are stored as they are. A command Ferry does not run yet (sleep,
- *       call, send, signal, promise, attach, awakeable completion, unknown commands) ends the attempt: what came
- *       before it is kept, it and everything after are dropped.</li>
+ *   <li>Custom commands ({@code 0xFC00} and up) are stored as they are. A command Ferry does not run yet (named
+ *       signals, promises, attach, get-output, unknown commands) ends the attempt: what came before it is kept, it
+ *       and everything after are dropped.</li>
+ *   <li>What the runtime owes a journal (a sleep's completion at its wake-up time, a call's result, an awakeable's
+ *       or the cancel signal) is a row of {@code invocation_completions}, stored in the transaction that produced
+ *       it; a suspension on completions or signals suspends the invocation until one is due, and the next attempt
+ *       appends the due ones before its replay. Calls and sends create their callees in the transaction of their
+ *       command ({@code OutgoingCalls}); the callee's id notification is stored right after it.
+ *       Awakeable ids ({@code sign_1...}) decode back to the waiting invocation.</li>
  *   <li>On an SDK error, a bad status, a timeout or a cut stream, the whole frames received so far are kept, as a
  *       runtime storing entries as they arrive would. A violation Ferry detects itself (a shared or stateless
  *       handler changing state, a notification or input command from the SDK, End without output, an unreadable

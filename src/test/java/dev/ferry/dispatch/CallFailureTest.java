@@ -30,12 +30,7 @@ class CallFailureTest {
     void classifiesAnswersByStatus(int status, String reason, String statusClass) {
         CallResult result = HandlerClient.classify(status, null, null, null, Instant.EPOCH);
 
-        CallFailure failure = switch (result) {
-            case CallResult.Success ignored -> CallFailure.NONE;
-            case CallResult.Retryable retryable -> retryable.kind();
-            case CallResult.Terminal terminal -> terminal.kind();
-            case CallResult.Paused ignored -> CallFailure.OTHER;
-        };
+        CallFailure failure = CallFailure.of(result);
         assertThat(failure.reason()).isEqualTo(reason);
         assertThat(failure.statusClass()).isEqualTo(statusClass);
     }

@@ -75,6 +75,7 @@ class HandlerClientTest {
                         .isBetween(now, now.plus(POLICY.maxInterval()));
             }
             case CallResult.Paused paused -> throw new AssertionError("plain HTTP never pauses: " + paused);
+            case CallResult.Suspended suspended -> throw new AssertionError("plain HTTP never suspends: " + suspended);
         }
         if (status == 408 || status == 429 || status >= 500) {
             assertThat(result).isInstanceOf(CallResult.Retryable.class);

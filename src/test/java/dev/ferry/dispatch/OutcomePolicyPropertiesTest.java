@@ -44,6 +44,12 @@ class OutcomePolicyPropertiesTest {
             case Outcome.Succeeded succeeded -> assertThat(decision.completion()).isEqualTo("success");
             case Outcome.Failed failed -> assertThat(decision.completion()).isEqualTo("failure");
             case Outcome.Paused paused -> assertThat(policy.allowsAnotherAfter(attempt)).isFalse();
+            case Outcome.Suspended suspended -> {
+                assertThat(decision.releasedKey()).as("a suspension keeps its key").isNull();
+                if (suspended.wakeAt() != null) {
+                    assertThat(decision.retryIn()).isBetween(Duration.ZERO, OutcomePolicy.MAX_WAIT);
+                }
+            }
         }
     }
 
@@ -54,7 +60,8 @@ class OutcomePolicyPropertiesTest {
         return Arbitraries.oneOf(
                 Arbitraries.bytes().array(byte[].class).ofMaxSize(64).map(body -> new CallResult.Success(body, null)),
                 Arbitraries.strings().ofMaxLength(40).map(CallResult.Terminal::new),
-                retryAfter.map(wait -> new CallResult.Retryable("HTTP 503", wait)));
+                retryAfter.map(wait -> new CallResult.Retryable("HTTP 503", wait)),
+                Arbitraries.oneOf(instants(), Arbitraries.just(null)).map(CallResult.Suspended::new));
     }
 
     /** What handlers put into Retry-After: numbers of every size and sign, dates of every era, garbage. */

@@ -158,14 +158,25 @@ class RestateSdkIT {
             assertThat(terminal.get("attempts").asInt()).isEqualTo(1);
             assertThat(terminal.get("last_failure").asString()).contains("no such order");
 
-            Reply sent = api.post("/send/Counter/nap", "null");
+            Reply sent = api.post("/send/Counter/attachSelf", "null");
             assertThat(sent.status()).isEqualTo(202);
-            String nap = sent.body().get("invocation_id").asString();
+            String attach = sent.body().get("invocation_id").asString();
             await().atMost(Duration.ofSeconds(30)).until(() -> "paused".equals(
-                    api.get("/invocations/" + nap).body().get("status").asString()));
-            JsonNode paused = api.get("/invocations/" + nap).body();
-            assertThat(paused.get("last_failure").asString()).contains("ctx.sleep is not supported yet (SleepCommand)");
+                    api.get("/invocations/" + attach).body().get("status").asString()));
+            JsonNode paused = api.get("/invocations/" + attach).body();
+            assertThat(paused.get("last_failure").asString())
+                    .contains("ctx.attach is not supported yet (AttachInvocationCommand)");
             assertThat(paused.get("journal").findValuesAsString("type")).containsExactly("InputCommand");
+
+            String nap = api.post("/send/Counter/nap", "null").body().get("invocation_id").asString();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "suspended".equals(
+                    api.get("/invocations/" + nap).body().get("status").asString()));
+            JsonNode asleep = api.get("/invocations/" + nap).body();
+            assertThat(asleep.get("journal").findValuesAsString("type")).containsExactly("InputCommand",
+                    "SleepCommand");
+            assertThat(api.get("/invocations?status=suspended").body().get("invocations").findValuesAsString("id"))
+                    .contains(nap);
+            assertThat(api.post("/invocations/" + nap + "/kill", "").status()).isEqualTo(200);
         }
     }
 

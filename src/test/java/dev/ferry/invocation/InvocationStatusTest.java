@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +18,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stops using the index on the hot path without a word.
  */
 class InvocationStatusTest {
+
+    /** The migrations that create the indexes over statuses, oldest first. */
+    private static final List<String> MIGRATIONS = List.of("V2__create_invocations.sql",
+            "V13__add_suspensions_and_completions.sql");
 
     @ParameterizedTest
     @CsvSource({"invocations_key_active, HOLDING_KEY", "invocations_runnable, RUNNABLE"})
@@ -37,15 +42,20 @@ class InvocationStatusTest {
         assertThat(InvocationStatus.fromWire(literal)).contains(status);
     }
 
-    /** The list in {@code where status in (...)} of the index, as the migration that creates it writes it. */
+    /** The list in {@code where status in (...)} of the index, as the last migration that creates it writes it. */
     private static String predicateOf(String index) throws IOException {
-        try (InputStream in = InvocationStatusTest.class.getResourceAsStream(
-                "/db/migration/V2__create_invocations.sql")) {
-            String migration = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            Matcher matcher = Pattern.compile("create index " + index + " on [^;]*? where status in \\(([^)]*)\\);")
-                    .matcher(migration);
-            assertThat(matcher.find()).as("index %s in V2", index).isTrue();
-            return matcher.group(1);
+        String predicate = null;
+        for (String name : MIGRATIONS) {
+            try (InputStream in = InvocationStatusTest.class.getResourceAsStream("/db/migration/" + name)) {
+                String migration = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                Matcher matcher = Pattern.compile("create index " + index
+                        + " on [^;]*? where status in \\(([^)]*)\\);").matcher(migration);
+                while (matcher.find()) {
+                    predicate = matcher.group(1);
+                }
+            }
         }
+        assertThat(predicate).as("index %s in %s", index, MIGRATIONS).isNotNull();
+        return predicate;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -21,10 +22,12 @@ import dev.ferry.restate.wire.ServiceProtocol.GetLazyStateCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.GetLazyStateCompletionNotificationMessage;
 import dev.ferry.restate.wire.ServiceProtocol.InputCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.OneWayCallCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.SetStateCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.StartMessage;
 import dev.ferry.restate.wire.ServiceProtocol.SuspensionMessage;
 import dev.ferry.restate.wire.ServiceProtocol.Value;
+import dev.ferry.shared.Ids;
 
 /** The protocol decisions of one attempt, frame by frame, without a deployment. */
 class RestateAttemptTest {
@@ -91,16 +94,50 @@ class RestateAttemptTest {
         RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.EXCLUSIVE, List.of()));
 
         attempt.accept(setState("a", "1"));
-        boolean ended = attempt.accept(command(0x040D, NamedCommandMessage.newBuilder().setName("charge").build()));
+        boolean ended = attempt.accept(command(0x0412, NamedCommandMessage.newBuilder().setName("join").build()));
         attempt.accept(setState("b", "2"));
 
         AttemptResult result = attempt.result();
         assertThat(ended).isTrue();
-        assertThat(result.ending()).isEqualTo(new AttemptEnding.Unsupported("CallCommand", "calling another handler "
-                + "(ctx.serviceClient, ctx.objectClient, ctx.genericCall) is not supported yet (CallCommand)"));
+        assertThat(result.ending()).isEqualTo(new AttemptEnding.Unsupported("AttachInvocationCommand",
+                "ctx.attach is not supported yet (AttachInvocationCommand)"));
         assertThat(result.newEntries()).extracting(JournalEntry::typeName)
                 .containsExactly("InputCommand", "SetStateCommand");
         assertThat(result.stateChanges()).extracting(change -> ((StateChange.Set) change).key()).containsExactly("a");
+    }
+
+    @Test
+    void aSendKeepsItsCommandWithTheCalleesIdAndAsksForTheCallee() {
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.EXCLUSIVE, List.of()));
+
+        attempt.accept(command(0x040E, OneWayCallCommandMessage.newBuilder().setServiceName("Ledger")
+                .setHandlerName("record").setKey("main").setParameter(ByteString.copyFromUtf8("5"))
+                .setInvokeTime(1_000).setIdempotencyKey("once").setInvocationIdNotificationIdx(3).build()));
+        attempt.accept(Frame.of(0x0001, SuspensionMessage.newBuilder().addWaitingCompletions(3).build()
+                .toByteArray()));
+
+        AttemptResult result = attempt.result();
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand",
+                "OneWayCallCommand", "CallInvocationIdCompletionNotification");
+        OutgoingCall call = result.calls().getFirst();
+        assertThat(call.target()).isEqualTo("Ledger/main/record");
+        assertThat(call.invokeAt()).isEqualTo(Instant.ofEpochMilli(1_000));
+        assertThat(call.idempotencyKey()).isEqualTo("once");
+        assertThat(call.awaitsResult()).isFalse();
+        assertThat(new String(call.parameter(), StandardCharsets.UTF_8)).isEqualTo("5");
+        assertThat(result.ending()).as("the awaited id is among the new entries")
+                .isEqualTo(new Suspended(List.of(3), List.of(), List.of(), true));
+    }
+
+    @Test
+    void anAwakeableIdDecodesToTheWaitingInvocationAndItsSignal() {
+        String invocation = Ids.next("inv_", Instant.parse("2026-12-01T12:00:00Z"));
+        String id = Awakeables.encode(invocation, 17);
+
+        assertThat(id).startsWith("sign_1");
+        assertThat(Awakeables.decode(id)).contains(new Awakeables.Awakeable(invocation, 17));
+        assertThat(Awakeables.decode("sign_1!!")).isEmpty();
+        assertThat(Awakeables.decode("prom_1abc")).isEmpty();
     }
 
     @Test

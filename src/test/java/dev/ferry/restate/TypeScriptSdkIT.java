@@ -149,11 +149,38 @@ class TypeScriptSdkIT {
 
     @ParameterizedTest(name = "http11={0}")
     @ValueSource(booleans = {false, true})
-    void aSleepIsReportedAsUnsupportedAndNothingFromItOnIsKept(boolean http11) {
-        AttemptResult result = new Invocation(http11, "Greeter", "nap", HandlerKind.STATELESS, "", "null").attempt();
+    void aSleepOwesItsCompletionAtTheWakeUpTimeAndTheHandlerGoesOnOnceItIsInTheJournal(boolean http11) {
+        Invocation nap = new Invocation(http11, "Greeter", "nap", HandlerKind.STATELESS, "", "null");
+        Instant before = Instant.now();
 
-        assertThat(result.ending()).isEqualTo(
-                new Unsupported("SleepCommand", "ctx.sleep is not supported yet (SleepCommand)"));
+        AttemptResult asleep = nap.attempt();
+
+        assertThat(asleep.ending()).isInstanceOfSatisfying(Suspended.class, suspended -> {
+            assertThat(suspended.readyNow()).isFalse();
+            assertThat(suspended.completions()).hasSize(1);
+        });
+        assertThat(asleep.newEntries()).extracting(JournalEntry::typeName)
+                .containsExactly("InputCommand", "SleepCommand");
+        assertThat(asleep.completions()).singleElement().satisfies(timer -> {
+            assertThat(timer.dueAt()).isBetween(before.plusSeconds(59), Instant.now().plusSeconds(61));
+            assertThat(timer.notification().typeName()).isEqualTo("SleepCompletionNotification");
+        });
+
+        nap.journal.add(asleep.completions().getFirst().notification());
+        AttemptResult awake = nap.attempt();
+
+        assertThat(text(((Output) awake.ending()).value())).isEqualTo("\"woke up\"");
+        assertThat(awake.completions()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "http11={0}")
+    @ValueSource(booleans = {false, true})
+    void aCommandFerryDoesNotRunIsReportedAsUnsupportedAndNothingFromItOnIsKept(boolean http11) {
+        AttemptResult result = new Invocation(http11, "Greeter", "attachSelf", HandlerKind.STATELESS, "", "null")
+                .attempt();
+
+        assertThat(result.ending()).isEqualTo(new Unsupported("AttachInvocationCommand",
+                "ctx.attach is not supported yet (AttachInvocationCommand)"));
         assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand");
     }
 

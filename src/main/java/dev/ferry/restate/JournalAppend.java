@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What one attempt adds to an invocation, for {@link JournalStore#append}: written in one transaction, and only
- * if the journal still has the length the attempt started from.
+ * if the journal still has the length the attempt started from and the invocation is still running under the
+ * attempt's claim.
  *
  * @param invocationId   the invocation
  * @param expectedLength the journal length the attempt replayed ({@link JournalPosition#length()})
@@ -15,9 +16,16 @@ import java.util.Objects;
  * @param stateChanges   the attempt's state changes ({@link AttemptResult#stateChanges()})
  * @param attemptFailed  true when the attempt ended in a failure that will be retried: counts towards the
  *                       retries since the last stored entry
+ * @param attempt        the attempt number the claim started ({@code ClaimedInvocation#attempt()}): every new claim
+ *                       of the invocation counts up, so an attempt whose invocation was killed, or taken over after
+ *                       its lease ran out, writes nothing; {@link #ANY_ATTEMPT} fences on the length and on the
+ *                       invocation running only
  */
 public record JournalAppend(String invocationId, int expectedLength, List<JournalEntry> entries, String service,
-        String objectKey, List<StateChange> stateChanges, boolean attemptFailed) {
+        String objectKey, List<StateChange> stateChanges, boolean attemptFailed, int attempt) {
+
+    /** An append not tied to one claim of its invocation. */
+    public static final int ANY_ATTEMPT = 0;
 
     public JournalAppend {
         Objects.requireNonNull(invocationId, "invocationId");
@@ -26,11 +34,23 @@ public record JournalAppend(String invocationId, int expectedLength, List<Journa
         objectKey = objectKey == null ? "" : objectKey;
     }
 
-    /** The append of an attempt's result. */
+    /** An append fenced on the journal length and on the invocation running, whichever claim runs it. */
+    public JournalAppend(String invocationId, int expectedLength, List<JournalEntry> entries, String service,
+            String objectKey, List<StateChange> stateChanges, boolean attemptFailed) {
+        this(invocationId, expectedLength, entries, service, objectKey, stateChanges, attemptFailed, ANY_ATTEMPT);
+    }
+
+    /** The append of an attempt's result, fenced on the claim that started {@code attempt}. */
     public static JournalAppend of(String invocationId, int expectedLength, String service, String objectKey,
-            AttemptResult result) {
+            AttemptResult result, int attempt) {
         boolean failed = result.ending() instanceof AttemptEnding.Failed;
         return new JournalAppend(invocationId, expectedLength, result.newEntries(), service, objectKey,
-                result.stateChanges(), failed);
+                result.stateChanges(), failed, attempt);
+    }
+
+    /** The append of an attempt's result, not tied to one claim. */
+    public static JournalAppend of(String invocationId, int expectedLength, String service, String objectKey,
+            AttemptResult result) {
+        return of(invocationId, expectedLength, service, objectKey, result, ANY_ATTEMPT);
     }
 }

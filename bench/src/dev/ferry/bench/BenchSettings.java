@@ -24,7 +24,8 @@ import java.util.Map;
  * @param plainMaxInFlight calls in flight of the plain consumer ({@code BENCH_PLAIN_MAX_IN_FLIGHT}), as Ferry's default
  * @param handlerCheckSeconds how long the handler's rate is measured on its own before the scenarios, after a
  *                        warm-up half as long ({@code BENCH_HANDLER_CHECK_SECONDS}; 0 skips both)
- * @param ferryJvmOptions JVM options of Ferry ({@code BENCH_FERRY_JVM_OPTS})
+ * @param ferryJvmOptions JVM options of Ferry ({@code BENCH_FERRY_JVM_OPTS}); {@code {name}} in one stands for the
+ *                        process's name ({@code ferry-s7}), so each scenario can have an AOT cache of its own
  * @param ferryArguments  extra Spring arguments of Ferry ({@code BENCH_FERRY_ARGS},
  *                        e.g. {@code --ferry.dispatch.max-in-flight=512})
  * @param sdkRecords      records of the Restate SDK scenarios 7 and 8 ({@code BENCH_SDK_RECORDS}; else

@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -179,8 +182,19 @@ class OutcomeRecorder {
                 }
                 writeRefused(part.getFirst(), e);
             }
-            batch.removeAll(part);
+            removeWritten(batch, part);
         }
+    }
+
+    /** Removes a written part from the batch by identity: comparing outcomes by value would cost as much as writing. */
+    private static void removeWritten(List<Pending> batch, List<Pending> part) {
+        if (part.size() == batch.size()) {
+            batch.clear();
+            return;
+        }
+        Set<Pending> written = Collections.newSetFromMap(new IdentityHashMap<>());
+        written.addAll(part);
+        batch.removeIf(written::contains);
     }
 
     /** Records an outcome the database refused as paused, with the reason: an operator resumes or kills it. */
@@ -223,23 +237,46 @@ class OutcomeRecorder {
     }
 
     /**
-     * Writes the effects of each pending outcome; an attempt whose effect finds it {@link OutcomeSuperseded} is
-     * recorded as a retry at once instead, releasing nothing.
+     * Writes the effects of each pending outcome, those of one {@link DurableEffect.Batch} together; an attempt
+     * whose effect finds it {@link OutcomeSuperseded} is recorded as a retry at once instead, releasing nothing.
      */
     private List<Pending> applyEffects(List<Pending> part) {
+        Map<DurableEffect.Batch, List<DurableEffect>> batches = new IdentityHashMap<>();
+        Map<DurableEffect, String> superseded = new IdentityHashMap<>();
+        for (Pending pending : part) {
+            DurableEffect.Batch batch = batchOf(pending);
+            if (batch != null) {
+                batches.computeIfAbsent(batch, key -> new ArrayList<>()).add(pending.effects().getFirst());
+            }
+        }
+        batches.forEach((batch, effects) -> superseded.putAll(batch.writeAll(effects)));
         List<Pending> applied = new ArrayList<>(part.size());
         for (Pending pending : part) {
-            try {
-                pending.effects().forEach(DurableEffect::write);
+            String why = batchOf(pending) == null ? writeEach(pending) : superseded.get(pending.effects().getFirst());
+            if (why == null) {
                 applied.add(pending);
-            } catch (OutcomeSuperseded superseded) {
-                log.debug("The outcome of invocation {} was superseded: {}", pending.outcome().id(),
-                        superseded.getMessage());
-                applied.add(new Pending(OutcomePolicy.retryLater(pending.outcome().id(), Duration.ZERO,
-                        superseded.getMessage(), clock.instant()).outcome(), null, List.of()));
+            } else {
+                log.debug("The outcome of invocation {} was superseded: {}", pending.outcome().id(), why);
+                applied.add(new Pending(OutcomePolicy.retryLater(pending.outcome().id(), Duration.ZERO, why,
+                        clock.instant()).outcome(), null, List.of()));
             }
         }
         return applied;
+    }
+
+    /** The batch an attempt's one effect is written with, or null when it has none or several effects. */
+    private static DurableEffect.Batch batchOf(Pending pending) {
+        return pending.effects().size() == 1 ? pending.effects().getFirst().batch() : null;
+    }
+
+    /** Writes the effects of one attempt in order; says why the attempt was superseded, or null if it was not. */
+    private static String writeEach(Pending pending) {
+        try {
+            pending.effects().forEach(DurableEffect::write);
+            return null;
+        } catch (OutcomeSuperseded superseded) {
+            return superseded.getMessage();
+        }
     }
 
     private void succeeded() {

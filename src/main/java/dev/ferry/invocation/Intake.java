@@ -93,7 +93,7 @@ final class Intake {
             if (started.contains(invocation.id())) {
                 running.add(new ClaimedInvocation(invocation.id(), invocation.service(), invocation.handler(),
                         invocation.objectKey(), false, invocation.input(), invocation.headers() == null ? List.of()
-                                : invocation.headers(), invocation.origin(), 1));
+                                : invocation.headers(), invocation.origin(), 1, 0));
             }
         }
         promotions.promote(keys);

@@ -14,7 +14,7 @@ final class InvocationRows {
     static final String CLAIMED_COLUMNS = """
             i.id, i.service, i.handler, i.object_key, i.exclusive_key, i.input, i.headers,
             i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.kafka_timestamp,
-            i.kafka_timestamp_millis, i.kafka_key, i.attempts""";
+            i.kafka_timestamp_millis, i.kafka_key, i.attempts, i.journal_length""";
 
     private InvocationRows() {
     }
@@ -23,7 +23,8 @@ final class InvocationRows {
     static RowMapper<ClaimedInvocation> claimed(RecordHeaders headers) {
         return (row, n) -> new ClaimedInvocation(row.getString("id"), row.getString("service"),
                 row.getString("handler"), row.getString("object_key"), row.getString("exclusive_key") != null,
-                row.getBytes("input"), headers.decode(row.getString("headers")), origin(row), row.getInt("attempts"));
+                row.getBytes("input"), headers.decode(row.getString("headers")), origin(row), row.getInt("attempts"),
+                row.getInt("journal_length"));
     }
 
     /** The record an invocation was made from, or null when a caller made it. */

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What one attempt adds to an invocation, for {@link JournalStore#append}: written in one transaction, and only
- * if the journal still has the length the attempt started from.
+ * if the journal still has the length the attempt started from and the invocation is still running under the
+ * attempt's claim.
  *
  * @param invocationId   the invocation
  * @param expectedLength the journal length the attempt replayed ({@link JournalPosition#length()})
@@ -15,13 +16,20 @@ import java.util.Objects;
  * @param stateChanges   the attempt's state changes ({@link AttemptResult#stateChanges()})
  * @param attemptFailed  true when the attempt ended in a failure that will be retried: counts towards the
  *                       retries since the last stored entry
+ * @param attempt        the attempt number the claim started ({@code ClaimedInvocation#attempt()}): every new claim
+ *                       of the invocation counts up, so an attempt whose invocation was killed, or taken over after
+ *                       its lease ran out, writes nothing; {@link #ANY_ATTEMPT} fences on the length and on the
+ *                       invocation running only
  * @param completions    notifications the runtime owes for the new commands (a sleep's timer), stored beside
  *                       the journal until due ({@link AttemptResult#completions()})
  * @param calls          invocations to create with the entries ({@link AttemptResult#calls()})
  */
 public record JournalAppend(String invocationId, int expectedLength, List<JournalEntry> entries, String service,
-        String objectKey, List<StateChange> stateChanges, boolean attemptFailed, List<PendingCompletion> completions,
-        List<OutgoingCall> calls) {
+        String objectKey, List<StateChange> stateChanges, boolean attemptFailed, int attempt,
+        List<PendingCompletion> completions, List<OutgoingCall> calls) {
+
+    /** An append not tied to one claim of its invocation. */
+    public static final int ANY_ATTEMPT = 0;
 
     public JournalAppend {
         Objects.requireNonNull(invocationId, "invocationId");
@@ -32,18 +40,24 @@ public record JournalAppend(String invocationId, int expectedLength, List<Journa
         calls = List.copyOf(calls);
     }
 
-    /** An append that owes no completions. */
+    /** An append fenced on the journal length and on the invocation running, whichever claim runs it. */
     public JournalAppend(String invocationId, int expectedLength, List<JournalEntry> entries, String service,
             String objectKey, List<StateChange> stateChanges, boolean attemptFailed) {
-        this(invocationId, expectedLength, entries, service, objectKey, stateChanges, attemptFailed, List.of(),
-                List.of());
+        this(invocationId, expectedLength, entries, service, objectKey, stateChanges, attemptFailed, ANY_ATTEMPT,
+                List.of(), List.of());
     }
 
-    /** The append of an attempt's result. */
+    /** The append of an attempt's result, fenced on the claim that started {@code attempt}. */
     public static JournalAppend of(String invocationId, int expectedLength, String service, String objectKey,
-            AttemptResult result) {
+            AttemptResult result, int attempt) {
         boolean failed = result.ending() instanceof AttemptEnding.Failed;
         return new JournalAppend(invocationId, expectedLength, result.newEntries(), service, objectKey,
-                result.stateChanges(), failed, result.completions(), result.calls());
+                result.stateChanges(), failed, attempt, result.completions(), result.calls());
+    }
+
+    /** The append of an attempt's result, not tied to one claim. */
+    public static JournalAppend of(String invocationId, int expectedLength, String service, String objectKey,
+            AttemptResult result) {
+        return of(invocationId, expectedLength, service, objectKey, result, ANY_ATTEMPT);
     }
 }

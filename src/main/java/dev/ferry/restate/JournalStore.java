@@ -4,24 +4,49 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.ferry.invocation.InvocationStatus;
+
 /**
  * Invocation journals. {@link #append} is the one write: the new entries and the state changes they imply, in
  * one transaction (the caller's, if it has one, so that the invocation's status can go in the same one), fenced
- * on the journal length. A stale or duplicate attempt, whose starting length is no longer the stored one, writes
- * nothing, so the journal never forks and no state change is applied twice. The timers and the callees of the new
- * commands ({@link OutgoingCalls}) are stored in the same transaction.
+ * on the journal length and on the claim of the attempt. A stale or duplicate attempt, whose starting length is no
+ * longer the stored one, or whose invocation was killed or claimed again since, writes nothing, so the journal
+ * never forks and no state change is applied twice. {@link #appendAll} writes the appends of many attempts in
+ * one statement per table. The timers and the callees of the new commands ({@link OutgoingCalls}) are stored in
+ * the same transaction.
  */
 @Repository
 public class JournalStore {
+
+    /** Grows the journals that still have the expected length under the expected claim; returns those. */
+    private static final String FENCE = """
+            update invocations i
+               set journal_length = i.journal_length + u.added,
+                   retries_since_last_entry = (case when u.added > 0 then 0 else i.retries_since_last_entry end)
+                                              + (case when u.failed then 1 else 0 end),
+                   last_entry_at = case when u.added > 0 then ? else i.last_entry_at end
+              from unnest(?::text[], ?::int[], ?::int[], ?::boolean[], ?::int[])
+                   as u(id, expected, added, failed, attempt)
+             where i.id = u.id and i.journal_length = u.expected and i.status = '%s'
+               and (u.attempt = %d or i.attempts = u.attempt)
+            returning i.id""".formatted(InvocationStatus.RUNNING.wire(), JournalAppend.ANY_ATTEMPT);
+
+    private static final String INSERT = """
+            insert into journal_entries (invocation_id, entry_index, entry_type, name, frame, created_at)
+            select u.id, u.entry_index, u.entry_type, u.name, u.frame, ?
+              from unnest(?::text[], ?::int[], ?::int[], ?::text[], ?::bytea[])
+                   as u(id, entry_index, entry_type, name, frame)""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -48,7 +73,10 @@ public class JournalStore {
     public enum AppendOutcome {
         /** Entries and state changes are stored. */
         APPENDED,
-        /** The journal no longer has the expected length (or the invocation is gone): nothing was written. */
+        /**
+         * The journal no longer has the expected length, or the invocation is no longer running under the
+         * attempt's claim (or is gone): nothing was written.
+         */
         FENCED
     }
 
@@ -74,31 +102,28 @@ public class JournalStore {
 
     /** Appends an attempt's entries and applies its state changes, or writes nothing if fenced out. */
     public AppendOutcome append(JournalAppend append) {
+        return appendAll(List.of(append)).isEmpty() ? AppendOutcome.APPENDED : AppendOutcome.FENCED;
+    }
+
+    /**
+     * Appends the entries and applies the state changes of many attempts in one transaction (the caller's, if it
+     * has one), each fenced on its own; returns the appends that were fenced out, which wrote nothing. Appends of
+     * the same invocation or object are applied in the order given.
+     */
+    public List<JournalAppend> appendAll(List<JournalAppend> appends) {
+        if (appends.isEmpty()) {
+            return List.of();
+        }
         return transactions.execute(status -> {
             Instant now = clock.instant();
-            int added = append.entries().size();
-            int updated = jdbc.update("""
-                    update invocations
-                       set journal_length = journal_length + ?,
-                           retries_since_last_entry = (case when ? > 0 then 0 else retries_since_last_entry end)
-                                                      + (case when ? then 1 else 0 end),
-                           last_entry_at = case when ? > 0 then ? else last_entry_at end
-                     where id = ? and journal_length = ?""",
-                    added, added, append.attemptFailed(), added, Timestamp.from(now), append.invocationId(),
-                    append.expectedLength());
-            if (updated == 0) {
-                return AppendOutcome.FENCED;
+            List<JournalAppend> fenced = new ArrayList<>();
+            List<JournalAppend> rest = new ArrayList<>(appends);
+            while (!rest.isEmpty()) {
+                List<JournalAppend> round = new ArrayList<>();
+                rest = apart(rest, round);
+                fenced.addAll(write(round, now));
             }
-            insert(append, now);
-            state.apply(append.service(), append.objectKey(), append.stateChanges(), now);
-            owe(append.invocationId(), append.completions(), now);
-            if (!append.calls().isEmpty()) {
-                if (calls == null) {
-                    throw new IllegalStateException("this journal store creates no calls");
-                }
-                calls.create(append.invocationId(), append.calls(), now);
-            }
-            return AppendOutcome.APPENDED;
+            return fenced;
         });
     }
 
@@ -130,7 +155,7 @@ public class JournalStore {
                 status.setRollbackOnly();
                 return 0;
             }
-            insert(new JournalAppend(invocationId, length, due, "", "", List.of(), false), now);
+            insert(List.of(new JournalAppend(invocationId, length, due, "", "", List.of(), false)), Timestamp.from(now));
             return due.size();
         });
         return delivered == null ? 0 : delivered;
@@ -162,17 +187,83 @@ public class JournalStore {
         return owed;
     }
 
-    private void insert(JournalAppend append, Instant now) {
-        List<Object[]> rows = new ArrayList<>(append.entries().size());
-        int index = append.expectedLength();
-        for (JournalEntry entry : append.entries()) {
-            rows.add(new Object[] {append.invocationId(), index++, entry.type(), entry.name(), entry.rawFrame(),
-                    Timestamp.from(now)});
+    /**
+     * Moves into {@code round} the appends that share neither their invocation nor (when they change state) their
+     * object with an earlier append, in order; returns the others, which a later round writes.
+     */
+    private static List<JournalAppend> apart(List<JournalAppend> appends, List<JournalAppend> round) {
+        Set<String> invocations = new HashSet<>();
+        Set<List<String>> objects = new HashSet<>();
+        List<JournalAppend> later = new ArrayList<>();
+        for (JournalAppend append : appends) {
+            boolean seen = !invocations.add(append.invocationId());
+            if (!append.stateChanges().isEmpty()) {
+                seen |= !objects.add(List.of(append.service(), append.objectKey()));
+            }
+            (seen ? later : round).add(append);
         }
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate("""
-                    insert into journal_entries (invocation_id, entry_index, entry_type, name, frame, created_at)
-                    values (?, ?, ?, ?, ?, ?)""", rows);
+        return later;
+    }
+
+    private List<JournalAppend> write(List<JournalAppend> round, Instant now) {
+        int size = round.size();
+        String[] ids = new String[size];
+        int[] expected = new int[size];
+        int[] added = new int[size];
+        boolean[] failed = new boolean[size];
+        int[] attempts = new int[size];
+        for (int i = 0; i < size; i++) {
+            JournalAppend append = round.get(i);
+            ids[i] = append.invocationId();
+            expected[i] = append.expectedLength();
+            added[i] = append.entries().size();
+            failed[i] = append.attemptFailed();
+            attempts[i] = append.attempt();
         }
+        Timestamp at = Timestamp.from(now);
+        Set<String> grown = new HashSet<>(jdbc.queryForList(FENCE, String.class, at, ids, expected, added, failed,
+                attempts));
+        List<JournalAppend> fenced = new ArrayList<>();
+        List<JournalAppend> stored = new ArrayList<>(size);
+        for (JournalAppend append : round) {
+            (grown.contains(append.invocationId()) ? stored : fenced).add(append);
+        }
+        insert(stored, at);
+        state.applyAll(stored, now);
+        for (JournalAppend append : stored) {
+            owe(append.invocationId(), append.completions(), now);
+            if (!append.calls().isEmpty()) {
+                if (calls == null) {
+                    throw new IllegalStateException("this journal store creates no calls");
+                }
+                calls.create(append.invocationId(), append.calls(), now);
+            }
+        }
+        return fenced;
+    }
+
+    private void insert(List<JournalAppend> appends, Timestamp now) {
+        int rows = appends.stream().mapToInt(append -> append.entries().size()).sum();
+        if (rows == 0) {
+            return;
+        }
+        String[] ids = new String[rows];
+        int[] indexes = new int[rows];
+        int[] types = new int[rows];
+        String[] names = new String[rows];
+        byte[][] frames = new byte[rows][];
+        int row = 0;
+        for (JournalAppend append : appends) {
+            int index = append.expectedLength();
+            for (JournalEntry entry : append.entries()) {
+                ids[row] = append.invocationId();
+                indexes[row] = index++;
+                types[row] = entry.type();
+                names[row] = entry.name();
+                frames[row] = entry.rawFrame();
+                row++;
+            }
+        }
+        jdbc.update(INSERT, now, ids, indexes, types, names, frames);
     }
 }

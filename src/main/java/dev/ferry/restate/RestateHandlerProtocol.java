@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
     private final JsonMapper json;
     private final Clock clock;
     private final RestateMetrics metrics;
+    private final DurableEffect.Batch journalBatch = this::storeAll;
     private final ExecutorService storage = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ferry-restate-", 0).factory());
 
@@ -143,13 +145,47 @@ class RestateHandlerProtocol implements HandlerProtocol {
         if (append.entries().isEmpty() && append.stateChanges().isEmpty() && !append.attemptFailed()) {
             return AttemptResult.of(call);
         }
-        String supersededBy = superseded(run);
-        DurableEffect store = () -> {
+        return new AttemptResult(call, List.of(new StoreJournal(append, superseded(run))));
+    }
+
+    /** Stores what an attempt's last exchange produced, with the other attempts of the outcome batch. */
+    private final class StoreJournal implements DurableEffect {
+        final JournalAppend append;
+        final String supersededBy;
+
+        StoreJournal(JournalAppend append, String supersededBy) {
+            this.append = append;
+            this.supersededBy = supersededBy;
+        }
+
+        @Override
+        public void write() {
             if (journals.append(append) == AppendOutcome.FENCED) {
                 throw new OutcomeSuperseded(supersededBy);
             }
-        };
-        return new AttemptResult(call, List.of(store));
+        }
+
+        @Override
+        public Batch batch() {
+            return journalBatch;
+        }
+    }
+
+    /** Writes the journals of a batch of outcomes together: one statement per table. */
+    private Map<DurableEffect, String> storeAll(List<DurableEffect> effects) {
+        List<JournalAppend> appends = new ArrayList<>(effects.size());
+        Map<JournalAppend, StoreJournal> byAppend = new IdentityHashMap<>();
+        for (DurableEffect effect : effects) {
+            StoreJournal store = (StoreJournal) effect;
+            appends.add(store.append);
+            byAppend.put(store.append, store);
+        }
+        Map<DurableEffect, String> superseded = new IdentityHashMap<>();
+        for (JournalAppend fenced : journals.appendAll(appends)) {
+            StoreJournal store = byAppend.get(fenced);
+            superseded.put(store, store.supersededBy);
+        }
+        return superseded;
     }
 
     /** The earliest wake-up time among the timers this exchange set, or null: the waker finds older ones. */
@@ -162,6 +198,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
 
     private static String superseded(Run run) {
         return "the journal of " + run.invocation.id() + " grew beyond entry " + run.length
+                + ", or the invocation was killed or claimed again,"
                 + " during this attempt; running it again from the stored journal";
     }
 
@@ -182,6 +219,8 @@ class RestateHandlerProtocol implements HandlerProtocol {
 
     /** What one dispatcher attempt carries from exchange to exchange: the journal and state as stored. */
     private static final class Run {
+        static final JournalPosition FRESH = new JournalPosition(0, 0, null);
+
         final ClaimedInvocation invocation;
         final HandlerTarget target;
         final RestateEndpoint endpoint;
@@ -212,15 +251,26 @@ class RestateHandlerProtocol implements HandlerProtocol {
             this.retry = position.retryInfo(now);
         }
 
+        /**
+         * Reads what the attempt replays. A first attempt whose claim found the journal empty reads nothing but the
+         * object's state: its journal is the input command this attempt writes, and nothing failed before it.
+         */
         static Run load(RestateHandlerProtocol protocol, HandlerTarget target, ClaimedInvocation invocation) {
-            JournalPosition position = position(protocol, invocation);
-            // a fresh invocation has nothing due; a woken one gets its due completions before the replay
-            if (position.length() > 0 && protocol.journals.deliverDue(invocation.id(), position.length()) > 0) {
+            JournalPosition position;
+            List<JournalEntry> journal;
+            if (invocation.journalLength() == 0 && invocation.attempt() <= 1) {
+                position = FRESH;
+                journal = List.of();
+            } else {
                 position = position(protocol, invocation);
-            }
-            List<JournalEntry> journal = protocol.journals.load(invocation.id());
-            if (journal.size() != position.length()) {
-                throw new IllegalStateException("the journal of " + invocation.id() + " changed while it was read");
+                // a woken invocation gets its due completions before the replay
+                if (position.length() > 0 && protocol.journals.deliverDue(invocation.id(), position.length()) > 0) {
+                    position = position(protocol, invocation);
+                }
+                journal = position.length() == 0 ? List.of() : protocol.journals.load(invocation.id());
+                if (journal.size() != position.length()) {
+                    throw new IllegalStateException("the journal of " + invocation.id() + " changed while it was read");
+                }
             }
             Map<String, byte[]> state = target.keyed()
                     ? protocol.states.load(target.service(), key(invocation)) : Map.of();
@@ -241,7 +291,8 @@ class RestateHandlerProtocol implements HandlerProtocol {
         // this package's AttemptResult beside the dispatcher's, which the class imports
         @SuppressWarnings("checkstyle:inlineQualifiedName")
         JournalAppend append(dev.ferry.restate.AttemptResult result) {
-            return JournalAppend.of(invocation.id(), length, target.service(), key(invocation), result);
+            return JournalAppend.of(invocation.id(), length, target.service(), key(invocation), result,
+                    invocation.attempt());
         }
 
         /** After a stored exchange: the journal and state the next exchange replays. */

@@ -2,6 +2,7 @@ package dev.ferry.restate;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,13 @@ import org.springframework.stereotype.Repository;
 /** The state of virtual objects: one row per service, object key and state key. */
 @Repository
 public class StateStore {
+
+    private static final String UPSERT_ALL = """
+            insert into object_state (service, object_key, state_key, value, modified_at)
+            select u.service, u.object_key, u.state_key, u.value, ?
+              from unnest(?::text[], ?::text[], ?::text[], ?::bytea[]) as u(service, object_key, state_key, value)
+            on conflict (service, object_key, state_key)
+            do update set value = excluded.value, modified_at = excluded.modified_at""";
 
     private final JdbcTemplate jdbc;
 
@@ -27,6 +35,35 @@ public class StateStore {
                     state.put(row.getString(1), row.getBytes(2));
                 }, service, objectKey);
         return state;
+    }
+
+    /**
+     * Applies the state changes of many appends, each to a different object, inside the caller's transaction: the
+     * values the appends that only set state end with, in one statement; the changes of the others in order.
+     */
+    void applyAll(List<JournalAppend> appends, Instant now) {
+        List<String> services = new ArrayList<>();
+        List<String> objectKeys = new ArrayList<>();
+        List<String> stateKeys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        for (JournalAppend append : appends) {
+            if (append.stateChanges().stream().allMatch(StateChange.Set.class::isInstance)) {
+                Map<String, byte[]> last = new LinkedHashMap<>();
+                append.stateChanges().forEach(change -> change.applyTo(last));
+                last.forEach((key, value) -> {
+                    services.add(append.service());
+                    objectKeys.add(append.objectKey());
+                    stateKeys.add(key);
+                    values.add(value);
+                });
+            } else {
+                apply(append.service(), append.objectKey(), append.stateChanges(), now);
+            }
+        }
+        if (!services.isEmpty()) {
+            jdbc.update(UPSERT_ALL, Timestamp.from(now), services.toArray(String[]::new),
+                    objectKeys.toArray(String[]::new), stateKeys.toArray(String[]::new), values.toArray(byte[][]::new));
+        }
     }
 
     /** Applies state changes in order; runs inside the caller's transaction. */

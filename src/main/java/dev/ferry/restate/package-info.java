@@ -33,8 +33,10 @@
  *       runtime storing entries as they arrive would. A violation Ferry detects itself (a shared or stateless
  *       handler changing state, a notification or input command from the SDK, End without output, an unreadable
  *       message) keeps nothing the SDK sent in that attempt.</li>
- *   <li>Entries and state changes are written in one transaction fenced on {@code invocations.journal_length};
- *       the retries since the journal last grew and its time feed the next start message.</li>
+ *   <li>Entries and state changes are written in one transaction fenced on {@code invocations.journal_length}
+ *       and on the claim that started the attempt ({@code attempts}, status running), so the entries of an
+ *       attempt whose invocation was killed or taken over are never stored; the retries since the journal last
+ *       grew and its time feed the next start message.</li>
  * </ul>
  */
 package dev.ferry.restate;

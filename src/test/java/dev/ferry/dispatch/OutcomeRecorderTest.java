@@ -206,6 +206,52 @@ class OutcomeRecorderTest {
     }
 
     @Test
+    void writesTheEffectsOfOneBatchTogetherAndRetriesThoseItFindsSuperseded() {
+        Table table = new Table();
+        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30),
+                (written, successors) -> {
+                }, Clock.systemUTC(), Duration.ofMinutes(1), OutcomeRecorderTest::inTransaction);
+        List<List<DurableEffect>> calls = new CopyOnWriteArrayList<>();
+        DurableEffect.Batch journals = effects -> {
+            calls.add(List.copyOf(effects));
+            return Map.of(effects.getLast(), "the journal grew");
+        };
+        AtomicInteger alone = new AtomicInteger();
+        List<OutcomeRecorder.Pending> batch = new ArrayList<>();
+        for (String id : List.of("inv-1", "inv-2", "inv-stale")) {
+            batch.add(new OutcomeRecorder.Pending(new Outcome.Succeeded(id, new byte[0], null), null,
+                    List.of(batched(journals))));
+        }
+        batch.add(new OutcomeRecorder.Pending(new Outcome.Succeeded("inv-alone", new byte[0], null), null,
+                List.of(alone::incrementAndGet)));
+
+        recorder.writeIsolating(batch);
+
+        assertThat(batch).isEmpty();
+        assertThat(calls).hasSize(1);
+        assertThat(calls.getFirst()).hasSize(3);
+        assertThat(alone).hasValue(1);
+        assertThat(table.stored.get("inv-2")).isInstanceOf(Outcome.Succeeded.class);
+        assertThat(table.stored.get("inv-alone")).isInstanceOf(Outcome.Succeeded.class);
+        assertThat(table.stored.get("inv-stale")).isInstanceOfSatisfying(Outcome.Retrying.class, retrying ->
+                assertThat(retrying.failure()).isEqualTo("the journal grew"));
+    }
+
+    private static DurableEffect batched(DurableEffect.Batch batch) {
+        return new DurableEffect() {
+            @Override
+            public void write() {
+                throw new AssertionError("written on its own instead of with its batch");
+            }
+
+            @Override
+            public Batch batch() {
+                return batch;
+            }
+        };
+    }
+
+    @Test
     void tellsUnreachableFromRefused() {
         assertThat(DatabaseFailure.isTransient(new CannotGetJdbcConnectionException("down"))).isTrue();
         assertThat(DatabaseFailure.isTransient(new RuntimeException(new SQLException("gone", "08006")))).isTrue();

@@ -101,6 +101,49 @@ class JournalStoreIT {
     }
 
     @Test
+    void anAttemptWhoseInvocationWasClaimedAgainOrKilledMeanwhileWritesNothing() {
+        String takenOver = newInvocation();
+        String killed = newInvocation();
+        jdbc.update("update invocations set attempts = attempts + 1 where id = ?", takenOver);
+        jdbc.update("update invocations set status = 'completed' where id = ?", killed);
+
+        for (String id : List.of(takenOver, killed)) {
+            AppendOutcome stale = journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, "")), "Account",
+                    id, List.of(new StateChange.Set("balance", bytes("1"))), false, 1));
+
+            assertThat(stale).isEqualTo(AppendOutcome.FENCED);
+            assertThat(journals.load(id)).isEmpty();
+            assertThat(states.load("Account", id)).isEmpty();
+        }
+    }
+
+    @Test
+    void appendsOfManyAttemptsAreWrittenTogetherEachFencedOnItsOwn() {
+        String first = newInvocation();
+        String second = newInvocation();
+        String stale = newInvocation();
+        jdbc.update("update invocations set attempts = 2 where id = ?", stale);
+        JournalAppend clearing = new JournalAppend(second, 1, List.of(entry(0x0404, "")), "Account", "erin",
+                List.of(new StateChange.Clear("a"), new StateChange.Set("b", bytes("3"))), false, 1);
+        JournalAppend fenced = new JournalAppend(stale, 0, List.of(entry(0x0400, "")), "Account", "frank",
+                List.of(new StateChange.Set("a", bytes("9"))), false, 1);
+
+        List<JournalAppend> out = journals.appendAll(List.of(
+                new JournalAppend(first, 0, List.of(entry(0x0400, ""), entry(0x0403, "")), "Account", "frank",
+                        List.of(new StateChange.Set("a", bytes("1")), new StateChange.Set("a", bytes("2"))), false, 1),
+                new JournalAppend(second, 0, List.of(entry(0x0400, "")), "Account", "erin",
+                        List.of(new StateChange.Set("a", bytes("1"))), false, 1),
+                clearing, fenced));
+
+        assertThat(out).containsExactly(fenced);
+        assertThat(journals.load(first)).hasSize(2);
+        assertThat(journals.load(second)).hasSize(2);
+        assertThat(journals.load(stale)).isEmpty();
+        assertThat(new String(states.load("Account", "frank").get("a"), StandardCharsets.UTF_8)).isEqualTo("2");
+        assertThat(states.load("Account", "erin")).containsOnlyKeys("b");
+    }
+
+    @Test
     void countsFailedAttemptsSinceTheJournalLastGrew() {
         String id = newInvocation();
         journals.append(new JournalAppend(id, 0, List.of(), "S", "", List.of(), true));
@@ -134,8 +177,8 @@ class JournalStoreIT {
     private static String newInvocation() {
         String id = "inv_test" + (++invocations);
         jdbc.update("""
-                insert into invocations (id, service, handler, status, created_at, modified_at)
-                values (?, 'Account', 'deposit', 'running', ?, ?)""", id, Timestamp.from(NOW), Timestamp.from(NOW));
+                insert into invocations (id, service, handler, status, attempts, created_at, modified_at)
+                values (?, 'Account', 'deposit', 'running', 1, ?, ?)""", id, Timestamp.from(NOW), Timestamp.from(NOW));
         return id;
     }
 

@@ -115,12 +115,27 @@ class RestateHandlerProtocolIT {
         assertThat(text(states.load("Account", "dave").get("balance"))).isEqualTo("40");
     }
 
+    @Test
+    void anAttemptWhoseInvocationWasTakenOverMeanwhileStoresNothing() throws Exception {
+        String id = newInvocation();
+        AttemptResult attempt = deposit(id, "erin");
+        int stored = journals.position(id).orElseThrow().length();
+        // the lease ran out and another claim started a second attempt
+        jdbc.update("update invocations set attempts = attempts + 1 where id = ?", id);
+
+        DurableEffect effect = attempt.effects().getFirst();
+
+        assertThatThrownBy(effect::write).isInstanceOf(OutcomeSuperseded.class).hasMessageContaining(id);
+        assertThat(journals.position(id).orElseThrow().length()).isEqualTo(stored);
+        assertThat(states.load("Account", "erin")).isEmpty();
+    }
+
     private static AttemptResult deposit(String id, String key) throws Exception {
         HandlerTarget target = new HandlerTarget("Account", "deposit", ServiceType.VIRTUAL_OBJECT,
                 HandlerType.EXCLUSIVE, URI.create(endpoint.uri()), InputFormat.JSON, null, RetrySettings.inherit(),
                 ServiceProtocol.RESTATE, new RestateTarget("dp_test", false, 5, 7, false, null, 1));
         ClaimedInvocation invocation = new ClaimedInvocation(id, "Account", "deposit", key, true,
-                "3".getBytes(StandardCharsets.UTF_8), List.of(), null, 1);
+                "3".getBytes(StandardCharsets.UTF_8), List.of(), null, 1, 0);
         return protocol.call(target, invocation, Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
     }
 
@@ -128,8 +143,8 @@ class RestateHandlerProtocolIT {
         String id = Ids.next("inv_", Instant.now()) + (++invocations);
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.update("""
-                insert into invocations (id, service, handler, status, created_at, modified_at)
-                values (?, 'Account', 'deposit', 'running', ?, ?)""", id, now, now);
+                insert into invocations (id, service, handler, status, attempts, created_at, modified_at)
+                values (?, 'Account', 'deposit', 'running', 1, ?, ?)""", id, now, now);
         return id;
     }
 

@@ -2,6 +2,8 @@ package dev.ferry.dispatch;
 
 import java.time.Duration;
 
+import dev.ferry.invocation.FailureReason;
+
 /** How one handler call ended, before the retry policy decides what follows. */
 public sealed interface CallResult {
 
@@ -16,8 +18,17 @@ public sealed interface CallResult {
     record Retryable(String failure, Duration retryAfter) implements CallResult {
     }
 
-    /** The handler refused the input, and trying again would not help. */
-    record Terminal(String failure) implements CallResult {
+    /** The handler refused the input, and trying again would not help; {@code reason} says how it ends. */
+    record Terminal(String failure, FailureReason reason) implements CallResult {
+
+        public Terminal {
+            reason = reason == null ? FailureReason.HANDLER_ERROR : reason;
+        }
+
+        /** A handler's error. */
+        public Terminal(String failure) {
+            this(failure, FailureReason.HANDLER_ERROR);
+        }
     }
 
     /** The call cannot go on until an operator acts (resumes or kills the invocation); {@code failure} says why. */

@@ -79,7 +79,8 @@ public class ServiceRegistry {
         List<Handler> handlers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (HandlerDescriptor descriptor : descriptors) {
-            handlers.add(handler(request.type(), descriptor));
+            handlers.add(handler(request.type(), descriptor).withState(state("handlers.state", descriptor.state(),
+                    request.type())));
             if (!seen.add(descriptor.name())) {
                 throw InvalidRequest.of("handlers", "Handler '%s' is listed twice.".formatted(descriptor.name()));
             }
@@ -95,7 +96,7 @@ public class ServiceRegistry {
                 RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
                 retry("retry_policy", request.retryPolicy()), handlers,
                 RequestDurations.positive("retention", request.retention(), RequestDurations.MAX_RETENTION),
-                clock.instant()));
+                clock.instant()).withState(state("state", request.state(), request.type())));
         evict(name);
         events.publishEvent(new ServiceChanged(name));
         log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint,
@@ -179,7 +180,8 @@ public class ServiceRegistry {
         return service.handler(handlerName).map(handler -> new HandlerTarget(service.name(), handler.name(),
                 service.type(), handler.type(), URI.create(service.endpoint()), handler.input(),
                 handler.timeout() != null ? handler.timeout() : service.timeout(),
-                handler.retry().orElse(service.retry()), service.protocol(), service.restateTarget(handler)));
+                handler.retry().orElse(service.retry()), service.protocol(), service.restateTarget(handler),
+                service.envelope(handler)));
     }
 
     private static Handler handler(ServiceType serviceType, HandlerDescriptor descriptor) {
@@ -219,6 +221,22 @@ public class ServiceRegistry {
         return new Handler(descriptor.name(), type, input,
                 RequestDurations.positive("handlers.timeout", descriptor.timeout(), RequestDurations.MAX_WAIT),
                 retry("handlers.retry_policy", descriptor.retryPolicy()));
+    }
+
+    /** A declared {@code state}: null, or {@code envelope} on a virtual object. */
+    private static String state(String field, String state, ServiceType type) {
+        if (state == null) {
+            return null;
+        }
+        if (!Handler.ENVELOPE.equals(state)) {
+            throw InvalidRequest.of(field, "State '%s' is not known: use \"envelope\" (or leave it out for the plain"
+                    .formatted(state) + " body without object state).");
+        }
+        if (type != ServiceType.VIRTUAL_OBJECT) {
+            throw InvalidRequest.of(field, "Only a VIRTUAL_OBJECT keeps object state; a %s cannot declare"
+                    .formatted(type) + " \"state\": \"envelope\".");
+        }
+        return state;
     }
 
     private static String validEndpoint(String endpoint) {

@@ -59,6 +59,10 @@ final class AdminClient implements AutoCloseable {
         return send("PATCH", path, body);
     }
 
+    Reply put(String path, JsonNode body) {
+        return send("PUT", path, body);
+    }
+
     Reply delete(String path) {
         return send("DELETE", path, null);
     }

@@ -67,6 +67,11 @@ public final class Api {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Reply put(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private URI uri(String path) {
         return URI.create(baseUrl + path);
     }

@@ -88,6 +88,9 @@ final class StateEnvelope {
 
     /** Reads a 2xx answer against the state it was computed from. */
     Answer read(byte[] body, boolean exclusive, Map<String, byte[]> current) {
+        if (body.length == 0) {
+            return refused("the body is empty; answer a JSON object with 'output'");
+        }
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -192,9 +195,6 @@ final class StateEnvelope {
     }
 
     private static String excerpt(byte[] body) {
-        if (body.length == 0) {
-            return " (it is empty)";
-        }
         String text = new String(body, 0, Math.min(body.length, EXCERPT), StandardCharsets.UTF_8)
                 .replaceAll("\\s+", " ").strip();
         return ": " + text + (body.length > EXCERPT ? "…" : "");

@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
 class StateEnvelopeSchemas {
 
     @Bean
-    OpenApiCustomizer stateEnvelopeSchemas() {
+    OpenApiCustomizer stateEnvelopeSchemaCustomizer() {
         return openApi -> {
             openApi.getComponents().addSchemas("StateEnvelopeRequest", request());
             openApi.getComponents().addSchemas("StateEnvelopeAnswer", answer());

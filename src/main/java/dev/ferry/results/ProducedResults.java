@@ -67,8 +67,10 @@ final class ProducedResults {
                     remaining.put(partition, ends.get(partition));
                 }
             });
-            consumer.assign(remaining.keySet());
-            remaining.keySet().forEach(partition -> consumer.seek(partition, starts.get(partition).offset()));
+            // every partition is assigned, so the answers about the last stable offset of each are taken in
+            consumer.assign(times.keySet());
+            times.keySet().forEach(partition -> consumer.seek(partition, remaining.containsKey(partition)
+                    ? starts.get(partition).offset() : ends.get(partition)));
             Instant deadline = Instant.now().plus(timeout);
             while (!remaining.isEmpty()) {
                 if (Instant.now().isAfter(deadline)) {

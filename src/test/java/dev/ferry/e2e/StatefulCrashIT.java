@@ -137,8 +137,9 @@ class StatefulCrashIT {
     }
 
     private static long outboxDepth(Api api) {
-        return api.get("/actuator/prometheus").text().lines().filter(line -> line.startsWith("ferry_results_outbox "))
-                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst()
+        return api.get("/actuator/prometheus").text().lines()
+                .filter(line -> line.startsWith("ferry_results_outbox ") || line.startsWith("ferry_results_outbox{"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst()
                 .orElse(-1);
     }
 

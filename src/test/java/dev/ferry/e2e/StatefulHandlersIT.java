@@ -172,6 +172,9 @@ class StatefulHandlersIT {
             assertThat(api.get("/services/Picky/state/fine").body().path("state")).hasSize(1);
             assertThat(api.get("/services/Picky").body().path("handlers").findValuesAsString("state"))
                     .containsExactly("envelope", "envelope");
+            JsonNode schemas = api.get("/v3/api-docs").body().path("components").path("schemas");
+            assertThat(schemas.path("StateEnvelopeRequest").path("properties").has("state")).isTrue();
+            assertThat(schemas.path("StateEnvelopeAnswer").path("required").get(0).asString()).isEqualTo("output");
         }
     }
 

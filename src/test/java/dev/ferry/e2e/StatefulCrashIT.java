@@ -9,17 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,8 +54,13 @@ class StatefulCrashIT {
         processes.forEach(FerryProcess::close);
     }
 
+    /** The handlers' languages, {@code -Dferry.crash.languages=java} for one. */
+    static Stream<String> languages() {
+        return Arrays.stream(System.getProperty("ferry.crash.languages", "java,node").split(","));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"java", "node"})
+    @MethodSource("languages")
     void countsEveryDepositOnceAndProducesOneResultPerRecordThroughTwoKills(String language) throws Exception {
         String topic = "stateful-crash-" + language;
         String results = topic + "-results";

@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,11 +28,14 @@ import dev.ferry.service.HandlerTarget;
 class PlainHttpProtocol implements HandlerProtocol {
 
     static final String NAME = "http";
+    /** Threads that read objects' state before calls: each read is one short query. */
+    private static final int STATE_READERS = 4;
 
     private final HandlerClient client;
     private final ObjectStates states;
     private final AttemptFence fence;
     private final StateEnvelope envelope;
+    private final ExecutorService reads;
 
     PlainHttpProtocol(DispatchProperties properties, Clock clock, RequestSigner signer, ObjectStates states,
             AttemptFence fence, JsonMapper json, StateProperties stateProperties) {
@@ -37,6 +43,12 @@ class PlainHttpProtocol implements HandlerProtocol {
         this.states = states;
         this.fence = fence;
         this.envelope = new StateEnvelope(json, stateProperties.maxSize().toBytes());
+        AtomicInteger threads = new AtomicInteger();
+        this.reads = Executors.newFixedThreadPool(STATE_READERS, runnable -> {
+            Thread thread = new Thread(runnable, "ferry-state-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
@@ -50,13 +62,18 @@ class PlainHttpProtocol implements HandlerProtocol {
         if (!target.envelope() || invocation.objectKey() == null) {
             return client.call(target, invocation, timeout).thenApply(AttemptResult::of);
         }
-        Map<String, byte[]> state = states.load(invocation.service(), invocation.objectKey());
-        byte[] body = envelope.request(invocation, target.input(), state);
-        if (body == null) {
-            return CompletableFuture.completedFuture(AttemptResult.of(StateEnvelope.notJson(invocation.objectKey())));
-        }
-        return client.call(target, invocation, timeout, new HandlerClient.Body(body, StateEnvelope.CONTENT_TYPE))
-                .thenApply(result -> answered(invocation, result, state));
+        // the state is read off the caller's thread: successors of recorded outcomes start on the outcome writer's
+        return CompletableFuture.supplyAsync(() -> states.load(invocation.service(), invocation.objectKey()), reads)
+                .thenCompose(state -> {
+                    byte[] body = envelope.request(invocation, target.input(), state);
+                    if (body == null) {
+                        return CompletableFuture.completedFuture(
+                                AttemptResult.of(StateEnvelope.notJson(invocation.objectKey())));
+                    }
+                    return client.call(target, invocation, timeout,
+                            new HandlerClient.Body(body, StateEnvelope.CONTENT_TYPE))
+                            .thenApply(result -> answered(invocation, result, state));
+                });
     }
 
     private AttemptResult answered(ClaimedInvocation invocation, CallResult result, Map<String, byte[]> state) {
@@ -79,5 +96,6 @@ class PlainHttpProtocol implements HandlerProtocol {
     @Override
     public void close() {
         client.close();
+        reads.shutdownNow();
     }
 }

@@ -10,8 +10,8 @@ import java.util.Map;
  * {@code BENCH_PG_*}, {@code BENCH_JAVA}, {@code BENCH_JAR}, {@code BENCH_CLASSPATH} ones).
  *
  * @param scenarios       the scenarios to run, by number ({@code BENCH_SCENARIOS}, e.g. {@code 1,2,6})
- * @param records         records of scenarios 1, 2, 3 and 6 ({@code BENCH_RECORDS})
- * @param manyKeys        keys of scenario 2 ({@code BENCH_KEYS_MANY})
+ * @param records         records of scenarios 1, 2, 3, 6 and 9 ({@code BENCH_RECORDS})
+ * @param manyKeys        keys of scenarios 2 and 9 ({@code BENCH_KEYS_MANY})
  * @param fewKeys         keys of scenario 3 ({@code BENCH_KEYS_FEW})
  * @param latencyRate     records per second of scenario 4 ({@code BENCH_LATENCY_RATE})
  * @param latencySeconds  how long scenario 4 produces ({@code BENCH_LATENCY_SECONDS})
@@ -69,7 +69,7 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 Path.of(env.getOrDefault("BENCH_LOGBACK", "bench/logback.xml")), integer(env, "BENCH_PG_PORT", 0),
                 Long.parseLong(required(env, "BENCH_PG_PID")), integer(env, "BENCH_CLK_TCK", 100));
         return new BenchSettings(
-                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6,7,8").split(","))
+                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6,7,8,9").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList(),
                 records,
                 integer(env, "BENCH_KEYS_MANY", 1000),

@@ -84,19 +84,41 @@ public final class CountingHandler {
         Tally current = tally;
         String timestamp = exchange.getRequestHeaders().getFirst("kafka.timestamp");
         int key = current.received(body, timestamp == null ? -1 : now - Long.parseLong(timestamp), now);
+        byte[] answer = "application/vnd.ferry.object+json".equals(exchange.getRequestHeaders()
+                .getFirst("content-type")) ? envelopeAnswer(body) : OK;
         if (current.delayMillis > 0) {
             delayer.schedule(() -> {
                 current.done(key);
                 try {
-                    respond(exchange, OK);
+                    respond(exchange, answer);
                 } catch (IOException | RuntimeException e) {
                     exchange.close();
                 }
             }, current.delayMillis, TimeUnit.MILLISECONDS);
         } else {
             current.done(key);
-            respond(exchange, OK);
+            respond(exchange, answer);
         }
+    }
+
+    /**
+     * The answer of a stateful handler with the state envelope: the object's count {@code n} one up, and the
+     * record's {@code i} as the output.
+     */
+    static byte[] envelopeAnswer(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        int at = text.lastIndexOf("\"state\":{\"n\":");
+        long count = 0;
+        if (at >= 0) {
+            int digits = at + "\"state\":{\"n\":".length();
+            int end = digits;
+            while (end < text.length() && Character.isDigit(text.charAt(end))) {
+                end++;
+            }
+            count = Long.parseLong(text.substring(digits, end));
+        }
+        return ("{\"output\":{\"i\":" + BenchRecord.field(body, 'i') + "},\"state\":{\"set\":{\"n\":"
+                + (count + 1) + "}}}").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void respond(HttpExchange exchange, byte[] body) throws IOException {

@@ -86,9 +86,15 @@ final class FerryProcess implements AutoCloseable {
 
     /** Registers the benchmark's service at the handler: a plain service, or a virtual object with an exclusive handler. */
     void registerService(String service, boolean keyed, String handlerEndpoint) {
+        registerService(service, keyed, false, handlerEndpoint);
+    }
+
+    /** Registers the handler {@code run}; {@code envelope}: an exclusive handler that keeps object state. */
+    void registerService(String service, boolean keyed, boolean envelope, String handlerEndpoint) {
         api.post("/services", """
-                {"name":"%s","type":"%s","endpoint":"%s","handlers":[{"name":"run"%s}]}""".formatted(service,
-                keyed ? "VIRTUAL_OBJECT" : "SERVICE", handlerEndpoint, keyed ? ",\"type\":\"EXCLUSIVE\"" : ""));
+                {"name":"%s","type":"%s","endpoint":"%s","handlers":[{"name":"run"%s%s}]}""".formatted(service,
+                keyed ? "VIRTUAL_OBJECT" : "SERVICE", handlerEndpoint, keyed ? ",\"type\":\"EXCLUSIVE\"" : "",
+                envelope ? ",\"state\":\"envelope\"" : ""));
     }
 
     /** Registers a Restate SDK deployment by its URI, as {@code restate deployments register} does. */

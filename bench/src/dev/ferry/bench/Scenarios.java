@@ -6,7 +6,7 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The eight scenarios. Each Ferry scenario starts Ferry afresh on an empty database and uses a topic of its own,
+ * The nine scenarios. Each Ferry scenario starts Ferry afresh on an empty database and uses a topic of its own,
  * so nothing of one scenario is left to slow down the next; the broker, handler and PostgreSQL run throughout.
  */
 final class Scenarios {
@@ -52,10 +52,11 @@ final class Scenarios {
             case 7 -> sdk(7, "SDK VIRTUAL_OBJECT get, set, %,d keys".formatted(settings.manyKeys()), "BenchSdkObject",
                     true);
             case 8 -> sdk(8, "SDK SERVICE handler", "BenchSdk", false);
+            case 9 -> stateful(records);
             case 10 -> sdk(10, "SDK VIRTUAL_OBJECT run, sleep 10 ms, set, %,d keys".formatted(settings.manyKeys()),
                     "BenchSdkSleep", true);
             default -> throw new IllegalArgumentException("There is no scenario " + scenario
-                    + "; there are 1 to 8 and 10");
+                    + "; there are 1 to 10");
         };
     }
 
@@ -71,6 +72,27 @@ final class Scenarios {
             try (Kafka.Producer producer = kafka.producer(true)) {
                 return drain(new Spec(number, name, "ferry", records, keyed), ferry.child(), ferry.api(), subscription,
                         () -> producer.sendAll(topic, 0, records, producedKeys, settings.valueBytes()));
+            }
+        }
+    }
+
+    /**
+     * Scenario 2 with the state envelope: the exclusive handler gets each object's state with the record and
+     * answers a new count, which Ferry stores with the outcome; the cost of object state beside scenario 2.
+     */
+    private ScenarioResult stateful(int records) {
+        int keys = settings.manyKeys();
+        try (FerryProcess ferry = startFerry(9)) {
+            String topic = topic(9);
+            kafka.createTopic(topic, settings.partitions());
+            reset(records, keys, 0);
+            ferry.registerService("BenchState", true, true, handlerEndpoint());
+            String subscription = ferry.subscribe(topic, "BenchState");
+            kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
+            try (Kafka.Producer producer = kafka.producer(true)) {
+                return drain(new Spec(9, "VIRTUAL_OBJECT EXCLUSIVE, state envelope, %,d keys".formatted(keys),
+                        "ferry", records, true), ferry.child(), ferry.api(), subscription,
+                        () -> producer.sendAll(topic, 0, records, keys, settings.valueBytes()));
             }
         }
     }

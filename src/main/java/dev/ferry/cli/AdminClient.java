@@ -69,6 +69,10 @@ final class AdminClient implements AutoCloseable {
         return send("PATCH", path, body, etag);
     }
 
+    Reply put(String path, JsonNode body) {
+        return send("PUT", path, body);
+    }
+
     Reply delete(String path) {
         return send("DELETE", path, null);
     }

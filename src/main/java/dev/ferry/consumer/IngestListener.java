@@ -21,6 +21,7 @@ import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.NewInvocation;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.ServiceRegistry;
+import dev.ferry.subscription.KafkaSource;
 import dev.ferry.subscription.SubscriptionDetails;
 
 /**
@@ -120,10 +121,14 @@ class IngestListener implements BatchConsumerAwareMessageListener<byte[], byte[]
         String deadLetterTopic = subscription.options().deadLetterTopic();
         NewInvocation.DeadLetter deadLetter = deadLetterTopic == null ? null
                 : new NewInvocation.DeadLetter(subscription.source().cluster(), deadLetterTopic);
+        KafkaSource results = subscription.options().resultSource(subscription.source().cluster());
+        NewInvocation.ResultTopic resultTopic = results == null ? null
+                : new NewInvocation.ResultTopic(results.cluster(), results.topic());
         List<NewInvocation> invocations = new ArrayList<>(records.size());
         for (ConsumerRecord<byte[], byte[]> record : records) {
             NewInvocation invocation = converter.convert(subscription.id(), target, record);
-            invocations.add(deadLetter == null ? invocation : invocation.withDeadLetter(deadLetter));
+            invocation = deadLetter == null ? invocation : invocation.withDeadLetter(deadLetter);
+            invocations.add(resultTopic == null ? invocation : invocation.withResultTopic(resultTopic));
         }
         try (Reservation reservation = dispatcher.reserve(invocations.size())) {
             reservation.start(store.enqueue(invocations, reservation.owner(), reservation.size(), reservation.lease()));

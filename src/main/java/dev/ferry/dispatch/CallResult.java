@@ -3,6 +3,8 @@ package dev.ferry.dispatch;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.ferry.invocation.FailureReason;
+
 /** How one handler call ended, before the retry policy decides what follows. */
 public sealed interface CallResult {
 
@@ -21,11 +23,30 @@ public sealed interface CallResult {
         }
     }
 
-    /** The handler refused the input, and trying again would not help. */
-    record Terminal(String failure, CallFailure kind) implements CallResult {
+    /**
+     * The handler refused the input, and trying again would not help: {@code kind} is how the call ended for the
+     * meters, {@code reason} how the invocation ends.
+     */
+    record Terminal(String failure, CallFailure kind, FailureReason reason) implements CallResult {
 
+        public Terminal {
+            kind = kind == null ? CallFailure.OTHER : kind;
+            reason = reason == null ? FailureReason.HANDLER_ERROR : reason;
+        }
+
+        /** A handler's error. */
         public Terminal(String failure) {
-            this(failure, CallFailure.OTHER);
+            this(failure, CallFailure.OTHER, FailureReason.HANDLER_ERROR);
+        }
+
+        /** A handler's error, metered as {@code kind}. */
+        public Terminal(String failure, CallFailure kind) {
+            this(failure, kind, FailureReason.HANDLER_ERROR);
+        }
+
+        /** An answer Ferry could not take, ending the invocation for {@code reason}. */
+        public Terminal(String failure, FailureReason reason) {
+            this(failure, CallFailure.OTHER, reason);
         }
     }
 

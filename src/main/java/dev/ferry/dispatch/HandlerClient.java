@@ -60,10 +60,20 @@ class HandlerClient implements AutoCloseable {
         this.signer = signer;
     }
 
+    /** A request body other than the invocation's input, with its content type. */
+    record Body(byte[] bytes, String contentType) {
+    }
+
     CompletableFuture<CallResult> call(HandlerTarget target, ClaimedInvocation invocation, Duration timeout) {
+        return call(target, invocation, timeout, null);
+    }
+
+    /** Calls the handler with {@code body} in place of the input, or with the input when it is null. */
+    CompletableFuture<CallResult> call(HandlerTarget target, ClaimedInvocation invocation, Duration timeout,
+            Body body) {
         HttpRequest request;
         try {
-            request = request(target, invocation, timeout);
+            request = request(target, invocation, timeout, body);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(new CallResult.Terminal("Ferry could not build the request: "
                     + e.getMessage()));
@@ -87,8 +97,8 @@ class HandlerClient implements AutoCloseable {
         return URI.create(path.append(encode(target.handler())).toString());
     }
 
-    private HttpRequest request(HandlerTarget target, ClaimedInvocation invocation, Duration timeout) {
-        byte[] input = invocation.input();
+    private HttpRequest request(HandlerTarget target, ClaimedInvocation invocation, Duration timeout, Body body) {
+        byte[] input = body != null ? body.bytes() : invocation.input();
         URI uri = uri(target, invocation.objectKey());
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
@@ -98,8 +108,8 @@ class HandlerClient implements AutoCloseable {
         if (input == null || input.length == 0) {
             builder.POST(HttpRequest.BodyPublishers.noBody());
         } else {
-            builder.header("content-type", target.input() == InputFormat.RAW ? "application/octet-stream"
-                    : "application/json");
+            builder.header("content-type", body != null ? body.contentType()
+                    : target.input() == InputFormat.RAW ? "application/octet-stream" : "application/json");
             builder.POST(HttpRequest.BodyPublishers.ofByteArray(input));
         }
         for (InputHeaders.Header header : InputHeaders.of(invocation)) {

@@ -52,7 +52,7 @@ final class OutcomePolicy {
             case CallResult.Success success -> new Decision(new Outcome.Succeeded(invocation.id(), success.body(),
                     success.contentType()), key, "success", null);
             case CallResult.Terminal terminal -> new Decision(new Outcome.Failed(invocation.id(),
-                    FailureReason.HANDLER_ERROR, terminal.failure()), key, "failure", null);
+                    terminal.reason(), terminal.failure()), key, "failure", null);
             case CallResult.Retryable retryable -> retry(invocation, policy, retryable, key, now);
             case CallResult.Paused paused -> new Decision(new Outcome.Paused(invocation.id(), paused.failure()), null,
                     null, null);

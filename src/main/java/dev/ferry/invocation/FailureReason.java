@@ -9,7 +9,9 @@ public enum FailureReason {
     INVALID_PAYLOAD("invalid-payload"),
     /** PostgreSQL refused to store the record as it is; the invocation keeps the database's reason. */
     INVALID_RECORD("invalid-record"),
-    DUPLICATE("duplicate");
+    DUPLICATE("duplicate"),
+    /** A handler's answer would have made an object's state (or one value of it) larger than allowed. */
+    STATE_TOO_LARGE("state-too-large");
 
     private final String wire;
 

@@ -24,13 +24,29 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class OutcomeWriter {
 
-    /** Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. */
+    /**
+     * Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. The
+     * output of an invocation with a result topic goes to the result outbox in the same statement, for the
+     * rows it really completed only.
+     */
     private static final String SUCCEED = """
-            update invocations i
-               set status = %s, completion = 'success', result = u.result, result_content_type = u.type,
-                   completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null, next_attempt_at = null
-              from unnest(?::text[], ?::bytea[], ?::text[]) as u(id, result, type)
-             where i.id = u.id and i.status = %s and i.lease_owner = ?""".formatted(COMPLETED.sql(), RUNNING.sql());
+            with done as (
+                update invocations i
+                   set status = %s, completion = 'success', result = u.result, result_content_type = u.type,
+                       completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null,
+                       next_attempt_at = null
+                  from unnest(?::text[], ?::bytea[], ?::text[]) as u(id, result, type)
+                 where i.id = u.id and i.status = %s and i.lease_owner = ?
+             returning i.id, i.seq, i.result_cluster, i.result_topic, i.kafka_key, u.result, u.type,
+                       i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.completed_at)
+            insert into result_outbox (invocation_id, cluster, topic, kafka_key, value, content_type,
+                                       subscription_id, source_topic, source_partition, source_offset, created_at)
+            select id, result_cluster, result_topic, kafka_key, result, type, subscription_id, topic,
+                   kafka_partition, kafka_offset, completed_at
+              from done
+             where result_topic is not null
+             order by seq
+                on conflict (invocation_id) do nothing""".formatted(COMPLETED.sql(), RUNNING.sql());
 
     private static final String FAIL = """
             update invocations set status = %s, completion = 'failure', failure_reason = ?,

@@ -82,6 +82,10 @@ final class RecordBatchInsert {
             return invocation.deadLetter() == null ? null : value.apply(invocation.deadLetter());
         }
 
+        <T> T resultTopic(Function<NewInvocation.ResultTopic, T> value) {
+            return invocation.resultTopic() == null ? null : value.apply(invocation.resultTopic());
+        }
+
         Instant recordTime() {
             return origin(KafkaOrigin::timestamp);
         }
@@ -134,6 +138,9 @@ final class RecordBatchInsert {
         DEAD_LETTER_CLUSTER("dead_letter_cluster", ArrayType.TEXT,
                 row -> row.deadLetter(NewInvocation.DeadLetter::cluster)),
         DEAD_LETTER_TOPIC("dead_letter_topic", ArrayType.TEXT, row -> row.deadLetter(NewInvocation.DeadLetter::topic)),
+        RESULT_CLUSTER("result_cluster", ArrayType.TEXT,
+                row -> row.resultTopic(NewInvocation.ResultTopic::cluster)),
+        RESULT_TOPIC("result_topic", ArrayType.TEXT, row -> row.resultTopic(NewInvocation.ResultTopic::topic)),
         IDEMPOTENCY_KEY("idempotency_key", ArrayType.TEXT, row -> row.invocation().idempotencyKey()),
         ATTEMPTS("attempts", ArrayType.INT, row -> row.runNow() ? 1 : 0),
         LEASE_OWNER("lease_owner", ArrayType.TEXT, row -> row.whenRunNow(row.batch().owner())),

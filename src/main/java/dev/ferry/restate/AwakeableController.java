@@ -30,15 +30,15 @@ class AwakeableController {
     }
 
     @PostMapping("/restate/awakeables/{id}/resolve")
-    @Operation(summary = "Resolve an awakeable", description = "The body is the value; 202, or 404 when no"
-            + " invocation waits for it.")
+    @Operation(operationId = "resolve_awakeable", summary = "Resolve an awakeable",
+            description = "The body is the value; 202, or 404 when no invocation waits for it.")
     ResponseEntity<Void> resolve(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         return complete(id, body == null ? new byte[0] : body, null);
     }
 
     @PostMapping("/restate/awakeables/{id}/reject")
-    @Operation(summary = "Reject an awakeable", description = "The body is the failure's message; 202, or 404"
-            + " when no invocation waits for it.")
+    @Operation(operationId = "reject_awakeable", summary = "Reject an awakeable",
+            description = "The body is the failure's message; 202, or 404 when no invocation waits for it.")
     ResponseEntity<Void> reject(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         String reason = body == null || body.length == 0 ? "rejected" : new String(body, StandardCharsets.UTF_8);
         return complete(id, null, reason);

@@ -43,7 +43,13 @@ public record JournalAppend(String invocationId, int expectedLength, List<Journa
     /** An append fenced on the journal length and on the invocation running, whichever claim runs it. */
     public JournalAppend(String invocationId, int expectedLength, List<JournalEntry> entries, String service,
             String objectKey, List<StateChange> stateChanges, boolean attemptFailed) {
-        this(invocationId, expectedLength, entries, service, objectKey, stateChanges, attemptFailed, ANY_ATTEMPT,
+        this(invocationId, expectedLength, entries, service, objectKey, stateChanges, attemptFailed, ANY_ATTEMPT);
+    }
+
+    /** An append fenced on the claim that started {@code attempt}, owing nothing and calling no one. */
+    public JournalAppend(String invocationId, int expectedLength, List<JournalEntry> entries, String service,
+            String objectKey, List<StateChange> stateChanges, boolean attemptFailed, int attempt) {
+        this(invocationId, expectedLength, entries, service, objectKey, stateChanges, attemptFailed, attempt,
                 List.of(), List.of());
     }
 

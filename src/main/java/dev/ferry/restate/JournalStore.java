@@ -155,7 +155,8 @@ public class JournalStore {
                 status.setRollbackOnly();
                 return 0;
             }
-            insert(List.of(new JournalAppend(invocationId, length, due, "", "", List.of(), false)), Timestamp.from(now));
+            insert(List.of(new JournalAppend(invocationId, length, due, "", "", List.of(), false)),
+                    Timestamp.from(now));
             return due.size();
         });
         return delivered == null ? 0 : delivered;

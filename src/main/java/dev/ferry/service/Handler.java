@@ -12,6 +12,9 @@ import jakarta.persistence.Enumerated;
 @Embeddable
 class Handler {
 
+    /** The one {@code state} a plain HTTP handler can declare. */
+    static final String ENVELOPE = "envelope";
+
     @Column(name = "name", nullable = false)
     private String name;
 
@@ -40,6 +43,9 @@ class Handler {
 
     @Column(name = "output_content_type")
     private String outputContentType;
+
+    @Column(name = "state")
+    private String state;
 
     protected Handler() {
     }
@@ -94,6 +100,16 @@ class Handler {
 
     String inputContentType() {
         return inputContentType;
+    }
+
+    /** {@code envelope} when the handler keeps object state through the envelope, else null. */
+    String state() {
+        return state;
+    }
+
+    Handler withState(String state) {
+        this.state = state;
+        return this;
     }
 
     String outputContentType() {

@@ -7,13 +7,21 @@ import java.time.Duration;
  * Everything needed to run one handler: where it lives, how invocations of one key relate, what body
  * it takes, its timeout (null: the global default), its retry settings (handler over service), the protocol
  * to call it with and, for a Restate SDK handler, what that protocol needs ({@code restate}; null for HTTP).
+ * {@code envelope}: a plain HTTP handler of a virtual object called with the object-state envelope.
  */
 public record HandlerTarget(String service, String handler, ServiceType serviceType, HandlerType handlerType,
         URI endpoint, InputFormat input, Duration timeout, RetrySettings retry, ServiceProtocol protocol,
-        RestateTarget restate) {
+        RestateTarget restate, boolean envelope) {
 
     public HandlerTarget {
         protocol = protocol == null ? ServiceProtocol.HTTP : protocol;
+    }
+
+    /** A handler without the state envelope. */
+    public HandlerTarget(String service, String handler, ServiceType serviceType, HandlerType handlerType,
+            URI endpoint, InputFormat input, Duration timeout, RetrySettings retry, ServiceProtocol protocol,
+            RestateTarget restate) {
+        this(service, handler, serviceType, handlerType, endpoint, input, timeout, retry, protocol, restate, false);
     }
 
     /** A plain HTTP handler. */

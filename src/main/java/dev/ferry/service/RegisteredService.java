@@ -73,6 +73,9 @@ class RegisteredService {
     @Column(name = "revision", nullable = false)
     private int revision = 1;
 
+    @Column(name = "state")
+    private String state;
+
     @Version
     private long version;
 
@@ -158,6 +161,22 @@ class RegisteredService {
                 .toList();
         return new RestateServiceDefinition(name, type, timeout(), abortTimeout(), retry(), enableLazyState,
                 definitions);
+    }
+
+    /** {@code envelope} when every handler keeps object state through the envelope, else null. */
+    String state() {
+        return state;
+    }
+
+    RegisteredService withState(String state) {
+        this.state = state;
+        return this;
+    }
+
+    /** Whether a handler keeps object state through the envelope: it says so, or its service does. */
+    boolean envelope(Handler handler) {
+        return protocol() == ServiceProtocol.HTTP
+                && (Handler.ENVELOPE.equals(handler.state()) || Handler.ENVELOPE.equals(state));
     }
 
     ServiceProtocol protocol() {

@@ -83,7 +83,24 @@ final class ServiceDefinitions {
         }
         return new Handler(descriptor.name(), type, input,
                 RequestDurations.positive("handlers.timeout", descriptor.timeout(), RequestDurations.MAX_WAIT),
-                retry("handlers.retry_policy", descriptor.retryPolicy()));
+                retry("handlers.retry_policy", descriptor.retryPolicy()))
+                .withState(state("handlers.state", descriptor.state(), serviceType));
+    }
+
+    /** A declared {@code state}: null, or {@code envelope} on a virtual object. */
+    static String state(String field, String state, ServiceType type) {
+        if (state == null) {
+            return null;
+        }
+        if (!Handler.ENVELOPE.equals(state)) {
+            throw InvalidRequest.of(field, "State '%s' is not known: use \"envelope\" (or leave it out for the plain"
+                    .formatted(state) + " body without object state).");
+        }
+        if (type != ServiceType.VIRTUAL_OBJECT) {
+            throw InvalidRequest.of(field, "Only a VIRTUAL_OBJECT keeps object state; a %s cannot declare"
+                    .formatted(type) + " \"state\": \"envelope\".");
+        }
+        return state;
     }
 
     static String validEndpoint(String endpoint) {

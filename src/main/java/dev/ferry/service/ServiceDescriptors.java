@@ -35,22 +35,24 @@ public final class ServiceDescriptors {
 
     /**
      * A handler; {@code enable_lazy_state}, {@code input_content_type} and {@code output_content_type} are shown for
-     * the handlers of Restate SDK services only.
+     * the handlers of Restate SDK services only. {@code state}: {@code envelope} for a plain HTTP handler of a
+     * virtual object that keeps object state (see the README, "Stateful handlers"); in a view, the handler's own or
+     * its service's.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HandlerDescriptor(String name, HandlerType type, String input, String timeout,
             RetryPolicyDescriptor retryPolicy, Boolean enableLazyState, String inputContentType,
-            String outputContentType) {
+            String outputContentType, String state) {
 
         public HandlerDescriptor(String name, HandlerType type, String input, String timeout,
                 RetryPolicyDescriptor retryPolicy) {
-            this(name, type, input, timeout, retryPolicy, null, null, null);
+            this(name, type, input, timeout, retryPolicy, null, null, null, null);
         }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RegisterServiceRequest(String name, ServiceType type, String endpoint, String timeout,
-            RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers) {
+            RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers, String state) {
     }
 
     /**
@@ -79,7 +81,8 @@ public final class ServiceDescriptors {
                     .map(handler -> new HandlerDescriptor(handler.name(), handler.type(),
                             handler.input().name().toLowerCase(Locale.ROOT), format(handler.timeout()),
                             RetryPolicyDescriptor.of(handler.retry()), restate ? handler.enableLazyState() : null,
-                            handler.inputContentType(), handler.outputContentType()))
+                            handler.inputContentType(), handler.outputContentType(),
+                            service.envelope(handler) ? Handler.ENVELOPE : null))
                     .toList();
             return new ServiceView(service.name(), service.type(), service.protocol().wireName(), service.endpoint(),
                     service.deploymentId(), restate ? service.revision() : null, format(service.timeout()),

@@ -79,7 +79,7 @@ public class ServiceRegistry {
                 RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
                 ServiceDefinitions.retry("retry_policy", request.retryPolicy()), handlers,
                 RequestDurations.positive("retention", request.retention(), RequestDurations.MAX_RETENTION),
-                clock.instant()));
+                clock.instant()).withState(ServiceDefinitions.state("state", request.state(), request.type())));
         evict(name);
         events.publishEvent(new ServiceChanged(name));
         log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint,
@@ -254,6 +254,7 @@ public class ServiceRegistry {
         return service.handler(handlerName).map(handler -> new HandlerTarget(service.name(), handler.name(),
                 service.type(), handler.type(), URI.create(service.endpoint()), handler.input(),
                 handler.timeout() != null ? handler.timeout() : service.timeout(),
-                handler.retry().orElse(service.retry()), service.protocol(), service.restateTarget(handler)));
+                handler.retry().orElse(service.retry()), service.protocol(), service.restateTarget(handler),
+                service.envelope(handler)));
     }
 }

@@ -72,6 +72,7 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
         });
         ClientPropertyTranslator.validateConsumerOptions(options, SubscriptionOptions.FERRY_OPTIONS);
         validateDeadLetterTopic(options.get(SubscriptionOptions.DEAD_LETTER_TOPIC), source);
+        validateResultTopic(options.get(SubscriptionOptions.RESULT_TOPIC), source);
         String id = Ids.nextRestateStyle("sub_", clock.instant());
         SubscriptionOptions parsed = SubscriptionOptions.parse(id, options);
         options.putIfAbsent(SubscriptionOptions.GROUP_ID, parsed.groupId());
@@ -207,6 +208,28 @@ public class SubscriptionRegistry implements ClusterUsage, ServiceUsage {
                 throw InvalidRequest.of("options", "Option 'dead-letter.topic' names the subscribed topic '%s' itself;"
                         .formatted(source.topic()) + " failed records would come back. Choose another topic.");
             }
+        }
+    }
+
+    private void validateResultTopic(String resultTopic, KafkaSource source) {
+        if (resultTopic == null) {
+            return;
+        }
+        KafkaSource results;
+        try {
+            results = new SubscriptionOptions(null, null, resultTopic, null, Map.of()).resultSource(source.cluster());
+        } catch (InvalidRequest e) {
+            throw InvalidRequest.of("options", ("Option 'result.topic' is '%s': write a topic of the subscription's"
+                    + " cluster (e.g. results) or kafka://CLUSTER/TOPIC, with a valid, non-internal topic name.")
+                    .formatted(resultTopic));
+        }
+        if (!clusters.exists(results.cluster())) {
+            throw InvalidRequest.of("options", "Option 'result.topic' names cluster '%s', which is not registered;"
+                    .formatted(results.cluster()) + " register it or pick one from GET /kafka-clusters.");
+        }
+        if (results.equals(source)) {
+            throw InvalidRequest.of("options", "Option 'result.topic' names the subscribed topic '%s' itself;"
+                    .formatted(source.topic()) + " every result would come back as a record. Choose another topic.");
         }
     }
 

@@ -58,6 +58,28 @@ class StateCommandsIT {
         }
     }
 
+    @Test
+    void setsAndClearsTheStateOfAnObject() {
+        assertThat(api.post("/services", json("""
+                {'name':'Tally','type':'VIRTUAL_OBJECT','endpoint':'http://127.0.0.1:1','state':'envelope',
+                 'handlers':[{'name':'add'}]}""")).status()).isEqualTo(201);
+
+        Result set = cli().run("state", "set", "Tally", "c1", "count=3", "owner=\"ann\"", "tags=[1,2]");
+        assertThat(set.status()).as(set.err()).isZero();
+        assertThat(set.out()).contains("Set 3 state key(s) of Tally/c1.");
+        assertThat(cli().run("state", "set", "Tally", "c1", "note=plain text").err())
+                .contains("The value of 'note' is not JSON");
+        assertThat(cli().run("state", "get", "Tally", "c1").out()).containsPattern("count\\s+3\\s+1")
+                .containsPattern("owner\\s+\"ann\"").containsPattern("tags\\s+\\[1,2\\]");
+
+        Result cleared = cli().run("state", "clear", "Tally", "c1", "owner");
+        assertThat(cleared.status()).as(cleared.err()).isZero();
+        assertThat(cli().run("state", "get", "Tally", "c1").out()).doesNotContain("owner").contains("count");
+        assertThat(cli().run("--yes", "state", "clear", "Tally", "c1").out())
+                .contains("Cleared the state of Tally/c1.");
+        assertThat(cli().run("state", "get", "Tally", "c1").out()).contains("Tally/c1 has no state.");
+    }
+
     private static Cli cli() {
         return new Cli(ferry.baseUrl()).env("COLUMNS", "200");
     }

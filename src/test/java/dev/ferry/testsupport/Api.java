@@ -82,6 +82,11 @@ public final class Api {
         return send(HttpRequest.newBuilder(uri(path)).header("if-match", ifMatch).DELETE());
     }
 
+    public Reply put(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private URI uri(String path) {
         return URI.create(baseUrl + path);
     }

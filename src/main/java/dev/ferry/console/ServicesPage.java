@@ -47,7 +47,7 @@ class ServicesPage {
                 : new RetryPolicyDescriptor(blank(initialInterval) ? null : initialInterval.strip(), null,
                         blank(maxInterval) ? null : maxInterval.strip(), maxAttempts, null);
         registry.register(new RegisterServiceRequest(name.strip(), type, endpoint.strip(),
-                blank(timeout) ? null : timeout.strip(), retry, null, handlers(handlers)));
+                blank(timeout) ? null : timeout.strip(), retry, null, handlers(handlers), null));
         redirect.addFlashAttribute("message", "Registered service " + name.strip() + ".");
         return "redirect:/console/services";
     }

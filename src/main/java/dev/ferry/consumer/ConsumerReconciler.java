@@ -1,6 +1,8 @@
 package dev.ferry.consumer;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -238,10 +240,20 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         }
     }
 
-    private record Desired(SubscriptionDetails subscription, ClusterDetails cluster) {
+    record Desired(SubscriptionDetails subscription, ClusterDetails cluster) {
 
+        /**
+         * What the consumer was built from. Times are cut to what PostgreSQL keeps (microseconds): a subscription
+         * just saved carries the clock's nanoseconds, the same one read back does not, and a consumer restarted for
+         * that difference alone would, with {@code auto.offset.reset=latest}, skip what was produced meanwhile.
+         */
         String fingerprint() {
-            return subscription.updatedAt() + "|" + cluster.updatedAt() + "|" + subscription.options().hashCode();
+            return micros(subscription.updatedAt()) + "|" + micros(cluster.updatedAt()) + "|"
+                    + subscription.options().hashCode();
+        }
+
+        private static Instant micros(Instant at) {
+            return at == null ? null : at.truncatedTo(ChronoUnit.MICROS);
         }
     }
 

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -32,6 +33,7 @@ class AwakeableController {
     @PostMapping("/restate/awakeables/{id}/resolve")
     @Operation(operationId = "resolve_awakeable", summary = "Resolve an awakeable",
             description = "The body is the value; 202, or 404 when no invocation waits for it.")
+    @ApiResponse(responseCode = "202", description = "Resolved; the waiting invocation wakes up")
     ResponseEntity<Void> resolve(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         return complete(id, body == null ? new byte[0] : body, null);
     }
@@ -39,6 +41,7 @@ class AwakeableController {
     @PostMapping("/restate/awakeables/{id}/reject")
     @Operation(operationId = "reject_awakeable", summary = "Reject an awakeable",
             description = "The body is the failure's message; 202, or 404 when no invocation waits for it.")
+    @ApiResponse(responseCode = "202", description = "Rejected; the waiting invocation wakes up")
     ResponseEntity<Void> reject(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         String reason = body == null || body.length == 0 ? "rejected" : new String(body, StandardCharsets.UTF_8);
         return complete(id, null, reason);

@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -139,6 +140,7 @@ class ObjectStateController {
     @Operation(operationId = "clear_object_state",
             summary = "Clear an object's state", description = "Clears the named state keys (name=..., repeated)"
             + " or, without names, the whole state. 409 while an exclusive invocation of the object runs.")
+    @ApiResponse(responseCode = "204", description = "Cleared")
     ResponseEntity<Void> delete(@PathVariable String service, @PathVariable String key,
             @RequestParam(name = "name", required = false) List<String> names) {
         known(service);

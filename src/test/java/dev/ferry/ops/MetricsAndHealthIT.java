@@ -19,6 +19,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.push.PushMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,6 +191,17 @@ class MetricsAndHealthIT {
             }
             api.delete("/subscriptions/" + subscription);
         }
+    }
+
+    @Test
+    void pushesNoMetricsAnywhereUnlessAskedTo() {
+        MeterRegistry registry = ferry.bean(MeterRegistry.class);
+        List<MeterRegistry> registries = registry instanceof CompositeMeterRegistry composite
+                ? List.copyOf(composite.getRegistries()) : List.of(registry);
+
+        assertThat(registries).as("Prometheus is scraped; nothing is pushed (OTLP stays off by default)")
+                .noneMatch(PushMeterRegistry.class::isInstance)
+                .anyMatch(candidate -> candidate.getClass().getSimpleName().startsWith("Prometheus"));
     }
 
     @Test

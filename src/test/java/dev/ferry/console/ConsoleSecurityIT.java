@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.util.HtmlUtils;
 
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.FerryInstance;
@@ -147,7 +148,8 @@ class ConsoleSecurityIT {
                 + URLEncoder.encode(csrf, StandardCharsets.UTF_8) + "&action=kill&id=" + waiting + "&id=" + unknown);
         assertThat(genuine.statusCode()).isEqualTo(200);
         String reason = api.post("/invocations/" + unknown + "/kill", "{}").body().get("detail").asString();
-        assertThat(genuine.body()).contains("Kill: 1 of 2 invocations; 1 refused.", "refused: " + reason);
+        assertThat(genuine.body()).contains("Kill: 1 of 2 invocations; 1 refused.",
+                "refused: " + HtmlUtils.htmlEscape(reason));
         assertThat(api.get("/invocations/" + waiting).body().get("status").asString()).isEqualTo("completed");
         assertThat(post(selection, session, Map.of("_csrf", csrf, "action", "kill")).body())
                 .contains("No invocation is ticked");

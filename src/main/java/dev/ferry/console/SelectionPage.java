@@ -56,6 +56,7 @@ class SelectionPage {
         model.addAttribute("action", parsed.wire());
         model.addAttribute("selected", now);
         model.addAttribute("summary", "This will %s %s".formatted(parsed.wire(), invocations(selected.size())));
+        model.addAttribute("confirm", InvocationsPage.capitalised(parsed.wire()) + " " + invocations(selected.size()));
         model.addAttribute("back", InvocationsPage.link(filter, null));
         return "console/selection";
     }

@@ -103,7 +103,7 @@ class InvocationsPage {
         return word.substring(0, 1).toUpperCase(Locale.ROOT) + word.substring(1);
     }
 
-    private static String link(InvocationFilter filter, @Nullable String cursor) {
+    static String link(InvocationFilter filter, @Nullable String cursor) {
         UriComponentsBuilder link = UriComponentsBuilder.fromPath("/console/invocations");
         filter.parameters().forEach(link::queryParam);
         if (cursor != null) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,19 @@ class ConsolePartsTest {
         assertThat(InvocationPage.allowed("running")).containsExactly(SteeringAction.CANCEL, SteeringAction.KILL);
         assertThat(InvocationPage.allowed("completed")).containsExactly(SteeringAction.RESTART,
                 SteeringAction.PURGE);
+    }
+
+    @Test
+    void takesEachTickedIdOnceAndRefusesAnEmptyOrOversizedSelection() {
+        assertThat(SelectionPage.selected(List.of("inv_b", " inv_a ", "inv_b", ""))).containsExactly("inv_b", "inv_a");
+        assertThatThrownBy(() -> SelectionPage.selected(null)).isInstanceOf(InvalidRequest.class)
+                .hasMessageContaining("No invocation is ticked");
+        assertThatThrownBy(() -> SelectionPage.selected(List.of(" "))).isInstanceOf(InvalidRequest.class);
+        List<String> many = IntStream.rangeClosed(0, SelectionPage.SELECTION_LIMIT).mapToObj(i -> "inv_" + i).toList();
+        assertThatThrownBy(() -> SelectionPage.selected(many)).isInstanceOf(InvalidRequest.class)
+                .hasMessageContaining("at most 1000");
+        assertThat(SelectionPage.selected(many.subList(0, SelectionPage.SELECTION_LIMIT)))
+                .hasSize(SelectionPage.SELECTION_LIMIT);
     }
 
     @Test

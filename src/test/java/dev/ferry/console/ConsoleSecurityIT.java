@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.web.util.HtmlUtils;
 
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.FerryInstance;
@@ -122,6 +123,39 @@ class ConsoleSecurityIT {
     }
 
     @Test
+    void refusesATickedSelectionWithoutItsCsrfTokenAndReportsEachIdOfAGenuineOne() throws Exception {
+        String session = session(logIn(TOKEN));
+        String waiting = api.post("/send/billing/charge?delay=1h", "{}").body().get("invocation_id").asString();
+        String unknown = "inv_01m8s1pzktqxh7yanbs3n7mf3y";
+        String selection = "/console/invocations/selection";
+
+        HttpResponse<String> forged = post(selection, session, Map.of("action", "kill", "id", waiting));
+        assertThat(forged.statusCode()).isEqualTo(403);
+        HttpResponse<String> wrongToken = post(selection, session,
+                Map.of("_csrf", "forged", "action", "kill", "id", waiting));
+        assertThat(wrongToken.statusCode()).isEqualTo(403);
+        assertThat(post(selection, null, Map.of("action", "kill", "id", waiting)).statusCode()).isIn(302, 403);
+        assertThat(api.get("/invocations/" + waiting).body().get("status").asString()).isEqualTo("scheduled");
+
+        String csrf = csrf(get("/console/invocations", session).body());
+        HttpResponse<String> preview = post(selection + "/preview", session,
+                Map.of("_csrf", csrf, "action", "kill", "id", waiting));
+        assertThat(preview.statusCode()).isEqualTo(200);
+        assertThat(preview.body()).contains("This will kill 1 invocation", waiting, "scheduled");
+        assertThat(api.get("/invocations/" + waiting).body().get("status").asString()).isEqualTo("scheduled");
+
+        HttpResponse<String> genuine = post(selection, session, "_csrf="
+                + URLEncoder.encode(csrf, StandardCharsets.UTF_8) + "&action=kill&id=" + waiting + "&id=" + unknown);
+        assertThat(genuine.statusCode()).isEqualTo(200);
+        String reason = api.post("/invocations/" + unknown + "/kill", "{}").body().get("detail").asString();
+        assertThat(genuine.body()).contains("Kill: 1 of 2 invocations; 1 refused.",
+                "refused: " + HtmlUtils.htmlEscape(reason));
+        assertThat(api.get("/invocations/" + waiting).body().get("status").asString()).isEqualTo("completed");
+        assertThat(post(selection, session, Map.of("_csrf", csrf, "action", "kill")).body())
+                .contains("No invocation is ticked");
+    }
+
+    @Test
     void showsSecretsAsStars() throws Exception {
         String session = session(logIn(TOKEN));
         HttpResponse<String> clusters = get("/console/clusters", session);
@@ -187,8 +221,12 @@ class ConsoleSecurityIT {
 
     private HttpResponse<String> post(String path, String session, Map<String, String> form)
             throws IOException, InterruptedException {
-        String body = form.entrySet().stream().map(entry -> entry.getKey() + "="
-                + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        return post(path, session, form.entrySet().stream().map(entry -> entry.getKey() + "="
+                + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&")));
+    }
+
+    private HttpResponse<String> post(String path, String session, String body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ferry.baseUrl() + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));

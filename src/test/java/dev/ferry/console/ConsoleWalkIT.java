@@ -25,7 +25,8 @@ import dev.ferry.testsupport.Topics;
 /**
  * A newcomer's first day in the console, in a real headless Chromium: log in, register a cluster and a
  * service, subscribe, produce records and watch them complete on the overview, find a failing invocation by
- * filter, read its last failure, resume it, and kill the rest after the dry run. Each page is saved as a
+ * filter, read its last failure, resume it, tick the other two and pause them after a confirmation that names
+ * them, and kill the rest after the dry run. Each page is saved as a
  * screenshot under {@code target/console/}.
  */
 class ConsoleWalkIT {
@@ -65,6 +66,7 @@ class ConsoleWalkIT {
             String subscription = subscribe(browser);
             produceAndWatchThemComplete(browser, subscription);
             resumeAFailingOne(browser);
+            pauseTwoTicked(browser);
             killTheRest(browser);
         }
     }
@@ -179,11 +181,53 @@ class ConsoleWalkIT {
         browser.screenshot("08-invocation-resumed");
     }
 
-    private static void killTheRest(Browser browser) {
+    private static void pauseTwoTicked(Browser browser) {
         browser.click(By.linkText("Invocations"));
         browser.select("filters-status", "backing-off");
         browser.click(By.cssSelector("#filters button"));
         browser.waitForText(By.cssSelector("#status-counts li[data-status='backing-off']"), "2");
+        List<WebElement> boxes = browser.driver.findElements(By.cssSelector("#invocations input.select-one"));
+        assertThat(boxes).hasSize(2);
+        // "select all on this page" ticks every row and unticks them again, from the keyboard
+        WebElement all = browser.find(By.id("select-page"));
+        assertThat(all.getDomAttribute("aria-label")).isEqualTo("Select all on this page");
+        all.sendKeys(Keys.SPACE);
+        assertThat(boxes).extracting(WebElement::isSelected).containsOnly(true);
+        all.sendKeys(Keys.SPACE);
+        assertThat(boxes).extracting(WebElement::isSelected).containsOnly(false);
+        boxes.get(0).click();
+        boxes.get(1).sendKeys(Keys.SPACE);
+        assertThat(all.isSelected()).isTrue();
+        List<String> ids = boxes.stream().map(box -> box.getDomAttribute("value")).toList();
+        assertThat(ids).allSatisfy(id -> assertThat(id).startsWith("inv_"));
+        browser.select("selection-action", "pause");
+        browser.click(By.cssSelector("#selection button"));
+        browser.waitForText(By.id("selection-summary"), "This will pause 2 invocations");
+        assertThat(browser.driver.findElements(By.cssSelector("#selection-ids li")))
+                .extracting(WebElement::getText).satisfiesExactlyInAnyOrder(
+                        first -> assertThat(first).contains(ids.get(0), "backing-off"),
+                        second -> assertThat(second).contains(ids.get(1), "backing-off"));
+        browser.screenshot("09-selection-confirm");
+        browser.click(By.cssSelector("#confirm-selection button"));
+        browser.waitForText(By.id("selection-summary"), "Pause: 2 of 2 invocations.");
+        for (String id : ids) {
+            assertThat(browser.text(By.cssSelector("#outcomes tr[data-id='" + id + "']"))).contains("paused");
+        }
+        browser.screenshot("09-selection-done");
+        browser.click(By.id("back"));
+        browser.select("filters-status", "paused");
+        browser.click(By.cssSelector("#filters button"));
+        browser.waitForText(By.cssSelector("#status-counts li[data-status='paused']"), "2");
+        assertThat(browser.driver.findElements(By.cssSelector("#invocations tbody tr")))
+                .extracting(row -> row.getDomAttribute("data-id")).containsExactlyInAnyOrderElementsOf(ids);
+        browser.screenshot("09-selection-paused");
+    }
+
+    private static void killTheRest(Browser browser) {
+        browser.click(By.linkText("Invocations"));
+        browser.select("filters-status", "paused");
+        browser.click(By.cssSelector("#filters button"));
+        browser.waitForText(By.cssSelector("#status-counts li[data-status='paused']"), "2");
         browser.select("bulk-action", "kill");
         browser.click(By.cssSelector("#bulk button"));
         browser.waitForText(By.id("dry-run"), "This will kill 2 invocations");
@@ -195,6 +239,7 @@ class ConsoleWalkIT {
         browser.click(By.linkText("Invocations"));
         browser.waitForText(By.cssSelector("#status-counts li[data-status='completed']"), "9");
         assertThat(browser.text(By.cssSelector("#status-counts li[data-status='backing-off']"))).contains("0");
+        assertThat(browser.text(By.cssSelector("#status-counts li[data-status='paused']"))).contains("0");
         browser.screenshot("10-invocations-after-kill");
     }
 }

@@ -58,7 +58,8 @@ class ConsoleSecurityIT {
         api.post("/services", json("{'name':'billing','type':'SERVICE','endpoint':'%s','handlers':[{'name':'charge'}]}"
                 .formatted(handler.endpoint())));
         subscription = api.post("/subscriptions", json("{'source':'kafka://guarded/console-security',"
-                + "'sink':'service://billing/charge'}")).body().get("id").asString();
+                + "'sink':'service://billing/charge','options':{'result.topic':'console-results'}}")).body()
+                .get("id").asString();
     }
 
     @AfterAll
@@ -115,7 +116,10 @@ class ConsoleSecurityIT {
         assertThat(anonymous.statusCode()).isIn(302, 403);
         assertThat(api.get("/subscriptions/" + subscription).body().get("state").asString()).isEqualTo("RUNNING");
 
-        String csrf = csrf(get("/console/subscriptions/" + subscription, session).body());
+        String page = get("/console/subscriptions/" + subscription, session).body();
+        assertThat(page).as("the subscription page names its result topic")
+                .containsPattern("id=\"result-topic\">\\s*console-results\\s*<");
+        String csrf = csrf(page);
         HttpResponse<String> genuine = post(pause, session, Map.of("_csrf", csrf));
         assertThat(genuine.statusCode()).isEqualTo(302);
         assertThat(api.get("/subscriptions/" + subscription).body().get("state").asString()).isEqualTo("PAUSED");

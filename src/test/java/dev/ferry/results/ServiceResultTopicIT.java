@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.Api.Reply;
@@ -115,6 +116,11 @@ class ServiceResultTopicIT {
         Reply cleared = api.patch("/services/Changing", json("{'result_topic':''}"));
         assertThat(cleared.status()).as(cleared.text()).isEqualTo(200);
         assertThat(cleared.body().has("result_topic")).isFalse();
+        JsonNode schemas = api.get("/v3/api-docs").body().path("components").path("schemas");
+        for (String schema : List.of("RegisterServiceRequest", "UpdateServiceRequest", "ServiceView")) {
+            assertThat(schemas.path(schema).path("properties").path("result_topic").path("description").asString())
+                    .as(schema).contains("kafka://CLUSTER/TOPIC").contains("/call or /send");
+        }
     }
 
     @Test

@@ -149,7 +149,8 @@ class KafkaClusterController {
     @DeleteMapping("/{name}")
     @Operation(operationId = "delete_kafka_cluster",
             summary = "Delete a Kafka cluster", description = "Refused with 409 while subscriptions use it,"
-            + " unless force=true, which deletes those subscriptions too.")
+            + " unless force=true, which deletes those subscriptions too; refused with 409, even with force, while"
+            + " a service's result_topic is on it.")
     @ApiResponse(responseCode = "202", description = "Deleted; its consumers stop shortly")
     @ApiResponse(responseCode = "412", description = "If-Match names an older version than the stored one",
             content = @Content(mediaType = "application/problem+json"))

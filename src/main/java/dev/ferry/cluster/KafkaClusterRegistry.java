@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -36,6 +37,7 @@ public class KafkaClusterRegistry {
 
     private final KafkaClusterRepository repository;
     private final ClusterUsage usage;
+    private final ClusterResultTopics resultTopics;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final SecretSealer sealer;
@@ -43,12 +45,13 @@ public class KafkaClusterRegistry {
     private final ClusterProbe probe;
     private final List<String> allowedClasses;
 
-    KafkaClusterRegistry(KafkaClusterRepository repository, ClusterUsage usage, ApplicationEventPublisher events,
-            Clock clock, SecretSealer sealer, ClusterConnections connections, ClusterProbe probe,
-            ClusterProperties clusterProperties) {
+    KafkaClusterRegistry(KafkaClusterRepository repository, ClusterUsage usage,
+            @Lazy ClusterResultTopics resultTopics, ApplicationEventPublisher events, Clock clock, SecretSealer sealer,
+            ClusterConnections connections, ClusterProbe probe, ClusterProperties clusterProperties) {
         this.allowedClasses = List.copyOf(clusterProperties.allowedClasses());
         this.repository = repository;
         this.usage = usage;
+        this.resultTopics = resultTopics;
         this.events = events;
         this.clock = clock;
         this.sealer = sealer;
@@ -236,6 +239,10 @@ public class KafkaClusterRegistry {
     public void delete(String name, boolean force, String ifMatch) {
         KafkaCluster cluster = repository.findById(name).orElseThrow(() -> KafkaClusterNotFound.of(name));
         EntityTags.check(ifMatch, cluster.version(), "Kafka cluster", name);
+        List<String> producingServices = resultTopics.servicesProducingTo(name);
+        if (!producingServices.isEmpty()) {
+            throw KafkaClusterInUse.ofResultTopics(name, producingServices);
+        }
         List<ClusterUsage.ClusterUser> users = usage.usersOf(name);
         if (!users.isEmpty() && !force) {
             throw KafkaClusterInUse.of(name, users);

@@ -137,6 +137,10 @@ class IngressController {
                     .formatted(service, handler, notJson) + " Send JSON, or register the handler with input \"raw\".");
         }
         NewInvocation invocation = Submissions.of(target, Ids.next("inv_", clock.instant()), key, input);
+        if (target.resultTopic() != null) {
+            invocation = invocation.withResultTopic(new NewInvocation.ResultTopic(target.resultTopic().cluster(),
+                    target.resultTopic().topic()));
+        }
         if (idempotencyKey != null && !idempotencyKey.isBlank()) {
             invocation = invocation.withIdempotencyKey(idempotencyKey);
         }

@@ -27,7 +27,8 @@ final class OutcomeWriter {
     /**
      * Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. The
      * output of an invocation with a result topic goes to the result outbox in the same statement, for the
-     * rows it really completed only.
+     * rows it really completed only, keyed by the record's key or, for an invocation started through the RPC
+     * ingress, by its object key.
      */
     private static final String SUCCEED = """
             with done as (
@@ -37,7 +38,9 @@ final class OutcomeWriter {
                        next_attempt_at = null
                   from unnest(?::text[], ?::bytea[], ?::text[]) as u(id, result, type)
                  where i.id = u.id and i.status = %s and i.lease_owner = ?
-             returning i.id, i.seq, i.result_cluster, i.result_topic, i.kafka_key, u.result, u.type,
+             returning i.id, i.seq, i.result_cluster, i.result_topic,
+                       case when i.subscription_id is null then convert_to(i.object_key, 'UTF8') else i.kafka_key end
+                           as kafka_key, u.result, u.type,
                        i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.completed_at)
             insert into result_outbox (invocation_id, cluster, topic, kafka_key, value, content_type,
                                        subscription_id, source_topic, source_partition, source_offset, created_at)

@@ -8,13 +8,22 @@ import java.time.Duration;
  * it takes, its timeout (null: the global default), its retry settings (handler over service), the protocol
  * to call it with and, for a Restate SDK handler, what that protocol needs ({@code restate}; null for HTTP).
  * {@code envelope}: a plain HTTP handler of a virtual object called with the object-state envelope.
+ * {@code resultTopic}: where the outputs of the service's RPC-started invocations go, or null.
  */
 public record HandlerTarget(String service, String handler, ServiceType serviceType, HandlerType handlerType,
         URI endpoint, InputFormat input, Duration timeout, RetrySettings retry, ServiceProtocol protocol,
-        RestateTarget restate, boolean envelope) {
+        RestateTarget restate, boolean envelope, ResultTopic resultTopic) {
 
     public HandlerTarget {
         protocol = protocol == null ? ServiceProtocol.HTTP : protocol;
+    }
+
+    /** A handler without a result topic. */
+    public HandlerTarget(String service, String handler, ServiceType serviceType, HandlerType handlerType,
+            URI endpoint, InputFormat input, Duration timeout, RetrySettings retry, ServiceProtocol protocol,
+            RestateTarget restate, boolean envelope) {
+        this(service, handler, serviceType, handlerType, endpoint, input, timeout, retry, protocol, restate, envelope,
+                null);
     }
 
     /** A handler without the state envelope. */

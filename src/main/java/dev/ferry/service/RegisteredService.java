@@ -76,6 +76,12 @@ class RegisteredService {
     @Column(name = "state")
     private String state;
 
+    @Column(name = "result_cluster")
+    private String resultCluster;
+
+    @Column(name = "result_topic")
+    private String resultTopic;
+
     @Version
     private long version;
 
@@ -170,6 +176,18 @@ class RegisteredService {
 
     RegisteredService withState(String state) {
         this.state = state;
+        return this;
+    }
+
+    /** Where the outputs of RPC-started invocations go, or null. */
+    ResultTopic resultTopic() {
+        return resultTopic == null ? null : new ResultTopic(resultCluster, resultTopic);
+    }
+
+    /** Sets where the outputs of RPC-started invocations go; null for nowhere. */
+    RegisteredService withResultTopic(ResultTopic destination) {
+        this.resultCluster = destination == null ? null : destination.cluster();
+        this.resultTopic = destination == null ? null : destination.topic();
         return this;
     }
 

@@ -7,4 +7,6 @@ import org.springframework.data.jpa.repository.JpaRepository;
 interface RegisteredServiceRepository extends JpaRepository<RegisteredService, String> {
 
     List<RegisteredService> findAllByOrderByNameAsc();
+
+    List<RegisteredService> findByResultClusterOrderByNameAsc(String resultCluster);
 }

@@ -6,9 +6,16 @@ import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** Wire types of the {@code /services} resource. */
 public final class ServiceDescriptors {
+
+    static final String RESULT_TOPIC = "Plain HTTP services only: kafka://CLUSTER/TOPIC, a topic of a registered"
+            + " cluster (always named: a service has no cluster of its own). The output of every invocation started"
+            + " through /call or /send of this service that completes with success is produced once to it, keyed by"
+            + " the object key, with headers ferry.invocation.id and content-type (see the README, \"Results to"
+            + " Kafka\"). Invocations fed by subscriptions use their subscription's result.topic instead.";
 
     private ServiceDescriptors() {
     }
@@ -52,7 +59,14 @@ public final class ServiceDescriptors {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RegisterServiceRequest(String name, ServiceType type, String endpoint, String timeout,
-            RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers, String state) {
+            RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers, String state,
+            @Schema(description = RESULT_TOPIC) String resultTopic) {
+
+        /** A registration without a result topic. */
+        public RegisterServiceRequest(String name, ServiceType type, String endpoint, String timeout,
+                RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers, String state) {
+            this(name, type, endpoint, timeout, retryPolicy, retention, handlers, state, null);
+        }
     }
 
     /**
@@ -63,7 +77,8 @@ public final class ServiceDescriptors {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UpdateServiceRequest(String name, ServiceType type, String endpoint, String timeout,
             RetryPolicyDescriptor retryPolicy, String retention, List<HandlerDescriptor> handlers,
-            List<String> removeHandlers) {
+            List<String> removeHandlers,
+            @Schema(description = RESULT_TOPIC + " In a change, \"\" removes it.") String resultTopic) {
     }
 
     /**
@@ -73,7 +88,8 @@ public final class ServiceDescriptors {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ServiceView(String name, ServiceType type, String protocol, String endpoint, String deploymentId,
             Integer revision, String timeout, RetryPolicyDescriptor retryPolicy, String retention,
-            List<HandlerDescriptor> handlers, Instant createdAt) {
+            List<HandlerDescriptor> handlers, Instant createdAt,
+            @Schema(description = RESULT_TOPIC) String resultTopic) {
 
         static ServiceView of(RegisteredService service) {
             boolean restate = service.protocol() == ServiceProtocol.RESTATE;
@@ -87,7 +103,7 @@ public final class ServiceDescriptors {
             return new ServiceView(service.name(), service.type(), service.protocol().wireName(), service.endpoint(),
                     service.deploymentId(), restate ? service.revision() : null, format(service.timeout()),
                     RetryPolicyDescriptor.of(service.retry()), format(service.retention()), handlers,
-                    service.createdAt());
+                    service.createdAt(), service.resultTopic() == null ? null : service.resultTopic().toString());
         }
     }
 

@@ -17,10 +17,13 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.ferry.cluster.ClusterResultTopics;
+import dev.ferry.cluster.KafkaClusterRegistry;
 import dev.ferry.service.ServiceDescriptors.HandlerDescriptor;
 import dev.ferry.service.ServiceDescriptors.RegisterServiceRequest;
 import dev.ferry.service.ServiceDescriptors.ServiceView;
@@ -36,7 +39,7 @@ import dev.ferry.web.Versioned;
  * a change made through another instance is seen within {@link #CACHE_TTL}.
  */
 @Service
-public class ServiceRegistry {
+public class ServiceRegistry implements ClusterResultTopics {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceRegistry.class);
     private static final Pattern NAME = ServiceDefinitions.NAME;
@@ -45,14 +48,16 @@ public class ServiceRegistry {
 
     private final RegisteredServiceRepository repository;
     private final ServiceUsage usage;
+    private final KafkaClusterRegistry clusters;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    ServiceRegistry(RegisteredServiceRepository repository, ServiceUsage usage, ApplicationEventPublisher events,
-            Clock clock) {
+    ServiceRegistry(RegisteredServiceRepository repository, ServiceUsage usage, @Lazy KafkaClusterRegistry clusters,
+            ApplicationEventPublisher events, Clock clock) {
         this.repository = repository;
         this.usage = usage;
+        this.clusters = clusters;
         this.events = events;
         this.clock = clock;
     }
@@ -72,6 +77,8 @@ public class ServiceRegistry {
         }
         String endpoint = ServiceDefinitions.validEndpoint(request.endpoint());
         List<Handler> handlers = ServiceDefinitions.handlers(request.type(), request.handlers());
+        String resultTopic = request.resultTopic();
+        ResultTopic destination = resultTopic == null || resultTopic.isEmpty() ? null : resultTopic(resultTopic);
         if (repository.existsById(name)) {
             throw ServiceExists.of(name);
         }
@@ -79,7 +86,8 @@ public class ServiceRegistry {
                 RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
                 ServiceDefinitions.retry("retry_policy", request.retryPolicy()), handlers,
                 RequestDurations.positive("retention", request.retention(), RequestDurations.MAX_RETENTION),
-                clock.instant()).withState(ServiceDefinitions.state("state", request.state(), request.type())));
+                clock.instant()).withState(ServiceDefinitions.state("state", request.state(), request.type()))
+                .withResultTopic(destination));
         evict(name);
         events.publishEvent(new ServiceChanged(name));
         log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint,
@@ -125,6 +133,9 @@ public class ServiceRegistry {
                     + " it again as a %s.").formatted(name, service.type(), request.type()));
         }
         List<Handler> handlers = changedHandlers(service, request);
+        if (request.resultTopic() != null) {
+            service.withResultTopic(request.resultTopic().isEmpty() ? null : resultTopic(request.resultTopic()));
+        }
         service.change(request.endpoint() == null ? null : ServiceDefinitions.validEndpoint(request.endpoint()),
                 RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
                 request.retryPolicy() == null ? null
@@ -136,6 +147,24 @@ public class ServiceRegistry {
         events.publishEvent(new ServiceChanged(name));
         log.info("Service {} changed; its subscriptions keep consuming", name);
         return new Versioned<>(ServiceView.of(service), service.version());
+    }
+
+    /** The destination {@code value} names, on a registered cluster. */
+    private ResultTopic resultTopic(String value) {
+        ResultTopic destination = ResultTopic.parse(value);
+        if (!clusters.exists(destination.cluster())) {
+            throw InvalidRequest.of("result_topic", ("Field 'result_topic' names cluster '%s', which is not"
+                    + " registered: register it (POST /kafka-clusters) or pick one from GET /kafka-clusters.")
+                    .formatted(destination.cluster()));
+        }
+        return destination;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<String> servicesProducingTo(String clusterName) {
+        return repository.findByResultClusterOrderByNameAsc(clusterName).stream().map(RegisteredService::name)
+                .toList();
     }
 
     /** The handlers after the change, or null when the request leaves them as they are. */
@@ -255,6 +284,7 @@ public class ServiceRegistry {
                 service.type(), handler.type(), URI.create(service.endpoint()), handler.input(),
                 handler.timeout() != null ? handler.timeout() : service.timeout(),
                 handler.retry().orElse(service.retry()), service.protocol(), service.restateTarget(handler),
-                service.envelope(handler)));
+                service.envelope(handler),
+                service.protocol() == ServiceProtocol.HTTP ? service.resultTopic() : null));
     }
 }

@@ -101,6 +101,13 @@ class DocsTest {
     }
 
     @Test
+    void licenseIsApache2() throws IOException {
+        assertThat(Files.readString(Path.of("LICENSE"))).contains("Apache License", "Version 2.0, January 2004",
+                "END OF TERMS AND CONDITIONS");
+        assertThat(readme.links()).contains("LICENSE");
+    }
+
+    @Test
     void anchorsFollowGitHubRules() {
         assertThat(MarkdownFile.anchor("Restate SDK handlers against restate-server"))
                 .isEqualTo("restate-sdk-handlers-against-restate-server");

@@ -50,6 +50,14 @@ class DocsTest {
     }
 
     @Test
+    void readmeKeepsTheTwoSetUpCommands() {
+        String text = String.join("\n", readme.lines());
+        assertThat(text).as("the command that runs Ferry with everything embedded")
+                .contains("```sh\n./mvnw spring-boot:test-run\n```");
+        assertThat(text).as("the command that runs the whole test suite").contains("```sh\n./mvnw verify\n```");
+    }
+
+    @Test
     void readmeLinksToEveryPageOfTheReference() {
         List<Path> linked = readme.links().stream().filter(DocsTest::relative)
                 .map(link -> target(readme, link).normalize()).toList();

@@ -14,7 +14,7 @@ public final class ServiceDescriptors {
     static final String RESULT_TOPIC = "Plain HTTP services only: kafka://CLUSTER/TOPIC, a topic of a registered"
             + " cluster (always named: a service has no cluster of its own). The output of every invocation started"
             + " through /call or /send of this service that completes with success is produced once to it, keyed by"
-            + " the object key, with headers ferry.invocation.id and content-type (see the README, \"Results to"
+            + " the object key, with headers ferry.invocation.id and content-type (see docs/state.md, \"Results to"
             + " Kafka\"). Invocations fed by subscriptions use their subscription's result.topic instead.";
 
     private ServiceDescriptors() {
@@ -43,7 +43,7 @@ public final class ServiceDescriptors {
     /**
      * A handler; {@code enable_lazy_state}, {@code input_content_type} and {@code output_content_type} are shown for
      * the handlers of Restate SDK services only. {@code state}: {@code envelope} for a plain HTTP handler of a
-     * virtual object that keeps object state (see the README, "Stateful handlers"); in a view, the handler's own or
+     * virtual object that keeps object state (see docs/state.md, "Stateful handlers"); in a view, the handler's own or
      * its service's.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -23,7 +23,7 @@ import dev.ferry.testsupport.Records;
 import dev.ferry.testsupport.TestInfrastructure;
 
 /**
- * The workflow the README documents, typed as a Restate user would, with a record produced to a real broker
+ * The workflow docs/cli.md documents, typed as a Restate user would, with a record produced to a real broker
  * and delivered to a real handler: clusters from arguments, a file and standard input; a service; a
  * subscription from the earliest offset; the invocation it makes; and tearing it all down.
  */

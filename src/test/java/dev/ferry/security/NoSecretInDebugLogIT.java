@@ -23,8 +23,8 @@ import dev.ferry.testsupport.FerryProcess;
 import dev.ferry.testsupport.TestInfrastructure;
 
 /**
- * Ferry at {@code logging.level.root=DEBUG}, started as the README shows ({@code java ... --name=value}, or with
- * environment variables), is given distinctive secrets: the encryption keys, the admin token, the signing key
+ * Ferry at {@code logging.level.root=DEBUG}, configured as docs/operations.md shows ({@code java ... --name=value},
+ * or with environment variables), is given distinctive secrets: the encryption keys, the admin token, the signing key
  * and the database password; a cluster's password goes through the API. None of them may appear in its output,
  * from start-up (where Hibernate's factory line prints every system property, the command line included)
  * to shutdown.

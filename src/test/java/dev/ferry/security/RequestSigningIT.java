@@ -26,7 +26,7 @@ import dev.ferry.testsupport.HandlerServer.Response;
 import dev.ferry.testsupport.Records;
 import dev.ferry.testsupport.TestInfrastructure;
 
-/** A handler that checks Ferry's signature, as the README shows, accepts the calls of a delivered record. */
+/** A handler that checks Ferry's signature, as docs/security.md shows, accepts the calls of a delivered record. */
 class RequestSigningIT {
 
     private static final String SIGNING_KEY = "shared-signing-key-3f9a7c2e";

@@ -2,8 +2,10 @@ package dev.ferry.dispatch;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,14 +30,15 @@ import dev.ferry.service.HandlerTarget;
 class PlainHttpProtocol implements HandlerProtocol {
 
     static final String NAME = "http";
-    /** Threads that read objects' state before calls: each read is one short query. */
-    private static final int STATE_READERS = 4;
+    /** Threads that build the envelope requests once objects' state is read. */
+    private static final int REQUEST_BUILDERS = 2;
 
     private final HandlerClient client;
     private final ObjectStates states;
     private final AttemptFence fence;
     private final StateEnvelope envelope;
-    private final ExecutorService reads;
+    private final ExecutorService builders;
+    private final DurableEffect.Batch stateBatch = this::applyAll;
 
     PlainHttpProtocol(DispatchProperties properties, Clock clock, RequestSigner signer, ObjectStates states,
             AttemptFence fence, JsonMapper json, StateProperties stateProperties) {
@@ -44,8 +47,8 @@ class PlainHttpProtocol implements HandlerProtocol {
         this.fence = fence;
         this.envelope = new StateEnvelope(json, stateProperties.maxSize().toBytes());
         AtomicInteger threads = new AtomicInteger();
-        this.reads = Executors.newFixedThreadPool(STATE_READERS, runnable -> {
-            Thread thread = new Thread(runnable, "ferry-state-" + threads.incrementAndGet());
+        this.builders = Executors.newFixedThreadPool(REQUEST_BUILDERS, runnable -> {
+            Thread thread = new Thread(runnable, "ferry-envelope-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -62,9 +65,9 @@ class PlainHttpProtocol implements HandlerProtocol {
         if (!target.envelope() || invocation.objectKey() == null) {
             return client.call(target, invocation, timeout).thenApply(AttemptResult::of);
         }
-        // the state is read off the caller's thread: successors of recorded outcomes start on the outcome writer's
-        return CompletableFuture.supplyAsync(() -> states.load(invocation.service(), invocation.objectKey()), reads)
-                .thenCompose(state -> {
+        // the request is built off the reading thread, which answers the reads of many objects at once
+        return states.load(invocation.service(), invocation.objectKey())
+                .thenComposeAsync(state -> {
                     byte[] body = envelope.request(invocation, target.input(), state);
                     if (body == null) {
                         return CompletableFuture.completedFuture(
@@ -73,7 +76,7 @@ class PlainHttpProtocol implements HandlerProtocol {
                     return client.call(target, invocation, timeout,
                             new HandlerClient.Body(body, StateEnvelope.CONTENT_TYPE))
                             .thenApply(result -> answered(invocation, result, state));
-                });
+                }, builders);
     }
 
     private AttemptResult answered(ClaimedInvocation invocation, CallResult result, Map<String, byte[]> state) {
@@ -84,18 +87,53 @@ class PlainHttpProtocol implements HandlerProtocol {
         if (answer.changes() == null || answer.changes().isEmpty()) {
             return AttemptResult.of(answer.result());
         }
-        DurableEffect apply = () -> {
-            if (!fence.holds(invocation.id(), invocation.attempt())) {
-                throw new OutcomeSuperseded("attempt " + invocation.attempt() + " no longer runs the invocation");
+        return new AttemptResult(answer.result(), List.of(new ApplyState(new ObjectStates.Fenced(invocation.id(),
+                invocation.attempt(), invocation.service(), invocation.objectKey(), answer.changes()))));
+    }
+
+    private static String superseded(int attempt) {
+        return "attempt " + attempt + " no longer runs the invocation";
+    }
+
+    /** Applies an answer's state changes, with those of the other attempts of the outcome batch. */
+    private final class ApplyState implements DurableEffect {
+        final ObjectStates.Fenced changes;
+
+        ApplyState(ObjectStates.Fenced changes) {
+            this.changes = changes;
+        }
+
+        @Override
+        public void write() {
+            if (!fence.holds(changes.invocationId(), changes.attempt())) {
+                throw new OutcomeSuperseded(superseded(changes.attempt()));
             }
-            states.apply(invocation.service(), invocation.objectKey(), answer.changes());
-        };
-        return new AttemptResult(answer.result(), List.of(apply));
+            states.apply(changes.service(), changes.objectKey(), changes.changes());
+        }
+
+        @Override
+        public Batch batch() {
+            return stateBatch;
+        }
+    }
+
+    /** Applies the state changes of a batch of outcomes in a few statements: one fence, one write per round. */
+    private Map<DurableEffect, String> applyAll(List<DurableEffect> effects) {
+        List<ObjectStates.Fenced> all = effects.stream().map(effect -> ((ApplyState) effect).changes).toList();
+        Set<String> superseded = states.applyFenced(all);
+        Map<DurableEffect, String> refused = new IdentityHashMap<>();
+        for (DurableEffect effect : effects) {
+            ObjectStates.Fenced changes = ((ApplyState) effect).changes;
+            if (superseded.contains(changes.invocationId())) {
+                refused.put(effect, superseded(changes.attempt()));
+            }
+        }
+        return refused;
     }
 
     @Override
     public void close() {
         client.close();
-        reads.shutdownNow();
+        builders.shutdownNow();
     }
 }

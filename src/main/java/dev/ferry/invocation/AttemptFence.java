@@ -1,5 +1,9 @@
 package dev.ferry.invocation;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -21,6 +25,21 @@ public class AttemptFence {
     public boolean holds(String invocationId, int attempt) {
         return !jdbc.queryForList("select 1 from invocations where id = ? and status = ? and attempts = ? for update",
                 Integer.class, invocationId, InvocationStatus.RUNNING.wire(), attempt).isEmpty();
+    }
+
+    /**
+     * Which of many attempts still run their invocations, in one statement: the ids of those, whose rows are
+     * locked until the transaction ends. {@code attempts} holds the attempt number of each id, in the same order.
+     */
+    public Set<String> holding(List<String> invocationIds, List<Integer> attempts) {
+        if (invocationIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList("""
+                select i.id from invocations i
+                  join unnest(?::text[], ?::int[]) as u(id, attempt) on i.id = u.id and i.attempts = u.attempt
+                 where i.status = ? for update of i""", String.class, invocationIds.toArray(String[]::new),
+                attempts.toArray(Integer[]::new), InvocationStatus.RUNNING.wire()));
     }
 
     /**

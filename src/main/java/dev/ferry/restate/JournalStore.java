@@ -230,7 +230,9 @@ public class JournalStore {
             (grown.contains(append.invocationId()) ? stored : fenced).add(append);
         }
         insert(stored, at);
-        state.applyAll(stored, now);
+        state.applyAll(stored.stream().filter(append -> !append.stateChanges().isEmpty())
+                .map(append -> new StateStore.ObjectChanges(append.service(), append.objectKey(),
+                        append.stateChanges())).toList(), now);
         for (JournalAppend append : stored) {
             owe(append.invocationId(), append.completions(), now);
             if (!append.calls().isEmpty()) {

@@ -56,7 +56,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
 
     private final ServiceProtocolClient client;
     private final JournalStore journals;
-    private final StateStore states;
+    private final StateReads reads;
     private final JsonMapper json;
     private final Clock clock;
     private final RestateMetrics metrics;
@@ -64,12 +64,12 @@ class RestateHandlerProtocol implements HandlerProtocol {
     private final ExecutorService storage = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ferry-restate-", 0).factory());
 
-    RestateHandlerProtocol(ServiceProtocolClient client, JournalStore journals, StateStore states, JsonMapper json,
+    RestateHandlerProtocol(ServiceProtocolClient client, JournalStore journals, StateReads reads, JsonMapper json,
             Clock clock, MeterRegistry registry) {
         this.client = client;
         this.metrics = new RestateMetrics(registry);
         this.journals = journals;
-        this.states = states;
+        this.reads = reads;
         this.json = json;
         this.clock = clock;
     }
@@ -273,7 +273,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
                 }
             }
             Map<String, byte[]> state = target.keyed()
-                    ? protocol.states.load(target.service(), key(invocation)) : Map.of();
+                    ? protocol.reads.load(target.service(), key(invocation)).join() : Map.of();
             return new Run(invocation, target, journal, position, state, protocol.clock.instant());
         }
 

@@ -37,27 +37,31 @@ public class StateStore {
         return state;
     }
 
+    /** The state changes of one object, as one append made them. */
+    record ObjectChanges(String service, String objectKey, List<StateChange> changes) {
+    }
+
     /**
      * Applies the state changes of many appends, each to a different object, inside the caller's transaction: the
      * values the appends that only set state end with, in one statement; the changes of the others in order.
      */
-    void applyAll(List<JournalAppend> appends, Instant now) {
+    void applyAll(List<ObjectChanges> objects, Instant now) {
         List<String> services = new ArrayList<>();
         List<String> objectKeys = new ArrayList<>();
         List<String> stateKeys = new ArrayList<>();
         List<byte[]> values = new ArrayList<>();
-        for (JournalAppend append : appends) {
-            if (append.stateChanges().stream().allMatch(StateChange.Set.class::isInstance)) {
+        for (ObjectChanges object : objects) {
+            if (object.changes().stream().allMatch(StateChange.Set.class::isInstance)) {
                 Map<String, byte[]> last = new LinkedHashMap<>();
-                append.stateChanges().forEach(change -> change.applyTo(last));
+                object.changes().forEach(change -> change.applyTo(last));
                 last.forEach((key, value) -> {
-                    services.add(append.service());
-                    objectKeys.add(append.objectKey());
+                    services.add(object.service());
+                    objectKeys.add(object.objectKey());
                     stateKeys.add(key);
                     values.add(value);
                 });
             } else {
-                apply(append.service(), append.objectKey(), append.stateChanges(), now);
+                apply(object.service(), object.objectKey(), object.changes(), now);
             }
         }
         if (!services.isEmpty()) {

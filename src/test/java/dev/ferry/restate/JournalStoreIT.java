@@ -8,8 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +27,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.ferry.dispatch.ObjectStates;
+import dev.ferry.invocation.AttemptFence;
 import dev.ferry.restate.JournalStore.AppendOutcome;
 import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
 import dev.ferry.testsupport.EmbeddedDatabase;
@@ -36,6 +42,7 @@ class JournalStoreIT {
     private static JdbcTemplate jdbc;
     private static JournalStore journals;
     private static StateStore states;
+    private static StateReads reads;
     private static int invocations;
 
     @BeforeAll
@@ -47,11 +54,13 @@ class JournalStoreIT {
         jdbc = new JdbcTemplate(dataSource);
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         states = new StateStore(jdbc);
+        reads = new StateReads(jdbc);
         journals = new JournalStore(jdbc, transactions, states, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterAll
     static void stop() {
+        reads.close();
         database.close();
     }
 
@@ -98,6 +107,59 @@ class JournalStoreIT {
                     .containsExactlyInAnyOrder(AppendOutcome.APPENDED, AppendOutcome.FENCED);
         }
         assertThat(journals.position(id).orElseThrow().length()).isEqualTo(1);
+    }
+
+    @Test
+    void envelopeChangesOfManyAttemptsApplyOnlyForAttemptsThatStillRunAndEachObjectInOrder() {
+        EnvelopeStates envelopes = new EnvelopeStates(states, reads, new AttemptFence(jdbc),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        String first = newInvocation();
+        String again = newInvocation();
+        String stale = newInvocation();
+        String done = newInvocation();
+        jdbc.update("update invocations set attempts = 2 where id = ?", stale);
+        jdbc.update("update invocations set status = 'completed' where id = ?", done);
+        ObjectStates.Changes clearAll = new ObjectStates.Changes(true, List.of(), Map.of("n", bytes("7")));
+
+        Set<String> superseded = envelopes.applyFenced(List.of(
+                new ObjectStates.Fenced(first, 1, "Tally", "grace", changes("n", "1")),
+                new ObjectStates.Fenced(stale, 1, "Tally", "heidi", changes("n", "9")),
+                new ObjectStates.Fenced(again, 1, "Tally", "grace", clearAll),
+                new ObjectStates.Fenced(done, 1, "Tally", "ivan", changes("n", "9")),
+                new ObjectStates.Fenced(first, 1, "Tally", "judy", changes("m", "2"))));
+
+        assertThat(superseded).containsExactlyInAnyOrder(stale, done);
+        assertThat(new String(states.load("Tally", "grace").get("n"), StandardCharsets.UTF_8)).isEqualTo("7");
+        assertThat(new String(states.load("Tally", "judy").get("m"), StandardCharsets.UTF_8)).isEqualTo("2");
+        assertThat(states.load("Tally", "heidi")).isEmpty();
+        assertThat(states.load("Tally", "ivan")).isEmpty();
+    }
+
+    @Test
+    void statesAskedForTogetherAreReadTogetherAndEachReaderGetsItsObjectsState() {
+        for (int i = 0; i < 50; i++) {
+            states.apply("Reads", "k" + i, List.of(new StateChange.Set("n", bytes(Integer.toString(i))),
+                    new StateChange.Set("a", bytes("\"x\""))), NOW);
+        }
+        List<CompletableFuture<Map<String, byte[]>>> asked = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            asked.add(reads.load("Reads", "k" + (i % 55)));
+        }
+
+        for (int i = 0; i < 60; i++) {
+            Map<String, byte[]> state = asked.get(i).join();
+            if (i % 55 >= 50) {
+                assertThat(state).isEmpty();
+            } else {
+                assertThat(state.keySet()).containsExactly("a", "n");
+                assertThat(new String(state.get("n"), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(i % 55));
+            }
+        }
+        assertThat(asked.get(0).join()).isNotSameAs(asked.get(55).join());
+    }
+
+    private static ObjectStates.Changes changes(String name, String json) {
+        return new ObjectStates.Changes(false, List.of(), Map.of(name, bytes(json)));
     }
 
     @Test

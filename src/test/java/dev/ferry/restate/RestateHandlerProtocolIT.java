@@ -53,6 +53,7 @@ class RestateHandlerProtocolIT {
     private static SdkEndpoint endpoint;
     private static ServiceProtocolClient client;
     private static RestateHandlerProtocol protocol;
+    private static StateReads reads;
     private static int invocations;
 
     @BeforeAll
@@ -67,13 +68,15 @@ class RestateHandlerProtocolIT {
         journals = new JournalStore(jdbc, transactions, states, Clock.systemUTC());
         endpoint = SdkEndpoint.start("account-counter.mjs", SdkEndpoint.Transport.H2C);
         client = new ServiceProtocolClient(RestateProperties.defaults());
-        protocol = new RestateHandlerProtocol(client, journals, states, JsonMapper.builder().build(),
+        reads = new StateReads(jdbc);
+        protocol = new RestateHandlerProtocol(client, journals, reads, JsonMapper.builder().build(),
                 Clock.systemUTC(), new SimpleMeterRegistry());
     }
 
     @AfterAll
     static void stop() {
         protocol.close();
+        reads.close();
         client.close();
         endpoint.close();
         database.close();

@@ -3,7 +3,8 @@
 //
 //   node attach-signals.mjs <port> <h2c|http1>
 //
-// Job/hold waits for the named signal "go" and ends with its value (or fails when the signal is rejected).
+// Job/hold waits for the named signal "go" and ends with its value (or fails when the signal is rejected);
+// Job/impatient gives up waiting for a signal after a timeout; Job/draw uses ctx.rand and ctx.date across a replay.
 // Watcher attaches to a job (ctx.invocation(id).attach()), signals it, and reads its output without waiting.
 // Listens on 127.0.0.1 only.
 import http from "node:http";
@@ -20,6 +21,21 @@ const job = restate.service({
   name: "Job",
   handlers: {
     hold: async (ctx) => `done ${await ctx.signal("go")}`,
+    // a signal that never comes, raced against a timer
+    impatient: async (ctx) => {
+      try {
+        return await ctx.signal("never").orTimeout(200);
+      } catch (e) {
+        return `gave up: ${e.message}`;
+      }
+    },
+    // the seeded random values are the same after a suspension and replay; the first draw is journalled by a run
+    draw: async (ctx) => {
+      const first = ctx.rand.uuidv4();
+      const journalled = await ctx.run("first", () => first);
+      await ctx.sleep(50);
+      return { same: first === journalled, first, second: ctx.rand.uuidv4(), now: await ctx.date.now() };
+    },
   },
 });
 

@@ -27,7 +27,8 @@ import dev.ferry.testsupport.SdkEndpoint.Transport;
  * Restate SDK handlers attaching to other invocations, reading their outputs and signalling them by name through
  * Ferry ({@code attach-signals.mjs}, the real TypeScript SDK): a job waits for a named signal; a watcher attached to
  * it suspends until the job ends and then gets its output (or its failure), as does a client of the REST attach;
- * reading the output of a running job answers "not ready" at once, of a completed one its output.
+ * reading the output of a running job answers "not ready" at once, of a completed one its output. A signal raced
+ * against a timer gives up, and the seeded random values and the journalled time are the same after a replay.
  */
 class SdkAttachIT {
 
@@ -94,6 +95,25 @@ class SdkAttachIT {
         String unknown = "inv_01nosuchinvocation0000000";
         assertThat(call("attach", quoted(unknown))).contains("attach failed: no invocation " + unknown);
         assertThat(call("peek", quoted(unknown))).contains("failure no invocation " + unknown);
+    }
+
+    @Test
+    void aSignalRacedAgainstATimerGivesUpAndRandomValuesAndTimeSurviveAReplay() {
+        Reply impatient = api.post("/call/Job/impatient", "null");
+        assertThat(impatient.status()).as(impatient.text()).isEqualTo(200);
+        assertThat(impatient.text()).startsWith("\"gave up: ");
+
+        Reply first = api.post("/call/Job/draw", "null");
+        Reply second = api.post("/call/Job/draw", "null");
+        assertThat(first.status()).as(first.text()).isEqualTo(200);
+        long before = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
+        for (Reply drawn : new Reply[] {first, second}) {
+            assertThat(drawn.body().get("same").asBoolean()).as(drawn.text()).isTrue();
+            assertThat(drawn.body().get("now").asLong()).isBetween(before, System.currentTimeMillis() + 1000);
+            assertThat(drawn.body().get("second").asString()).isNotEqualTo(drawn.body().get("first").asString());
+        }
+        assertThat(second.body().get("first").asString()).as("another invocation, another seed")
+                .isNotEqualTo(first.body().get("first").asString());
     }
 
     private static String call(String handler, String body) {

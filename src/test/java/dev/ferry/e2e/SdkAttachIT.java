@@ -80,7 +80,7 @@ class SdkAttachIT {
     }
 
     @Test
-    void aFailedTargetFailsTheAttachAndAnUnknownTargetIsNamed() {
+    void aFailedOrKilledTargetFailsTheAttachAndAnUnknownTargetIsNamed() {
         String job = suspendedAfter(api.post("/send/Job/hold", "null"));
         String first = suspendedAfter(api.post("/send/Watcher/attach", quoted(job)));
         String second = suspendedAfter(api.post("/send/Watcher/attach", quoted(job)));
@@ -92,6 +92,10 @@ class SdkAttachIT {
         JsonNode failed = api.get("/invocations/" + job).body();
         assertThat(failed.get("completion").asString()).isEqualTo("failure");
         assertThat(call("peek", quoted(job))).startsWith("\"failure ").contains("stopped by the watcher");
+        String killed = suspendedAfter(api.post("/send/Job/hold", "null"));
+        String third = suspendedAfter(api.post("/send/Watcher/attach", quoted(killed)));
+        assertThat(api.post("/invocations/" + killed + "/kill", "").status()).isEqualTo(200);
+        assertThat(output(third)).contains("attach failed: ").contains("killed");
         String unknown = "inv_01nosuchinvocation0000000";
         assertThat(call("attach", quoted(unknown))).contains("attach failed: no invocation " + unknown);
         assertThat(call("peek", quoted(unknown))).contains("failure no invocation " + unknown);

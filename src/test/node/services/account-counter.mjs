@@ -46,7 +46,7 @@ const counter = restate.service({
       await ctx.sleep(60_000);
       return "woke up";
     },
-    // a command Ferry does not run (yet)
+    // an attach to itself, which would wait forever
     attachSelf: async (ctx) => ctx.attach(ctx.request().id),
   },
 });

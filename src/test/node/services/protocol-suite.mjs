@@ -32,7 +32,7 @@ const greeter = restate.service({
       await ctx.sleep(60_000);
       return "woke up";
     },
-    // a command Ferry does not run (yet)
+    // an attach to itself, which would wait forever
     attachSelf: async (ctx) => ctx.attach(ctx.request().id),
   },
 });

@@ -60,7 +60,16 @@ final class Awakeables {
 
     /** The signal notification that completes an awakeable with a value, or with a failure when it is rejected. */
     static JournalEntry notification(int signal, byte[] value, String failure) {
-        SignalNotificationMessage.Builder message = SignalNotificationMessage.newBuilder().setIdx(signal);
+        return notification(SignalNotificationMessage.newBuilder().setIdx(signal), value, failure);
+    }
+
+    /** The notification of a named signal ({@code ctx.signal(name)}), resolved with a value or rejected. */
+    static JournalEntry named(String name, byte[] value, String failure) {
+        return notification(SignalNotificationMessage.newBuilder().setName(name), value, failure);
+    }
+
+    private static JournalEntry notification(SignalNotificationMessage.Builder message, byte[] value,
+            String failure) {
         if (failure != null) {
             message.setFailure(Failure.newBuilder().setCode(CallResults.FAILED).setMessage(failure));
         } else {

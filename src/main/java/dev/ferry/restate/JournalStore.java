@@ -52,6 +52,7 @@ public class JournalStore {
     private final TransactionTemplate transactions;
     private final StateStore state;
     private final OutgoingCalls calls;
+    private final Attachments attachments;
     private final Clock clock;
 
     @Autowired
@@ -61,6 +62,7 @@ public class JournalStore {
         this.transactions = transactions;
         this.state = state;
         this.calls = calls;
+        this.attachments = new Attachments(jdbc);
         this.clock = clock;
     }
 
@@ -139,10 +141,11 @@ public class JournalStore {
             Instant now = clock.instant();
             List<JournalEntry> due = jdbc.query("""
                     delete from invocation_completions where invocation_id = ? and due_at <= ?
-                    returning seq, frame, completion_id, value, failure""",
+                    returning seq, frame, completion_id, value, failure, notification_type""",
                     (row, n) -> Map.entry(row.getLong(1), row.getBytes(2) != null
                             ? JournalEntry.ofStored(row.getBytes(2))
-                            : CallResults.notification(row.getInt(3), row.getBytes(4), row.getString(5))),
+                            : CallResults.notification(row.getObject(6, Integer.class), row.getInt(3),
+                                    row.getBytes(4), row.getString(5))),
                     invocationId, Timestamp.from(now)).stream()
                     .sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
             if (due.isEmpty()) {
@@ -241,6 +244,7 @@ public class JournalStore {
                 }
                 calls.create(append.invocationId(), append.calls(), now);
             }
+            attachments.register(append.invocationId(), append.entries(), now);
         }
         return fenced;
     }

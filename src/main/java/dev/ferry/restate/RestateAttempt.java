@@ -15,12 +15,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.ferry.restate.AttemptEnding.Behavior;
 import dev.ferry.restate.AttemptEnding.Failed;
 import dev.ferry.restate.AttemptEnding.Kind;
+import dev.ferry.restate.wire.ServiceProtocol.AttachInvocationCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.CallCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.CallInvocationIdCompletionNotificationMessage;
 import dev.ferry.restate.wire.ServiceProtocol.ClearStateCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.CompleteAwakeableCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.ErrorMessage;
 import dev.ferry.restate.wire.ServiceProtocol.Failure;
+import dev.ferry.restate.wire.ServiceProtocol.GetInvocationOutputCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.Header;
 import dev.ferry.restate.wire.ServiceProtocol.OneWayCallCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.OutputCommandMessage;
@@ -208,6 +210,10 @@ public final class RestateAttempt {
                         headers(call.getHeadersList()), null,
                         call.hasIdempotencyKey() ? call.getIdempotencyKey() : null, call.getResultCompletionId()));
             }
+            case ATTACH_INVOCATION_COMMAND -> lookup(frame,
+                    AttachInvocationCommandMessage.parseFrom(frame.rawBody()).hasInvocationId());
+            case GET_INVOCATION_OUTPUT_COMMAND -> lookup(frame,
+                    GetInvocationOutputCommandMessage.parseFrom(frame.rawBody()).hasInvocationId());
             case INPUT_COMMAND -> violation("the SDK sent an InputCommand, which only the runtime writes");
             default -> violation("the SDK sent an unexpected " + MessageType.nameOf(frame.type()));
         }
@@ -261,21 +267,35 @@ public final class RestateAttempt {
     }
 
     /**
-     * A signal to another invocation ({@code ctx.cancel}, and the SDK cancelling the calls of a cancelled handler):
-     * owed to that invocation as it is. Named signals are not run yet.
+     * A signal to another invocation ({@code ctx.cancel}, the SDK cancelling the calls of a cancelled handler, and
+     * {@code ctx.invocation(id).signal(name).resolve/reject}): owed to that invocation as it is.
      */
     private void sendSignal(Frame frame, SendSignalCommandMessage signal) {
-        if (!signal.hasIdx()) {
-            ending = new AttemptEnding.Unsupported("SendSignalCommand",
-                    "named signals are not supported yet (SendSignalCommand)");
-            return;
-        }
         keep(frame);
         byte[] value = signal.hasValue() ? signal.getValue().getContent().toByteArray() : null;
         String failure = signal.hasFailure() ? signal.getFailure().getMessage() : null;
-        JournalEntry notification = signal.getIdx() == Awakeables.CANCEL ? Awakeables.cancellation()
-                : Awakeables.notification(signal.getIdx(), value, failure);
+        JournalEntry notification;
+        if (signal.hasName()) {
+            notification = Awakeables.named(signal.getName(), value, failure);
+        } else {
+            notification = signal.getIdx() == Awakeables.CANCEL ? Awakeables.cancellation()
+                    : Awakeables.notification(signal.getIdx(), value, failure);
+        }
         completions.add(new PendingCompletion(Instant.now(), notification, signal.getTargetInvocationId()));
+    }
+
+    /**
+     * {@code ctx.attach} or reading another invocation's output: the command is kept, and answered (or the attach
+     * registered) when it is stored ({@link Attachments}). Only an invocation id target is run.
+     */
+    private void lookup(Frame frame, boolean byInvocationId) {
+        if (!byInvocationId) {
+            String name = MessageType.nameOf(frame.type());
+            ending = new AttemptEnding.Unsupported(name, "targeting an idempotent request or a workflow by key"
+                    + " is not supported yet (" + name + ")");
+            return;
+        }
+        keep(frame);
     }
 
     /** A sleep: the command is kept, and its completion is owed at the wake-up time. */

@@ -137,7 +137,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
             case AttemptEnding.Suspended suspended when suspended.readyNow() -> new CallResult.Retryable(
                     "the handler suspended " + MAX_RESUMES + " times in one attempt", null);
             case AttemptEnding.Suspended suspended when !suspended.completions().isEmpty()
-                    || !suspended.signals().isEmpty() ->
+                    || !suspended.signals().isEmpty() || !suspended.namedSignals().isEmpty() ->
                     new CallResult.Suspended(earliestTimer(result));
             case AttemptEnding.Suspended suspended -> new CallResult.Paused(waiting(suspended));
         };
@@ -203,8 +203,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
     }
 
     private static String waiting(AttemptEnding.Suspended suspended) {
-        return "the handler waits for named signals " + suspended.namedSignals()
-                + ", which Ferry does not produce yet; kill the invocation or resume it later";
+        return "the handler suspended without waiting for anything; kill the invocation or resume it";
     }
 
     private String contentType(byte[] value) {

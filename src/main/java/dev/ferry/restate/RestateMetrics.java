@@ -42,7 +42,8 @@ final class RestateMetrics {
                     .description("Suspensions of SDK handlers: ready to go on at once, suspended until a completion"
                             + " is due, or paused")
                     .tags("service", service, "handler", handler, "kind", suspended.readyNow() ? "ready"
-                            : suspended.completions().isEmpty() && suspended.signals().isEmpty() ? "paused"
+                            : suspended.completions().isEmpty() && suspended.signals().isEmpty()
+                                    && suspended.namedSignals().isEmpty() ? "paused"
                                     : "suspended")
                     .register(registry).increment();
             case AttemptEnding.Output output -> ended(invocation, replayed + result.newEntries().size());

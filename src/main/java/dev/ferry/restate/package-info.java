@@ -20,9 +20,13 @@
  *   <li>A {@code ProposeRunCompletion} is stored as the run's {@code RunCompletionNotification} at the place it
  *       arrived, without flags. In request/response mode the SDK then suspends; a suspension is ready to be invoked
  *       again at once when at least one awaited completion was produced by the attempt itself.</li>
- *   <li>Custom commands ({@code 0xFC00} and up) are stored as they are. A command Ferry does not run yet (named
- *       signals, promises, attach, get-output, unknown commands) ends the attempt: what came before it is kept, it
- *       and everything after are dropped.</li>
+ *   <li>Custom commands ({@code 0xFC00} and up) are stored as they are. A command Ferry does not run yet
+ *       (promises, an attach or get-output by idempotency key or workflow key, unknown commands) ends the attempt:
+ *       what came before it is kept, it and everything after are dropped.</li>
+ *   <li>An attach or get-output by invocation id is answered when its command is stored ({@code Attachments}): at
+ *       once for a completed target and for every get-output ("not ready" while running); otherwise the attach is
+ *       registered and answered in the transaction that records the target's outcome. Named signals are owed to
+ *       their target like awakeables.</li>
  *   <li>What the runtime owes a journal (a sleep's completion at its wake-up time, a call's result, an awakeable's
  *       or the cancel signal) is a row of {@code invocation_completions}, stored in the transaction that produced
  *       it; a suspension on completions or signals suspends the invocation until one is due, and the next attempt

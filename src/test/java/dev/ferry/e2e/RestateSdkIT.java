@@ -138,7 +138,7 @@ class RestateSdkIT {
 
     @ParameterizedTest(name = "http11={0}")
     @ValueSource(booleans = {false, true})
-    void retriesAnErrorFailsOnATerminalErrorAndPausesOnAnUnsupportedCommand(boolean http11) {
+    void retriesAnErrorFailsOnATerminalErrorAndFailsAnAttachToItself(boolean http11) {
         try (SdkEndpoint endpoint = SdkEndpoint.start(SCRIPT, http11 ? Transport.HTTP1 : Transport.H2C)) {
             register(endpoint, http11);
 
@@ -161,12 +161,13 @@ class RestateSdkIT {
             Reply sent = api.post("/send/Counter/attachSelf", "null");
             assertThat(sent.status()).isEqualTo(202);
             String attach = sent.body().get("invocation_id").asString();
-            await().atMost(Duration.ofSeconds(30)).until(() -> "paused".equals(
+            await().atMost(Duration.ofSeconds(30)).until(() -> "completed".equals(
                     api.get("/invocations/" + attach).body().get("status").asString()));
-            JsonNode paused = api.get("/invocations/" + attach).body();
-            assertThat(paused.get("last_failure").asString())
-                    .contains("ctx.attach is not supported yet (AttachInvocationCommand)");
-            assertThat(paused.get("journal").findValuesAsString("type")).containsExactly("InputCommand");
+            JsonNode selfAttached = api.get("/invocations/" + attach).body();
+            assertThat(selfAttached.get("completion").asString()).isEqualTo("failure");
+            assertThat(selfAttached.get("last_failure").asString()).contains("attached to itself");
+            assertThat(selfAttached.get("journal").findValuesAsString("type")).containsSubsequence("InputCommand",
+                    "AttachInvocationCommand", "AttachInvocationCompletionNotification");
 
             String nap = api.post("/send/Counter/nap", "null").body().get("invocation_id").asString();
             await().atMost(Duration.ofSeconds(30)).until(() -> "suspended".equals(

@@ -16,14 +16,19 @@ import org.junit.jupiter.api.Test;
 import dev.ferry.restate.AttemptEnding.Failed;
 import dev.ferry.restate.AttemptEnding.Kind;
 import dev.ferry.restate.AttemptEnding.Suspended;
+import dev.ferry.restate.wire.ServiceProtocol.AttachInvocationCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.ErrorMessage;
+import dev.ferry.restate.wire.ServiceProtocol.Failure;
 import dev.ferry.restate.wire.ServiceProtocol.Future;
+import dev.ferry.restate.wire.ServiceProtocol.GetInvocationOutputCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.GetLazyStateCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.GetLazyStateCompletionNotificationMessage;
 import dev.ferry.restate.wire.ServiceProtocol.InputCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.OneWayCallCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.SendSignalCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.SetStateCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.SignalNotificationMessage;
 import dev.ferry.restate.wire.ServiceProtocol.StartMessage;
 import dev.ferry.restate.wire.ServiceProtocol.SuspensionMessage;
 import dev.ferry.restate.wire.ServiceProtocol.Value;
@@ -94,13 +99,13 @@ class RestateAttemptTest {
         RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.EXCLUSIVE, List.of()));
 
         attempt.accept(setState("a", "1"));
-        boolean ended = attempt.accept(command(0x0412, NamedCommandMessage.newBuilder().setName("join").build()));
+        boolean ended = attempt.accept(command(0x0415, NamedCommandMessage.newBuilder().setName("join").build()));
         attempt.accept(setState("b", "2"));
 
         AttemptResult result = attempt.result();
         assertThat(ended).isTrue();
-        assertThat(result.ending()).isEqualTo(new AttemptEnding.Unsupported("AttachInvocationCommand",
-                "ctx.attach is not supported yet (AttachInvocationCommand)"));
+        assertThat(result.ending()).isEqualTo(new AttemptEnding.Unsupported("Unknown(0x0415)",
+                "the command Unknown(0x0415) is not supported yet (Unknown(0x0415))"));
         assertThat(result.newEntries()).extracting(JournalEntry::typeName)
                 .containsExactly("InputCommand", "SetStateCommand");
         assertThat(result.stateChanges()).extracting(change -> ((StateChange.Set) change).key()).containsExactly("a");
@@ -127,6 +132,51 @@ class RestateAttemptTest {
         assertThat(new String(call.parameter(), StandardCharsets.UTF_8)).isEqualTo("5");
         assertThat(result.ending()).as("the awaited id is among the new entries")
                 .isEqualTo(new Suspended(List.of(3), List.of(), List.of(), true));
+    }
+
+    @Test
+    void attachAndGetOutputCommandsAreKeptForTheStoreToAnswerAndOtherTargetsAreUnsupported() {
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+
+        attempt.accept(command(0x0412, AttachInvocationCommandMessage.newBuilder().setInvocationId("inv_1")
+                .setResultCompletionId(1).build()));
+        attempt.accept(command(0x0413, GetInvocationOutputCommandMessage.newBuilder().setInvocationId("inv_1")
+                .setResultCompletionId(2).build()));
+        attempt.accept(Frame.of(0x0001, SuspensionMessage.newBuilder().addWaitingCompletions(1).build()
+                .toByteArray()));
+
+        AttemptResult result = attempt.result();
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand",
+                "AttachInvocationCommand", "GetInvocationOutputCommand");
+        assertThat(result.ending()).as("nothing the attempt produced answers them")
+                .isEqualTo(new Suspended(List.of(1), List.of(), List.of(), false));
+
+        RestateAttempt byKey = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+        // field 4 is the workflow target, which Ferry's message does not read
+        byKey.accept(Frame.of(0x0412, new byte[] {0x22, 0x00, 0x58, 0x01}));
+        assertThat(byKey.result().ending()).isEqualTo(new AttemptEnding.Unsupported("AttachInvocationCommand",
+                "targeting an idempotent request or a workflow by key is not supported yet"
+                        + " (AttachInvocationCommand)"));
+    }
+
+    @Test
+    void aNamedSignalIsOwedToItsTargetWithItsValueOrFailure() throws Exception {
+        RestateAttempt attempt = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+
+        attempt.accept(command(0x0410, SendSignalCommandMessage.newBuilder().setTargetInvocationId("inv_2")
+                .setName("go").setValue(Value.newBuilder().setContent(ByteString.copyFromUtf8("\"now\""))).build()));
+        attempt.accept(command(0x0410, SendSignalCommandMessage.newBuilder().setTargetInvocationId("inv_3")
+                .setName("go").setFailure(Failure.newBuilder().setCode(500).setMessage("no")).build()));
+
+        AttemptResult result = attempt.result();
+        assertThat(result.completions()).extracting(PendingCompletion::target).containsExactly("inv_2", "inv_3");
+        SignalNotificationMessage resolved = SignalNotificationMessage.parseFrom(Frame.parse(
+                result.completions().get(0).notification().frame()).body());
+        assertThat(resolved.getName()).isEqualTo("go");
+        assertThat(resolved.getValue().getContent().toStringUtf8()).isEqualTo("\"now\"");
+        SignalNotificationMessage rejected = SignalNotificationMessage.parseFrom(Frame.parse(
+                result.completions().get(1).notification().frame()).body());
+        assertThat(rejected.getFailure().getMessage()).isEqualTo("no");
     }
 
     @Test

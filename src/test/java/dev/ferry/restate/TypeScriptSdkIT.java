@@ -21,7 +21,6 @@ import dev.ferry.restate.AttemptEnding.Kind;
 import dev.ferry.restate.AttemptEnding.Output;
 import dev.ferry.restate.AttemptEnding.Suspended;
 import dev.ferry.restate.AttemptEnding.TerminalFailure;
-import dev.ferry.restate.AttemptEnding.Unsupported;
 import dev.ferry.shared.Ids;
 import dev.ferry.testsupport.SdkEndpoint;
 
@@ -175,13 +174,14 @@ class TypeScriptSdkIT {
 
     @ParameterizedTest(name = "http11={0}")
     @ValueSource(booleans = {false, true})
-    void aCommandFerryDoesNotRunIsReportedAsUnsupportedAndNothingFromItOnIsKept(boolean http11) {
+    void anAttachIsKeptAndTheHandlerSuspendsUntilItIsAnswered(boolean http11) {
         AttemptResult result = new Invocation(http11, "Greeter", "attachSelf", HandlerKind.STATELESS, "", "null")
                 .attempt();
 
-        assertThat(result.ending()).isEqualTo(new Unsupported("AttachInvocationCommand",
-                "ctx.attach is not supported yet (AttachInvocationCommand)"));
-        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand");
+        assertThat(result.ending()).isInstanceOfSatisfying(Suspended.class,
+                suspended -> assertThat(suspended.completions()).hasSize(1));
+        assertThat(result.newEntries()).extracting(JournalEntry::typeName).containsExactly("InputCommand",
+                "AttachInvocationCommand");
     }
 
     @ParameterizedTest(name = "http11={0}")

@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
@@ -27,6 +28,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -66,27 +69,37 @@ class ApiSecurity {
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+        announce(properties);
         if (properties.apiOpen()) {
-            log.warn("The admin API is open: anyone who can reach Ferry can change clusters, services and"
-                    + " subscriptions. Set ferry.security.admin-token (FERRY_SECURITY_ADMIN_TOKEN), or tokens per"
-                    + " role (ferry.security.tokens.*), to require 'Authorization: Bearer <token>'.");
             http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
                     .addFilterBefore(new OpenAsAdmin(), AuthorizationFilter.class);
             return http.build();
         }
         AccessProblems problems = new AccessProblems(properties.oidc().enabled());
         AuthenticationManager manager = manager(properties, tokens);
+        AuthenticationManager lenient = anonymousIfRefused(manager);
         http.authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
                         .anyRequest().access(byEndpointFamily()))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(problems)
                         .accessDeniedHandler(problems))
-                .oauth2ResourceServer(server -> server.authenticationManagerResolver(request -> manager)
+                .oauth2ResourceServer(server -> server
+                        .authenticationManagerResolver(request -> isOpen(request) ? lenient : manager)
                         .authenticationEntryPoint(problems).accessDeniedHandler(problems));
-        log.info("The API requires a bearer token: {} admin, {} ingress and {} read-only token(s){}",
-                properties.adminTokens().size(), properties.tokens().ingress().size(),
-                properties.tokens().readOnly().size(), properties.oidc().enabled() ? ", and OIDC JWTs" : "");
         return http.build();
+    }
+
+    /** Says at start-up whether the API is open (a warning) or which credentials it takes, never their values. */
+    static void announce(SecurityProperties properties) {
+        if (properties.apiOpen()) {
+            log.warn("The admin API is open: anyone who can reach Ferry can change clusters, services and"
+                    + " subscriptions. Set ferry.security.admin-token (FERRY_SECURITY_ADMIN_TOKEN), or tokens per"
+                    + " role (ferry.security.tokens.*), to require 'Authorization: Bearer <token>'.");
+        } else {
+            log.info("The API requires a bearer token: {} admin, {} ingress and {} read-only token(s){}",
+                    properties.adminTokens().size(), properties.tokens().ingress().size(),
+                    properties.tokens().readOnly().size(), properties.oidc().enabled() ? ", and OIDC JWTs" : "");
+        }
     }
 
     /** The configured tokens first; a token that is none of them is tried as a JWT when OIDC is on. */
@@ -99,6 +112,25 @@ class ApiSecurity {
         ProviderManager manager = new ProviderManager(providers);
         manager.setEraseCredentialsAfterAuthentication(true);
         return manager;
+    }
+
+    /**
+     * On the open endpoints a token that is not valid counts as none, as it did before roles: health answers a
+     * prober that sends a stale token, only without the details that a valid one would show.
+     */
+    private static AuthenticationManager anonymousIfRefused(AuthenticationManager manager) {
+        return authentication -> {
+            try {
+                return manager.authenticate(authentication);
+            } catch (AuthenticationException refused) {
+                return new AnonymousAuthenticationToken("ferry", "anonymous",
+                        List.of(new SimpleGrantedAuthority("ROLE_ANONYMOUS")));
+            }
+        };
+    }
+
+    private static boolean isOpen(HttpServletRequest request) {
+        return EndpointAccess.of(request.getMethod(), RequestPaths.routed(request)) == EndpointAccess.OPEN;
     }
 
     private static AuthorizationManager<RequestAuthorizationContext> byEndpointFamily() {
@@ -119,7 +151,7 @@ class ApiSecurity {
 
     /**
      * Spring Security's firewall, as lenient on encoded characters as the router: names and keys in paths may
-     * hold a percent-encoded '%', '.', ';' or '\'. What would make the filter and the router read a path
+     * hold a percent-encoded '%', '.' or ';'. What would make the filter and the router read a path
      * differently is refused before by {@code PlainPathFilter}.
      */
     @Bean
@@ -128,7 +160,6 @@ class ApiSecurity {
         firewall.setAllowUrlEncodedPercent(true);
         firewall.setAllowUrlEncodedPeriod(true);
         firewall.setAllowSemicolon(true);
-        firewall.setAllowBackSlash(true);
         return firewall;
     }
 

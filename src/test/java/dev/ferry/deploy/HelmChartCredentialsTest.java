@@ -34,8 +34,8 @@ class HelmChartCredentialsTest {
         assertThat(env(objects)).contains(
                 Map.of("name", "FERRY_SECURITY_TOKENS_INGRESS",
                         "valueFrom", Map.of("secretKeyRef", Map.of("name", "ferry", "key", "ingress-tokens"))),
-                Map.of("name", "FERRY_SECURITY_TOKENS_READONLY",
-                        "valueFrom", Map.of("secretKeyRef", Map.of("name", "ferry-readers", "key", "read-only-tokens"))));
+                Map.of("name", "FERRY_SECURITY_TOKENS_READONLY", "valueFrom",
+                        Map.of("secretKeyRef", Map.of("name", "ferry-readers", "key", "read-only-tokens"))));
         Map<String, Object> secret = objects.stream().filter(o -> "Secret".equals(o.get("kind"))).findFirst()
                 .orElseThrow();
         assertThat(new String(Base64.getDecoder().decode((String) at(secret, "data", "ingress-tokens")),

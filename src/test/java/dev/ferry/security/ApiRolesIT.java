@@ -213,6 +213,10 @@ class ApiRolesIT {
         assertThat(details(as(INGRESS))).isFalse();
         assertThat(details(as(READER))).isTrue();
         assertThat(details(as(ADMIN))).isTrue();
+        assertThat(details(as(issuer.token(Map.of("roles", List.of("read-only")))))).isTrue();
+        Api.Reply staleToken = as("stale-token").get("/actuator/health/readiness");
+        assertThat(staleToken.status()).as("an open endpoint takes a wrong token as none").isEqualTo(200);
+        assertThat(details(as(issuer.expiredToken(Map.of("roles", List.of("admin")))))).isFalse();
         assertThat(anonymous.get("/actuator/health").body().path("components").path("kafkaClusters")
                 .path("status").isMissingNode()).isFalse();
     }
@@ -233,6 +237,16 @@ class ApiRolesIT {
             assertThat(response.status()).as(path + ": " + response.body()).isEqualTo(400);
             assertThat(response.contentType()).startsWith("application/problem+json");
             assertThat(response.body()).contains("plain form").doesNotContain("\"name\"");
+        }
+    }
+
+    /** Spring Security's firewall would refuse these by default; the router takes them as names. */
+    @Test
+    void routesPercentEncodedNamesPastTheFirewall() {
+        for (String path : List.of("/services/50%25off", "/services/a%3Bb", "/services/a%2Eb")) {
+            Api.Reply reply = as(READER).get(path);
+            assertThat(reply.status()).as(path + ": " + reply.text()).isEqualTo(404);
+            assertThat(reply.body().path("type").asString()).as(path).endsWith("/service-not-found");
         }
     }
 

@@ -86,6 +86,12 @@ in values.yaml, and the key in the chart-managed Secret.
 - env: FERRY_SECURITY_ADMIN_TOKEN
   key: admin-token
   source: {{ toJson .Values.security.adminToken }}
+- env: FERRY_SECURITY_TOKENS_INGRESS
+  key: ingress-tokens
+  source: {{ toJson .Values.security.ingressTokens }}
+- env: FERRY_SECURITY_TOKENS_READONLY
+  key: read-only-tokens
+  source: {{ toJson .Values.security.readOnlyTokens }}
 - env: FERRY_SECURITY_ENCRYPTION_KEY
   key: encryption-key
   source: {{ toJson .Values.security.encryptionKey }}
@@ -128,6 +134,36 @@ chart-managed Secret when a value is given; nothing when neither is set.
     secretKeyRef:
       name: {{ $secretName }}
       key: {{ .key }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Secret and key of the bearer token Prometheus scrapes /actuator/prometheus with: the ServiceMonitor's own
+authorization secret, else the read-only tokens (which must then hold a single token), else the admin token;
+nothing while no token is set (the metrics are open then).
+*/}}
+{{- define "ferry.scrapeSecret" -}}
+{{- $own := .Values.metrics.serviceMonitor.authorization }}
+{{- if $own.existingSecret }}
+name: {{ $own.existingSecret }}
+key: {{ $own.existingSecretKey }}
+{{- else }}
+{{- $chosen := dict }}
+{{- $readOnly := list .Values.security.readOnlyTokens "read-only-tokens" }}
+{{- range $entry := list $readOnly (list .Values.security.adminToken "admin-token") }}
+{{- $source := index $entry 0 }}
+{{- if and (not $chosen.name) $source.existingSecret }}
+{{- $_ := set $chosen "name" $source.existingSecret }}
+{{- $_ := set $chosen "key" $source.existingSecretKey }}
+{{- else if and (not $chosen.name) $source.value }}
+{{- $_ := set $chosen "name" (include "ferry.secretName" $) }}
+{{- $_ := set $chosen "key" (index $entry 1) }}
+{{- end }}
+{{- end }}
+{{- if $chosen.name }}
+name: {{ $chosen.name }}
+key: {{ $chosen.key }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -11,7 +11,8 @@ final class CommonOptions {
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL", description = {
             "Ferry's API; default: $FERRY_ADMIN_URL,", "else " + CliEnvironment.DEFAULT_URL + ".",
-            "Sends $FERRY_TOKEN as a bearer token if set."})
+            "Sends $FERRY_TOKEN as a bearer token if set: a read-only",
+            "token for list and describe, an admin token for the rest."})
     String url;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the API's JSON instead of tables.")

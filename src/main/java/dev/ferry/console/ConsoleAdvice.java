@@ -26,7 +26,7 @@ class ConsoleAdvice {
     private final boolean loginRequired;
 
     ConsoleAdvice(SecurityProperties properties) {
-        this.loginRequired = properties.adminToken() != null;
+        this.loginRequired = !properties.apiOpen();
     }
 
     @ModelAttribute

@@ -1,15 +1,11 @@
 package dev.ferry.console;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -18,13 +14,15 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.SecurityFilterChain;
 
+import dev.ferry.security.BearerTokens;
+import dev.ferry.security.Role;
 import dev.ferry.security.SecurityProperties;
 
 /**
- * Spring Security for the console alone: a session login with the admin token, CSRF on every form, and a
- * content security policy that lets pages load nothing from elsewhere. The servlet filter is registered for
- * {@code /console} paths only, so the REST API, Swagger UI and actuator answer exactly as before (their
- * bearer token is checked by {@code AdminTokenFilter}).
+ * Spring Security for the console: a session login with an admin token, CSRF on every form, and a content
+ * security policy that lets pages load nothing from elsewhere. This chain takes {@code /console} paths only;
+ * everything else goes through the stateless bearer-token chain of {@code dev.ferry.security}, whose answers
+ * carry no session, CSRF or headers of the console's.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurity {
@@ -35,8 +33,9 @@ class ConsoleSecurity {
             + " script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 10)
     SecurityFilterChain consoleFilterChain(HttpSecurity http, SecurityProperties properties) {
-        boolean tokenRequired = properties.adminToken() != null;
+        boolean tokenRequired = !properties.apiOpen();
         http.securityMatcher("/console", "/console/**")
                 .authorizeHttpRequests(requests -> {
                     requests.requestMatchers("/console/login", "/console/assets/**", "/console/webjars/**")
@@ -55,17 +54,15 @@ class ConsoleSecurity {
         return http.build();
     }
 
-    /** Checks the token typed into the login form against the configured admin token. */
+    /** Checks the token typed into the login form against the configured admin tokens. */
     @Bean
-    AuthenticationProvider adminTokenLogin(SecurityProperties properties) {
-        byte @Nullable [] expected = properties.adminToken() == null ? null : sha256(properties.adminToken());
+    AuthenticationProvider adminTokenLogin(BearerTokens tokens) {
         return new AuthenticationProvider() {
             @Override
             public Authentication authenticate(Authentication authentication) {
                 Object presented = authentication.getCredentials();
-                if (expected == null || !(presented instanceof String token)
-                        || !MessageDigest.isEqual(expected, sha256(token))) {
-                    throw new BadCredentialsException("That is not Ferry's admin token.");
+                if (!(presented instanceof String token) || tokens.roleOf(token).orElse(null) != Role.ADMIN) {
+                    throw new BadCredentialsException("That is not one of Ferry's admin tokens.");
                 }
                 return UsernamePasswordAuthenticationToken.authenticated(ADMIN, null,
                         List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
@@ -76,31 +73,5 @@ class ConsoleSecurity {
                 return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
             }
         };
-    }
-
-    /**
-     * Narrows Spring Boot's registration of Spring Security's filter from every path to the console's, so its
-     * firewall, headers and session handling never touch an API request.
-     */
-    @Bean
-    static BeanPostProcessor consoleOnlySecurityFilter() {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessBeforeInitialization(Object bean, String beanName) {
-                if (bean instanceof DelegatingFilterProxyRegistrationBean registration
-                        && "securityFilterChainRegistration".equals(beanName)) {
-                    registration.setUrlPatterns(List.of("/console", "/console/*"));
-                }
-                return bean;
-            }
-        };
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,14 +7,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.ferry.security.SecurityProperties;
 
-/** The login form: the admin token once, then the session holds the login (Spring Security's form login). */
+/** The login form: an admin token once, then the session holds the login (Spring Security's form login). */
 @Controller
 class LoginPage {
 
     private final boolean loginRequired;
 
     LoginPage(SecurityProperties properties) {
-        this.loginRequired = properties.adminToken() != null;
+        this.loginRequired = !properties.apiOpen();
     }
 
     @GetMapping("/console/login")

@@ -8,8 +8,8 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.stereotype.Component;
 
 /**
- * Declares the admin token in the OpenAPI description when one is configured, so Swagger UI offers an
- * "Authorize" button that sends it with every request it makes.
+ * Declares the bearer token in the OpenAPI description when credentials are configured, so Swagger UI offers
+ * an "Authorize" button that sends it with every request it makes.
  */
 @Component
 class ApiDocsSecurity implements OpenApiCustomizer {
@@ -19,7 +19,7 @@ class ApiDocsSecurity implements OpenApiCustomizer {
     private final boolean tokenRequired;
 
     ApiDocsSecurity(SecurityProperties properties) {
-        this.tokenRequired = properties.adminToken() != null;
+        this.tokenRequired = !properties.apiOpen();
     }
 
     @Override
@@ -31,7 +31,9 @@ class ApiDocsSecurity implements OpenApiCustomizer {
             openApi.setComponents(new Components());
         }
         openApi.getComponents().addSecuritySchemes(SCHEME, new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                .scheme("bearer").description("The value of ferry.security.admin-token"));
+                .scheme("bearer").description("A token of ferry.security.tokens.admin, .ingress or .read-only (or"
+                        + " ferry.security.admin-token), or an OIDC JWT when ferry.security.oidc is set; each"
+                        + " endpoint family takes the roles README.md lists"));
         openApi.addSecurityItem(new SecurityRequirement().addList(SCHEME));
     }
 }

@@ -112,6 +112,8 @@ class HelmChartOperationsTest {
         assertThat(notes(UnaryOperator.identity())).contains("WARNING: the admin API is open");
         assertThat(notes(command -> command.set("security.adminToken.existingSecret", "ferry-secrets")))
                 .doesNotContain("admin API is open");
+        assertThat(notes(command -> command.set("security.ingressTokens.existingSecret", "ferry-secrets")))
+                .doesNotContain("admin API is open").contains("/actuator/prometheus needs a read-only");
     }
 
     @Test

@@ -24,8 +24,9 @@ import dev.ferry.testsupport.TestInfrastructure;
 
 /**
  * Ferry at {@code logging.level.root=DEBUG}, configured as docs/operations.md shows ({@code java ... --name=value},
- * or with environment variables), is given distinctive secrets: the encryption keys, the admin token, the signing key
- * and the database password; a cluster's password goes through the API. None of them may appear in its output,
+ * or with environment variables), is given distinctive secrets: the encryption keys, the tokens of each role, the
+ * signing key and the database password; a cluster's password goes through the API. None of them may appear in its
+ * output,
  * from start-up (where Hibernate's factory line prints every system property, the command line included)
  * to shutdown.
  */
@@ -43,6 +44,8 @@ class NoSecretInDebugLogIT {
         secrets.put("ferry.security.signing-key", "signing-key-" + random());
         // the test server accepts any password, so it can be one that appears nowhere else
         secrets.put("spring.datasource.password", "db-password-" + random());
+        secrets.put("ferry.security.tokens.ingress", "ingress-token-" + random());
+        secrets.put("ferry.security.tokens.read-only", "read-only-token-" + random());
         String clusterPassword = "cluster-password-" + random();
         Map<String, String> properties = new LinkedHashMap<>(Map.of("logging.level.root", "DEBUG"));
         Map<String, String> environment = new LinkedHashMap<>();
@@ -66,6 +69,12 @@ class NoSecretInDebugLogIT {
             assertThat(created.status()).as(created.text()).isEqualTo(201);
             assertThat(api.get("/kafka-clusters/secretive").status()).isEqualTo(200);
             assertThat(ferry.api().withBearerToken("wrong-" + random()).get("/kafka-clusters").status()).isEqualTo(401);
+            Api reader = ferry.api().withBearerToken(secrets.get("ferry.security.tokens.read-only"));
+            assertThat(reader.get("/kafka-clusters/secretive").status()).isEqualTo(200);
+            assertThat(reader.delete("/kafka-clusters/secretive").status()).isEqualTo(403);
+            Api caller = ferry.api().withBearerToken(secrets.get("ferry.security.tokens.ingress"));
+            assertThat(caller.post("/call/Nothing/here", "{}").status()).isEqualTo(404);
+            assertThat(caller.get("/kafka-clusters").status()).isEqualTo(403);
             ferry.terminate();
             assertThat(ferry.awaitExit(Duration.ofSeconds(60))).isTrue();
         }
@@ -74,7 +83,7 @@ class NoSecretInDebugLogIT {
         assertThat(output).as("DEBUG lines are written").contains(" DEBUG ").contains("Started FerryApplication");
         List<String> values = List.copyOf(secrets.values());
         for (String secret : List.of(values.get(0), values.get(1), values.get(2), values.get(3), values.get(4),
-                clusterPassword)) {
+                values.get(5), values.get(6), clusterPassword)) {
             assertThat(output).as("the output (%s)", log).doesNotContain(secret);
         }
     }

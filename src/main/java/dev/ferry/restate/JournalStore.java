@@ -23,8 +23,8 @@ import dev.ferry.invocation.InvocationStatus;
  * on the journal length and on the claim of the attempt. A stale or duplicate attempt, whose starting length is no
  * longer the stored one, or whose invocation was killed or claimed again since, writes nothing, so the journal
  * never forks and no state change is applied twice. {@link #appendAll} writes the appends of many attempts in
- * one statement per table. The timers and the callees of the new commands ({@link OutgoingCalls}) are stored in
- * the same transaction.
+ * one statement per table. The timers and the callees of the new commands ({@link OutgoingCalls}), and what their
+ * promise commands do ({@link WorkflowPromises}), are stored in the same transaction.
  */
 @Repository
 public class JournalStore {
@@ -52,21 +52,23 @@ public class JournalStore {
     private final TransactionTemplate transactions;
     private final StateStore state;
     private final OutgoingCalls calls;
+    private final WorkflowPromises promises;
     private final Clock clock;
 
     @Autowired
     JournalStore(JdbcTemplate jdbc, TransactionTemplate transactions, StateStore state, OutgoingCalls calls,
-            Clock clock) {
+            WorkflowPromises promises, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.state = state;
         this.calls = calls;
+        this.promises = promises;
         this.clock = clock;
     }
 
     /** A journal store whose appends may not call other handlers. */
     public JournalStore(JdbcTemplate jdbc, TransactionTemplate transactions, StateStore state, Clock clock) {
-        this(jdbc, transactions, state, null, clock);
+        this(jdbc, transactions, state, null, new WorkflowPromises(jdbc), clock);
     }
 
     /** How an append went. */
@@ -233,6 +235,7 @@ public class JournalStore {
         state.applyAll(stored, now);
         for (JournalAppend append : stored) {
             owe(append.invocationId(), append.completions(), now);
+            owe(append.invocationId(), promises.apply(append, now), now);
             if (!append.calls().isEmpty()) {
                 if (calls == null) {
                     throw new IllegalStateException("this journal store creates no calls");

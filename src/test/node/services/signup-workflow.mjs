@@ -62,6 +62,17 @@ const signup = restate.workflow({
       }
     },
     email: async (ctx) => (await ctx.get("email")) ?? "none",
+    // starts the run of its own key again, which has run already
+    rerun: async (ctx) => {
+      try {
+        return await ctx.workflowClient(signup, ctx.key).run("again@example.com");
+      } catch (e) {
+        if (e instanceof restate.TerminalError) {
+          return `refused: ${e.message}`;
+        }
+        throw e;
+      }
+    },
   },
 });
 

@@ -85,6 +85,8 @@ class SdkWorkflowIT {
         Reply again = api.post("/call/Signup/ada/run", "\"ada@example.com\"");
         assertThat(again.status()).as(again.text()).isEqualTo(409);
         assertThat(again.body().get("type").asString()).endsWith("workflow-already-ran");
+        assertThat(call("ada", "rerun", "null")).as("a run started by a handler is a duplicate too")
+                .contains("refused: call to Signup/ada/run refused: workflow Signup already ran for key 'ada'");
         assertThat(endpoint.runs("run")).as("real executions of the run handler").isEqualTo(1);
         assertThat(api.get("/invocations/" + run).body().get("journal").findValuesAsString("type"))
                 .containsSubsequence("GetPromiseCommand", "GetPromiseCompletionNotification", "PeekPromiseCommand",

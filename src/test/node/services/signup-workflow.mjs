@@ -2,7 +2,7 @@
 //
 //   node signup-workflow.mjs <port> <h2c|http1>
 //
-// Signup's run handler keeps the email in its state, counts its real executions in a ctx.run, and waits for the
+// Signup's run handler keeps the email in its state, counts its real executions per key in a ctx.run, waits for the
 // durable promise "approval", which its shared handlers resolve or reject; it then peeks at the promise. Listens on
 // 127.0.0.1 only: <port> for the Restate endpoint, and a side endpoint on a free port that reports how often each
 // effect really ran (GET /runs). Prints "listening <port> <sidePort>" once both accept connections.
@@ -21,7 +21,7 @@ const signup = restate.workflow({
   handlers: {
     run: async (ctx, email) => {
       ctx.set("email", email);
-      await ctx.run("started", () => count("run"));
+      await ctx.run("started", () => count(`run-${ctx.key}`));
       let verdict;
       try {
         verdict = await ctx.promise("approval").get();

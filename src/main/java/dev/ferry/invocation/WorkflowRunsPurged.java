@@ -3,8 +3,8 @@ package dev.ferry.invocation;
 import java.util.List;
 
 /**
- * Completed workflow runs were purged by retention, in the transaction that publishes this: whatever a workflow
- * keeps beside its run (state, promises) goes with it, in the same transaction.
+ * Completed workflow runs were purged (by retention, or by an operator), in the transaction that publishes this:
+ * whatever a workflow keeps beside its run (state, promises) goes with it, in the same transaction.
  *
  * @param runs the workflows whose runs were purged
  */

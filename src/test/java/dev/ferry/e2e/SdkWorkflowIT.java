@@ -87,20 +87,23 @@ class SdkWorkflowIT {
         assertThat(again.body().get("type").asString()).endsWith("workflow-already-ran");
         assertThat(call("ada", "rerun", "null")).as("a run started by a handler is a duplicate too")
                 .contains("refused: call to Signup/ada/run refused: workflow Signup already ran for key 'ada'");
-        assertThat(endpoint.runs("run")).as("real executions of the run handler").isEqualTo(1);
+        assertThat(endpoint.runs("run-ada")).as("real executions of the run handler").isEqualTo(1);
         assertThat(api.get("/invocations/" + run).body().get("journal").findValuesAsString("type"))
                 .containsSubsequence("GetPromiseCommand", "GetPromiseCompletionNotification", "PeekPromiseCommand",
                         "PeekPromiseCompletionNotification", "OutputCommand");
     }
 
     @Test
-    void aRejectedPromiseFailsTheWaitingGetWithTheReason() {
+    void aRejectedPromiseFailsTheWaitingGetWithTheReasonAndAPurgedRunTakesStateAndPromisesWithIt() {
         String run = suspendedRun("bob", "\"bob@example.com\"");
 
         assertThat(call("bob", "reject", "\"no spots left\"")).isEqualTo("\"rejected\"");
 
         assertThat(output(run)).isEqualTo("\"rejected: no spots left\"");
         assertThat(call("bob", "peek", "null")).isEqualTo("\"failed: no spots left\"");
+        assertThat(api.delete("/invocations/" + run).status()).as("purged by hand").isEqualTo(204);
+        assertThat(call("bob", "email", "null")).as("the state went with the run").isEqualTo("\"none\"");
+        assertThat(call("bob", "peek", "null")).as("the promises went with the run").isEqualTo("\"pending\"");
     }
 
     @Test
@@ -124,6 +127,7 @@ class SdkWorkflowIT {
         assertThat(call("cy", "peek", "null")).as("the promises went with the run").isEqualTo("\"pending\"");
         String rerun = suspendedRun("cy", "\"cy@new.example\"");
         assertThat(rerun).isNotEqualTo(run);
+        assertThat(endpoint.runs("run-cy")).as("the key ran again").isEqualTo(2);
     }
 
     private static String suspendedRun(String key, String email) {

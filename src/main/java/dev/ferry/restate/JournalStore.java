@@ -235,7 +235,6 @@ public class JournalStore {
         state.applyAll(stored, now);
         for (JournalAppend append : stored) {
             owe(append.invocationId(), append.completions(), now);
-            owe(append.invocationId(), promises.apply(append, now), now);
             if (!append.calls().isEmpty()) {
                 if (calls == null) {
                     throw new IllegalStateException("this journal store creates no calls");
@@ -243,6 +242,7 @@ public class JournalStore {
                 calls.create(append.invocationId(), append.calls(), now);
             }
         }
+        promises.applyAll(stored, now);
         return fenced;
     }
 

@@ -3,7 +3,11 @@ package dev.ferry.restate;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -68,26 +72,80 @@ class WorkflowPromises {
     }
 
     /**
-     * Applies the promise commands among {@code append}'s entries, in order, to the promises of its workflow
-     * ({@code service} and {@code objectKey}); runs inside the transaction that stores the append.
-     *
-     * @return the notifications owed for them: to the invocation itself, and to waiters woken by a completion
+     * Applies the promise commands among the entries of {@code appends}, append by append and in order, to the
+     * promises of each append's workflow ({@code service} and {@code objectKey}), and stores the notifications they
+     * owe; runs inside the transaction that stores the appends. The promises' rows are locked first, in one order,
+     * so that two batches of outcomes never wait for each other's promises; a waiter whose invocation row another
+     * transaction holds is not waited for either (the waker makes it ready once that one has ended).
      */
-    List<PendingCompletion> apply(JournalAppend append, Instant now) {
-        List<PendingCompletion> owed = new ArrayList<>();
+    void applyAll(List<JournalAppend> appends, Instant now) {
+        SortedSet<List<String>> promises = new TreeSet<>(Comparator.comparing((List<String> id) -> id.get(0))
+                .thenComparing(id -> id.get(1)).thenComparing(id -> id.get(2)));
+        for (JournalAppend append : appends) {
+            commands(append).forEach(command -> promises.add(List.of(append.service(), append.objectKey(),
+                    name(command.getKey(), command.getValue()))));
+        }
+        if (promises.isEmpty()) {
+            return;
+        }
+        promises.forEach(promise -> lock(promise.get(0), promise.get(1), promise.get(2)));
+        for (JournalAppend append : appends) {
+            List<PendingCompletion> owed = new ArrayList<>();
+            for (Map.Entry<MessageType, byte[]> command : commands(append)) {
+                try {
+                    apply(append, command.getKey(), command.getValue(), now, owed);
+                } catch (InvalidProtocolBufferException e) {
+                    throw unreadable(command.getKey(), e);
+                }
+            }
+            owed.forEach(completion -> owe(append.invocationId(), completion, now));
+        }
+    }
+
+    /** The promise commands of an append, in order. */
+    private static List<Map.Entry<MessageType, byte[]>> commands(JournalAppend append) {
+        List<Map.Entry<MessageType, byte[]>> commands = new ArrayList<>();
         for (JournalEntry entry : append.entries()) {
             MessageType type = MessageType.of(entry.type());
             if (type == MessageType.GET_PROMISE_COMMAND || type == MessageType.PEEK_PROMISE_COMMAND
                     || type == MessageType.COMPLETE_PROMISE_COMMAND) {
-                try {
-                    apply(append, type, entry.toFrame().body(), now, owed);
-                } catch (InvalidProtocolBufferException e) {
-                    // the attempt read every command before it was kept
-                    throw new IllegalStateException("a stored " + type + " cannot be read", e);
-                }
+                commands.add(Map.entry(type, entry.toFrame().body()));
             }
         }
-        return owed;
+        return commands;
+    }
+
+    private static String name(MessageType type, byte[] body) {
+        try {
+            return switch (type) {
+                case GET_PROMISE_COMMAND -> GetPromiseCommandMessage.parseFrom(body).getKey();
+                case PEEK_PROMISE_COMMAND -> PeekPromiseCommandMessage.parseFrom(body).getKey();
+                default -> CompletePromiseCommandMessage.parseFrom(body).getKey();
+            };
+        } catch (InvalidProtocolBufferException e) {
+            throw unreadable(type, e);
+        }
+    }
+
+    private static IllegalStateException unreadable(MessageType type, InvalidProtocolBufferException e) {
+        // the attempt read every command before it was kept
+        return new IllegalStateException("a stored " + type + " cannot be read", e);
+    }
+
+    /** Stores a notification owed to the invocation itself, or to a waiter, which wakes if it is suspended. */
+    private void owe(String invocationId, PendingCompletion completion, Instant now) {
+        String target = completion.target() == null ? invocationId : completion.target();
+        Timestamp at = Timestamp.from(now);
+        int stored = jdbc.update("""
+                insert into invocation_completions (invocation_id, due_at, frame, created_at)
+                select id, ?, ?, ? from invocations where id = ? and status <> 'completed'""",
+                Timestamp.from(completion.dueAt()), completion.notification().rawFrame(), at, target);
+        if (stored > 0 && !target.equals(invocationId)) {
+            jdbc.update("""
+                    update invocations set status = 'ready', next_attempt_at = ?, modified_at = ?
+                     where id in (select id from invocations where id = ? and status = 'suspended'
+                                  for update skip locked)""", at, at, target);
+        }
     }
 
     private void apply(JournalAppend append, MessageType type, byte[] body, Instant now,

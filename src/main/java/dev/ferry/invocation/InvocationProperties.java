@@ -16,6 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepBatch    rows deleted per statement, so a sweep never holds long locks
  * @param gaugeInterval how often the instance reporting the database-wide gauges refreshes them; the others
  *                      take over reporting once it has not done so for three intervals
+ * @param workflowRetention how long a workflow's completed run is kept, and with it the workflow's state and
+ *                      promises (Restate's default, one day; a service's retention overrides it); until it is
+ *                      purged, the key cannot run again
  */
 @ConfigurationProperties("ferry.invocations")
 @Validated
@@ -23,5 +26,6 @@ public record InvocationProperties(
         @DefaultValue("24h") @NotNull Duration retention,
         @DefaultValue("1m") @NotNull Duration sweepInterval,
         @DefaultValue("1000") @Min(1) int sweepBatch,
-        @DefaultValue("15s") @NotNull Duration gaugeInterval) {
+        @DefaultValue("15s") @NotNull Duration gaugeInterval,
+        @DefaultValue("24h") @NotNull Duration workflowRetention) {
 }

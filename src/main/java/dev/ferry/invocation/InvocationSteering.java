@@ -50,7 +50,9 @@ public class InvocationSteering {
     private static final String TARGET_AND_INPUT =
             "select service, handler, object_key, input from invocations where id = ?";
 
-    private static final String PURGE = "delete from invocations where id = ?";
+    private static final String PURGE = """
+            delete from invocations where id = ?
+            returning workflow_key is not null, service, object_key""";
 
     private static final String LOCK =
             "select status, exclusive_key, service, handler from invocations where id = ? for update";
@@ -200,7 +202,13 @@ public class InvocationSteering {
             if (before.status() != COMPLETED) {
                 throw InvocationStateConflict.of(id, "purge", before.status().wire(), COMPLETED.wire());
             }
-            jdbc.update(PURGE, id);
+            // a workflow's run takes its state and promises with it, as retention does
+            jdbc.query(PURGE, row -> {
+                if (row.getBoolean(1)) {
+                    events.publishEvent(new WorkflowRunsPurged(List.of(new WorkflowRunsPurged.Run(row.getString(2),
+                            row.getString(3)))));
+                }
+            }, id);
         });
         return id;
     }

@@ -23,8 +23,8 @@ import dev.ferry.invocation.InvocationStatus;
  * on the journal length and on the claim of the attempt. A stale or duplicate attempt, whose starting length is no
  * longer the stored one, or whose invocation was killed or claimed again since, writes nothing, so the journal
  * never forks and no state change is applied twice. {@link #appendAll} writes the appends of many attempts in
- * one statement per table. The timers and the callees of the new commands ({@link OutgoingCalls}) are stored in
- * the same transaction.
+ * one statement per table. The timers and the callees of the new commands ({@link OutgoingCalls}), and what their
+ * promise commands do ({@link WorkflowPromises}), are stored in the same transaction.
  */
 @Repository
 public class JournalStore {
@@ -53,22 +53,24 @@ public class JournalStore {
     private final StateStore state;
     private final OutgoingCalls calls;
     private final Attachments attachments;
+    private final WorkflowPromises promises;
     private final Clock clock;
 
     @Autowired
     JournalStore(JdbcTemplate jdbc, TransactionTemplate transactions, StateStore state, OutgoingCalls calls,
-            Clock clock) {
+            WorkflowPromises promises, Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.state = state;
         this.calls = calls;
         this.attachments = new Attachments(jdbc);
+        this.promises = promises;
         this.clock = clock;
     }
 
     /** A journal store whose appends may not call other handlers. */
     public JournalStore(JdbcTemplate jdbc, TransactionTemplate transactions, StateStore state, Clock clock) {
-        this(jdbc, transactions, state, null, clock);
+        this(jdbc, transactions, state, null, new WorkflowPromises(jdbc), clock);
     }
 
     /** How an append went. */
@@ -246,6 +248,7 @@ public class JournalStore {
             }
             attachments.register(append.invocationId(), append.entries(), now);
         }
+        promises.applyAll(stored, now);
         return fenced;
     }
 

@@ -20,7 +20,8 @@ import dev.ferry.service.ServiceRegistry;
  * so a crash neither loses nor doubles one. The target may be any handler registered in Ferry, plain HTTP or SDK.
  * A call links the callee to its caller ({@code invocations.caller_id}), so the callee's outcome completes the
  * caller's journal when it is recorded. A call Ferry can refuse at once (no such handler, an exclusive handler of
- * the caller's own object, which would wait for the caller forever) completes the caller with a terminal failure.
+ * the caller's own object, which would wait for the caller forever, a workflow run whose key ran already)
+ * completes the caller with a terminal failure; a refused send is stored failed (a duplicate run as a duplicate).
  */
 @Component
 class OutgoingCalls {
@@ -59,8 +60,19 @@ class OutgoingCalls {
                         + " wait forever; make one of the two handlers shared, or send instead of calling");
                 continue;
             }
+            if (target.workflowRun() && ranBefore(call.service(), key)) {
+                refuse(callerId, call, now, FailureReason.DUPLICATE, "workflow " + call.service()
+                        + " already ran for key '" + key + "'; a workflow runs once per key");
+                continue;
+            }
             submit(callerId, call, target, key, now);
         }
+    }
+
+    /** Whether a workflow's run handler ran for the key already (its run is kept until retention purges it). */
+    private boolean ranBefore(String service, String key) {
+        return !jdbc.queryForList("select 1 from invocations where workflow_key = ?", Integer.class,
+                service + '/' + key).isEmpty();
     }
 
     private void submit(String callerId, OutgoingCall call, HandlerTarget target, String key, Instant now) {
@@ -100,10 +112,14 @@ class OutgoingCalls {
      * once, so it can be seen (and restarted once its handler is registered).
      */
     private void refuse(String callerId, OutgoingCall call, Instant now, String why) {
+        refuse(callerId, call, now, FailureReason.HANDLER_ERROR, why);
+    }
+
+    private void refuse(String callerId, OutgoingCall call, Instant now, FailureReason reason, String why) {
         if (!call.awaitsResult()) {
             invocations.submit(NewInvocation.failed(call.calleeId(), call.service(), call.handler(),
                     call.key().isEmpty() ? null : call.key(), call.parameter(), List.of(), null,
-                    FailureReason.HANDLER_ERROR, "sent by " + callerId + ", but " + why));
+                    reason, "sent by " + callerId + ", but " + why));
             return;
         }
         jdbc.update("""

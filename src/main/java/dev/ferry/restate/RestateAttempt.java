@@ -191,6 +191,8 @@ public final class RestateAttempt {
                 keep(answer);
             }
             case GET_EAGER_STATE_COMMAND, GET_EAGER_STATE_KEYS_COMMAND, RUN_COMMAND -> keep(frame);
+            // applied to the workflow's promises when stored (WorkflowPromises), which answers them
+            case GET_PROMISE_COMMAND, PEEK_PROMISE_COMMAND, COMPLETE_PROMISE_COMMAND -> promise(frame, type);
             case SLEEP_COMMAND -> sleep(frame, SleepCommandMessage.parseFrom(frame.rawBody()));
             case COMPLETE_AWAKEABLE_COMMAND -> completeAwakeable(frame,
                     CompleteAwakeableCommandMessage.parseFrom(frame.rawBody()));
@@ -293,6 +295,17 @@ public final class RestateAttempt {
             String name = MessageType.nameOf(frame.type());
             ending = new AttemptEnding.Unsupported(name, "targeting an idempotent request or a workflow by key"
                     + " is not supported yet (" + name + ")");
+            return;
+        }
+        keep(frame);
+    }
+
+    /** A promise command: kept, read first, so that storing it cannot fail; only workflows have promises. */
+    private void promise(Frame frame, MessageType type) throws InvalidProtocolBufferException {
+        WorkflowPromises.check(type, frame.rawBody());
+        if (request.kind() == HandlerKind.STATELESS) {
+            violation("the service handler " + request.service() + "/" + request.handler() + " used a durable"
+                    + " promise (" + MessageType.nameOf(frame.type()) + "); only workflows have promises");
             return;
         }
         keep(frame);

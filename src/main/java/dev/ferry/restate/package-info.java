@@ -21,7 +21,7 @@
  *       arrived, without flags. In request/response mode the SDK then suspends; a suspension is ready to be invoked
  *       again at once when at least one awaited completion was produced by the attempt itself.</li>
  *   <li>Custom commands ({@code 0xFC00} and up) are stored as they are. A command Ferry does not run yet
- *       (promises, an attach or get-output by idempotency key or workflow key, unknown commands) ends the attempt:
+ *       (an attach or get-output by idempotency key or workflow key, unknown commands) ends the attempt:
  *       what came before it is kept, it and everything after are dropped.</li>
  *   <li>An attach or get-output by invocation id is answered when its command is stored ({@code Attachments}): at
  *       once for a completed target and for every get-output ("not ready" while running); otherwise the attach is
@@ -33,6 +33,10 @@
  *       appends the due ones before its replay. Calls and sends create their callees in the transaction of their
  *       command ({@code OutgoingCalls}); the callee's id notification is stored right after it.
  *       Awakeable ids ({@code sign_1...}) decode back to the waiting invocation.</li>
+ *   <li>Workflow promises are rows of {@code workflow_promises} (service, workflow key, name); a promise command is
+ *       applied where its entry is stored ({@code WorkflowPromises}), and its answer (a peek's at once, a get's
+ *       once the promise completes, a second completion's 409 failure) is a completion of the journal, so waiters
+ *       wake in the transaction that completes the promise.</li>
  *   <li>On an SDK error, a bad status, a timeout or a cut stream, the whole frames received so far are kept, as a
  *       runtime storing entries as they arrive would. A violation Ferry detects itself (a shared or stateless
  *       handler changing state, a notification or input command from the SDK, End without output, an unreadable

@@ -95,7 +95,8 @@ class InvocationStatusGaugesIT {
 
     private static InvocationStatusGauges gauges(MeterRegistry registry) {
         return new InvocationStatusGauges(database.jdbc(), registry, clock,
-                new InvocationProperties(Duration.ofHours(24), Duration.ofMinutes(1), 1000, Duration.ofSeconds(15)));
+                new InvocationProperties(Duration.ofHours(24), Duration.ofMinutes(1), 1000, Duration.ofSeconds(15),
+                        Duration.ofHours(24)));
     }
 
     private static void enqueueReady(String name) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import com.google.protobuf.ByteString;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.ferry.dispatch.ObjectStates;
 import dev.ferry.invocation.AttemptFence;
 import dev.ferry.restate.JournalStore.AppendOutcome;
+import dev.ferry.restate.wire.ServiceProtocol.CompletePromiseCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.CompletePromiseCompletionNotificationMessage;
+import dev.ferry.restate.wire.ServiceProtocol.GetPromiseCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.GetPromiseCompletionNotificationMessage;
 import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
+import dev.ferry.restate.wire.ServiceProtocol.PeekPromiseCompletionNotificationMessage;
+import dev.ferry.restate.wire.ServiceProtocol.Value;
 import dev.ferry.testsupport.EmbeddedDatabase;
 
 /** The journal and object state tables against a real PostgreSQL, migrated by Flyway. */
@@ -234,6 +241,56 @@ class JournalStoreIT {
         assertThat(states.load("Account", "dave")).containsOnlyKeys("a");
         jdbc.update("delete from invocations where id = ?", id);
         assertThat(journals.load(id)).isEmpty();
+    }
+
+    @Test
+    void aResolvedPromiseWakesItsWaiterInTheSameTransactionAndASecondCompletionFailsWith409() throws Exception {
+        String run = newInvocation();
+        String shared = newInvocation();
+        journals.append(new JournalAppend(run, 0, List.of(entry(0x0400, ""), promiseCommand(0x0409, "approval", 1)),
+                "Signup", "ada", List.of(), false));
+        jdbc.update("update invocations set status = 'suspended' where id = ?", run);
+        assertThat(owed(run)).as("nothing to give before the promise completes").isEmpty();
+
+        journals.append(new JournalAppend(shared, 0, List.of(entry(0x0400, ""), complete("approval", "\"yes\"", 1),
+                complete("approval", "\"again\"", 2), promiseCommand(0x040A, "approval", 3)), "Signup", "ada",
+                List.of(), false));
+
+        assertThat(jdbc.queryForObject("select status from invocations where id = ?", String.class, run))
+                .isEqualTo("ready");
+        GetPromiseCompletionNotificationMessage got = GetPromiseCompletionNotificationMessage.parseFrom(
+                owed(run).getFirst().toFrame().body());
+        assertThat(got.getCompletionId()).isEqualTo(1);
+        assertThat(got.getValue().getContent().toStringUtf8()).isEqualTo("\"yes\"");
+        List<JournalEntry> answers = owed(shared);
+        assertThat(answers).extracting(JournalEntry::typeName).containsExactly(
+                "CompletePromiseCompletionNotification", "CompletePromiseCompletionNotification",
+                "PeekPromiseCompletionNotification");
+        assertThat(CompletePromiseCompletionNotificationMessage.parseFrom(answers.get(0).toFrame().body()).hasVoid())
+                .isTrue();
+        CompletePromiseCompletionNotificationMessage twice = CompletePromiseCompletionNotificationMessage.parseFrom(
+                answers.get(1).toFrame().body());
+        assertThat(twice.getFailure().getCode()).isEqualTo(409);
+        assertThat(twice.getFailure().getMessage()).isEqualTo("promise was already completed");
+        assertThat(PeekPromiseCompletionNotificationMessage.parseFrom(answers.get(2).toFrame().body()).getValue()
+                .getContent().toStringUtf8()).isEqualTo("\"yes\"");
+        assertThat(jdbc.queryForObject("select count(*) from workflow_promise_waiters", Integer.class)).isZero();
+    }
+
+    private static List<JournalEntry> owed(String invocationId) {
+        return jdbc.query("select frame from invocation_completions where invocation_id = ? order by seq",
+                (row, n) -> JournalEntry.ofStored(row.getBytes(1)), invocationId);
+    }
+
+    private static JournalEntry promiseCommand(int type, String name, int completionId) {
+        return JournalEntry.of(Frame.of(type, GetPromiseCommandMessage.newBuilder().setKey(name)
+                .setResultCompletionId(completionId).build().toByteArray()));
+    }
+
+    private static JournalEntry complete(String name, String value, int completionId) {
+        return JournalEntry.of(Frame.of(0x040B, CompletePromiseCommandMessage.newBuilder().setKey(name)
+                .setCompletionValue(Value.newBuilder().setContent(ByteString.copyFromUtf8(value)))
+                .setResultCompletionId(completionId).build().toByteArray()));
     }
 
     private static String newInvocation() {

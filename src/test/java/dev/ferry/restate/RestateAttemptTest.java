@@ -23,6 +23,7 @@ import dev.ferry.restate.wire.ServiceProtocol.Future;
 import dev.ferry.restate.wire.ServiceProtocol.GetInvocationOutputCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.GetLazyStateCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.GetLazyStateCompletionNotificationMessage;
+import dev.ferry.restate.wire.ServiceProtocol.GetPromiseCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.InputCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
 import dev.ferry.restate.wire.ServiceProtocol.OneWayCallCommandMessage;
@@ -92,6 +93,25 @@ class RestateAttemptTest {
         assertThat(answer.getCompletionId()).isEqualTo(1);
         assertThat(answer.getValue().getContent().toStringUtf8()).isEqualTo("7");
         assertThat(result.ending()).isEqualTo(new Suspended(List.of(1), List.of(), List.of(), true));
+    }
+
+    @Test
+    void aPromiseCommandOfAWorkflowIsKeptForStorageToAnswerAndAServiceMayNotUseOne() {
+        GetPromiseCommandMessage get = GetPromiseCommandMessage.newBuilder().setKey("approval")
+                .setResultCompletionId(1).build();
+        RestateAttempt workflow = RestateAttempt.of(request(HandlerKind.SHARED, List.of()));
+        workflow.accept(command(0x0409, get));
+        workflow.accept(Frame.of(0x0001, SuspensionMessage.newBuilder().addWaitingCompletions(1).build()
+                .toByteArray()));
+
+        assertThat(workflow.result().newEntries()).extracting(JournalEntry::typeName)
+                .containsExactly("InputCommand", "GetPromiseCommand");
+        assertThat(workflow.result().ending()).isEqualTo(new Suspended(List.of(1), List.of(), List.of(), false));
+
+        RestateAttempt service = RestateAttempt.of(request(HandlerKind.STATELESS, List.of()));
+        service.accept(command(0x0409, get));
+        assertThat(service.result().ending()).isInstanceOfSatisfying(Failed.class, failed -> assertThat(
+                failed.describe()).contains("only workflows have promises"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,9 +38,12 @@ class PlainHttpProtocol implements HandlerProtocol {
     private final StateEnvelope envelope;
     private final ExecutorService reads;
 
-    PlainHttpProtocol(DispatchProperties properties, Clock clock, RequestSigner signer, ObjectStates states,
-            AttemptFence fence, JsonMapper json, StateProperties stateProperties) {
-        this.client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock, signer);
+    PlainHttpProtocol(DispatchProperties properties, HandlerHttpProperties pools, Clock clock, RequestSigner signer,
+            ObjectStates states, AttemptFence fence, JsonMapper json, StateProperties stateProperties,
+            MeterRegistry registry) {
+        this.client = new HandlerClient(pools, properties.connectTimeout(), properties.resultLimit().toBytes(), clock,
+                signer);
+        new HandlerConnectionMetrics(client.http()).bindTo(registry);
         this.states = states;
         this.fence = fence;
         this.envelope = new StateEnvelope(json, stateProperties.maxSize().toBytes());

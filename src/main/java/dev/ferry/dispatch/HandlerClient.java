@@ -87,14 +87,15 @@ class HandlerClient implements AutoCloseable {
         client.setMaxRequestsQueuedPerDestination(pools.maxQueuedPerEndpoint());
         client.setFollowRedirects(false);
         client.setUserAgentField(null);
-        // a body is sent with the content type Ferry names, and an answer is read as the handler sent it
+        // a body is sent with the content type Ferry names
         client.setDefaultRequestContentType(null);
-        client.getContentDecoderFactories().clear();
         try {
             client.start();
         } catch (Exception e) {
             throw new IllegalStateException("could not start the HTTP client towards handlers", e);
         }
+        // an answer is read as the handler sent it: no accept-encoding asks for a compressed one (started adds gzip)
+        client.getContentDecoderFactories().clear();
         // a 401 or 407 is the handler's answer, reported as such; Jetty would turn one without a challenge into a
         // protocol violation and hide the status
         client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);

@@ -28,6 +28,7 @@ import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -65,17 +66,28 @@ class HandlerClient implements AutoCloseable {
     /** @param signer signs every request (see {@link RequestSigner}); null for none */
     HandlerClient(HandlerHttpProperties pools, Duration connectTimeout, long resultLimit, Clock clock,
             RequestSigner signer) {
-        this.http = start(pools, connectTimeout);
+        this(pools, new SslContextFactory.Client(), connectTimeout, resultLimit, clock, signer);
+    }
+
+    /**
+     * @param tls how HTTPS endpoints are verified: by default against the JVM's trust store, with their host name
+     *            checked against their certificate
+     */
+    HandlerClient(HandlerHttpProperties pools, SslContextFactory.Client tls, Duration connectTimeout, long resultLimit,
+            Clock clock, RequestSigner signer) {
+        this.http = start(pools, tls, connectTimeout);
         this.resultLimit = resultLimit;
         this.clock = clock;
         this.signer = signer;
     }
 
-    private static HttpClient start(HandlerHttpProperties pools, Duration connectTimeout) {
+    private static HttpClient start(HandlerHttpProperties pools, SslContextFactory.Client tls,
+            Duration connectTimeout) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("ferry-http");
         threads.setDaemon(true);
         ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
         connector.setExecutor(threads);
         connector.setScheduler(new ScheduledExecutorScheduler("ferry-http-scheduler", true));
         connector.setConnectTimeout(connectTimeout);

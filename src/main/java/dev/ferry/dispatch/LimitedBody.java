@@ -1,72 +1,82 @@
 package dev.ferry.dispatch;
 
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
-import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
+
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * A response body read up to a limit: once more than {@code limit} bytes arrived, the subscription is
- * cancelled (the JDK client then closes the connection instead of reading the rest) and the body is what
- * arrived up to the limit. So a handler answering 50 MB costs at most the limit of heap, not 50 MB.
+ * One answer read up to a limit, fed by Jetty's response listeners one at a time: once more than the limit arrived,
+ * the response is aborted (Jetty then closes the connection instead of reading the rest) and the body is what
+ * arrived up to the limit. So a handler answering 50 MB costs at most the limit of heap, not 50 MB. A 2xx body is
+ * read up to the result limit, any other up to the (smaller) limit of an error's excerpt.
  */
-final class LimitedBody implements BodySubscriber<LimitedBody.Bytes> {
+final class LimitedBody {
 
     /** The first bytes of a body; {@code truncated} when the body was longer than the limit. */
     record Bytes(byte[] bytes, boolean truncated) {
     }
 
-    private final int limit;
-    private final ByteArrayOutputStream received;
-    private final CompletableFuture<Bytes> body = new CompletableFuture<>();
-    private Flow.Subscription subscription;
-
-    LimitedBody(long limit) {
-        this.limit = (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE - 8));
-        this.received = new ByteArrayOutputStream(Math.min(this.limit, 8192));
+    /** An answer's status, the headers Ferry reads, and its body up to the limit. */
+    record Answer(int status, String contentType, String retryAfter, Bytes body) {
     }
 
-    @Override
-    public CompletionStage<Bytes> getBody() {
-        return body;
+    private final CompletableFuture<Answer> answer = new CompletableFuture<>();
+    private final long resultLimit;
+    private final long errorLimit;
+    private int limit;
+    private ByteArrayOutputStream received = new ByteArrayOutputStream(0);
+    private int status;
+    private String contentType;
+    private String retryAfter;
+
+    LimitedBody(long resultLimit, long errorLimit) {
+        this.resultLimit = resultLimit;
+        this.errorLimit = errorLimit;
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-        this.subscription = subscription;
-        subscription.request(1);
+    /** Completes with the answer, or exceptionally with the failure that left none (timeout, I/O error). */
+    CompletableFuture<Answer> answer() {
+        return answer;
     }
 
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
-        if (body.isDone()) {
+    void onHeaders(Response response) {
+        status = response.getStatus();
+        contentType = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        retryAfter = response.getHeaders().get(HttpHeader.RETRY_AFTER);
+        boolean success = status >= 200 && status < 300;
+        limit = (int) Math.max(0, Math.min(success ? resultLimit : Math.min(resultLimit, errorLimit),
+                Integer.MAX_VALUE - 8));
+        received = new ByteArrayOutputStream(Math.min(limit, 8192));
+    }
+
+    void onContent(Response response, ByteBuffer content) {
+        if (answer.isDone()) {
             return;
         }
-        for (ByteBuffer buffer : buffers) {
-            int room = limit - received.size();
-            int take = Math.min(room, buffer.remaining());
-            byte[] chunk = new byte[take];
-            buffer.get(chunk);
-            received.writeBytes(chunk);
-            if (buffer.hasRemaining()) {
-                subscription.cancel();
-                body.complete(new Bytes(received.toByteArray(), true));
-                return;
-            }
+        int take = Math.min(limit - received.size(), content.remaining());
+        byte[] chunk = new byte[take];
+        content.get(chunk);
+        received.writeBytes(chunk);
+        if (content.hasRemaining()) {
+            answer.complete(new Answer(status, contentType, retryAfter, new Bytes(received.toByteArray(), true)));
+            response.abort(new CancellationException("the answer is longer than Ferry reads of it"));
         }
-        subscription.request(1);
     }
 
-    @Override
-    public void onError(Throwable error) {
-        body.completeExceptionally(error);
-    }
-
-    @Override
-    public void onComplete() {
-        body.complete(new Bytes(received.toByteArray(), false));
+    void onComplete(Result result) {
+        if (answer.isDone()) {
+            return;
+        }
+        // a handler may answer before it read the whole request and close the connection: its answer still counts
+        if (status != 0 && result.getResponseFailure() == null) {
+            answer.complete(new Answer(status, contentType, retryAfter, new Bytes(received.toByteArray(), false)));
+        } else {
+            answer.completeExceptionally(result.getFailure());
+        }
     }
 }

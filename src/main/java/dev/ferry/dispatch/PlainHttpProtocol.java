@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,9 +41,12 @@ class PlainHttpProtocol implements HandlerProtocol {
     private final ExecutorService builders;
     private final DurableEffect.Batch stateBatch = this::applyAll;
 
-    PlainHttpProtocol(DispatchProperties properties, Clock clock, RequestSigner signer, ObjectStates states,
-            AttemptFence fence, JsonMapper json, StateProperties stateProperties) {
-        this.client = new HandlerClient(properties.connectTimeout(), properties.resultLimit().toBytes(), clock, signer);
+    PlainHttpProtocol(DispatchProperties properties, HandlerHttpProperties pools, Clock clock, RequestSigner signer,
+            ObjectStates states, AttemptFence fence, JsonMapper json, StateProperties stateProperties,
+            MeterRegistry registry) {
+        this.client = new HandlerClient(pools, properties.connectTimeout(), properties.resultLimit().toBytes(), clock,
+                signer);
+        new HandlerConnectionMetrics(client.http()).bindTo(registry);
         this.states = states;
         this.fence = fence;
         this.envelope = new StateEnvelope(json, stateProperties.maxSize().toBytes());

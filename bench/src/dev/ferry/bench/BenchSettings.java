@@ -74,7 +74,7 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 Path.of(env.getOrDefault("BENCH_LOGBACK", "bench/logback.xml")), integer(env, "BENCH_PG_PORT", 0),
                 Long.parseLong(required(env, "BENCH_PG_PID")), integer(env, "BENCH_CLK_TCK", 100));
         return new BenchSettings(
-                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6,7,8,9").split(","))
+                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6,7,8,9,11,12").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList(),
                 records,
                 integer(env, "BENCH_KEYS_MANY", 1000),

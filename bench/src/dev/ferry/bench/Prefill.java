@@ -15,7 +15,8 @@ import java.time.Instant;
  * writes for scenario 1 (a SERVICE handler answering {@code {}} to a 128-byte JSON record), of an earlier
  * subscription on another topic, completed at evenly spread times from 23 h to 1 h before the fill: under
  * Ferry's default retention (24 h) none expires during the scenario, under a retention of 30 min all of them do.
- * Ids are {@code inv_} and 26 digits in insertion order, which sort before Ferry's own (time-ordered) ids.
+ * Ids are {@code inv_} and 26 digits in insertion order, which sort before Ferry's own (time-ordered) ids; the
+ * scenario prints one pre-filled row beside one Ferry wrote, to compare them.
  */
 final class Prefill {
 
@@ -29,11 +30,10 @@ final class Prefill {
                 kafka_partition, kafka_offset, kafka_timestamp, kafka_key, attempts, result, result_content_type,
                 created_at, modified_at, first_running_at, completed_at)
             select 'inv_00' || lpad(n::text, 24, '0'), 'Bench', 'run', 'completed', 'success',
-                   convert_to(rpad('{"n":' || n || ',"key":"key-' || n %% 1000 || '","pad":"', 126, 'x') || '"}',
-                              'UTF8'),
-                   'sub_0000000000000000000000000p', 'bench-prefill', (n %% %1$d)::int, n / %1$d,
-                   t - interval '45 ms', convert_to('key-' || n %% 1000, 'UTF8'), 1, convert_to('{}', 'UTF8'),
-                   'application/json', t - interval '40 ms', t, t - interval '30 ms', t
+                   convert_to(rpad('{"i":' || n || ',"k":' || n %% 1000 || ',"s":0,"p":"', 126, 'x') || '"}', 'UTF8'),
+                   'sub_0000000000000000prefill', 'bench-prefill', (n %% %1$d)::int, n / %1$d,
+                   t - interval '1500 ms', convert_to('key-' || n %% 1000, 'UTF8'), 1, convert_to('{}', 'UTF8'),
+                   'application/json', t - interval '40 ms', t, t - interval '40 ms', t
               from (select n, ?::timestamptz + n * ?::double precision * interval '1 microsecond' as t
                       from generate_series(?::bigint, ?::bigint) n) as numbered""";
 
@@ -93,7 +93,8 @@ final class Prefill {
     String sideBySide(String subscriptionId) {
         try (Connection connection = database.ferryAdmin();
                 PreparedStatement statement = connection.prepareStatement("""
-                        select (select row_to_json(i)::text from invocations i where id = 'inv_00' || lpad('0', 24, '0')),
+                        select (select row_to_json(i)::text from invocations i
+                                 where id = 'inv_00' || lpad('0', 24, '0')),
                                (select row_to_json(i)::text from invocations i where subscription_id = ? limit 1)""")) {
             statement.setString(1, subscriptionId);
             try (ResultSet row = statement.executeQuery()) {

@@ -53,9 +53,9 @@ record ScenarioResult(int scenario, String name, String app, long records, long 
     /**
      * How the scenario's Ferry instances started, and the JIT: seconds from starting each process to its readiness
      * answering UP, Spring's own {@code application.ready.time} (from the start of the application, without the
-     * JVM's own start), the JIT compilers' time until readiness and in the measured window (from
-     * {@code jvm.compilation.time}, summed over the instances; -1 where unknown), and the AOT cache used (null:
-     * none).
+     * JVM's own start), the JIT compilers' time before the records (read once the instances were ready and the
+     * scenario registered) and in the measured window (from {@code jvm.compilation.time}, summed over the
+     * instances; -1 where unknown), and the AOT cache used (null: none).
      */
     record Start(List<Double> startupSeconds, double springReadySeconds, double compileSecondsAtReady,
             double compileSecondsInWindow, String aotCache) {

@@ -72,9 +72,7 @@ final class FerryProcess implements AutoCloseable {
             ferry.awaitReady();
             ferry.startupSeconds = (System.nanoTime() - started) / 1e9;
             if (registerCluster) {
-                ferry.api.post("/kafka-clusters", """
-                        {"name":"%s","properties":{"bootstrap.servers":"%s"}}""".formatted(CLUSTER,
-                        bootstrapServers));
+                ferry.registerCluster(bootstrapServers);
             }
             return ferry;
         } catch (RuntimeException e) {
@@ -91,6 +89,21 @@ final class FerryProcess implements AutoCloseable {
                 throw new IllegalStateException("Ferry was not ready within " + START_TIMEOUT + "; see " + child.log());
             }
             Kafka.sleep(50);
+        }
+    }
+
+    /**
+     * Registers the benchmark's Kafka cluster. The JDK's client may send a POST again on a connection that
+     * closed under it; the cluster then exists, which is all that counts here.
+     */
+    private void registerCluster(String bootstrapServers) {
+        try {
+            api.post("/kafka-clusters", """
+                    {"name":"%s","properties":{"bootstrap.servers":"%s"}}""".formatted(CLUSTER, bootstrapServers));
+        } catch (IllegalStateException e) {
+            if (!api.answers("/kafka-clusters/" + CLUSTER)) {
+                throw e;
+            }
         }
     }
 

@@ -70,9 +70,8 @@ final class ReportNotes {
             if (prefill == null) {
                 continue;
             }
-            text.append("\nPre-filled table (scenario %d): %,d completed invocations inserted in %.0f s "
-                    + "(%,.0f rows/s), "
-                    .formatted(r.scenario(), prefill.rows(), prefill.fillSeconds(),
+            text.append(("\nPre-filled table (scenario %d): %,d completed invocations inserted in %.0f s "
+                    + "(%,.0f rows/s), ").formatted(r.scenario(), prefill.rows(), prefill.fillSeconds(),
                             prefill.rows() / Math.max(0.001, prefill.fillSeconds())))
                     .append("vacuumed in %.0f s, %.1f GiB with indexes. ".formatted(prefill.vacuumSeconds(),
                             prefill.sizeGib()))

@@ -31,11 +31,16 @@ import java.util.Map;
  * @param sdkRecords      records of the Restate SDK scenarios 7 and 8 ({@code BENCH_SDK_RECORDS}; else
  *                        {@code BENCH_RECORDS} when that is set; else 20,000)
  * @param sdk             the Node binary and the script that serve the SDK handlers (set by the launching script)
+ * @param freshRecords    records of the fresh-instance scenarios 11 and 12 ({@code BENCH_FRESH_RECORDS}; else
+ *                        {@code BENCH_RECORDS} when that is set; else 20,000)
+ * @param prefillRows     completed invocations in the table before scenario 13's load ({@code BENCH_PREFILL_ROWS})
+ * @param retentionSeconds how long scenario 13 watches the retention sweep at most ({@code BENCH_RETENTION_SECONDS})
  */
 record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int fewKeys, int latencyRate,
         int latencySeconds, int lagRecords, int lagSeconds, int lagDelayMillis, int partitions, int valueBytes,
         int timeoutSeconds, int plainMaxInFlight, int handlerCheckSeconds, List<String> ferryJvmOptions,
-        List<String> ferryArguments, int sdkRecords, Sdk sdk, Environment environment) {
+        List<String> ferryArguments, int sdkRecords, Sdk sdk, int freshRecords, int prefillRows,
+        int retentionSeconds, Environment environment) {
 
     /**
      * What serves the Restate SDK handlers of scenarios 7 and 8.
@@ -69,7 +74,7 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 Path.of(env.getOrDefault("BENCH_LOGBACK", "bench/logback.xml")), integer(env, "BENCH_PG_PORT", 0),
                 Long.parseLong(required(env, "BENCH_PG_PID")), integer(env, "BENCH_CLK_TCK", 100));
         return new BenchSettings(
-                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6,7,8,9").split(","))
+                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6,7,8,9,11,12").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList(),
                 records,
                 integer(env, "BENCH_KEYS_MANY", 1000),
@@ -89,6 +94,9 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 integer(env, "BENCH_SDK_RECORDS", integer(env, "BENCH_RECORDS", 20_000)),
                 new Sdk(env.getOrDefault("BENCH_NODE", "src/test/node/node_modules/.bin/node"),
                         env.getOrDefault("BENCH_SDK_SCRIPT", "src/test/node/services/bench-sdk.mjs")),
+                integer(env, "BENCH_FRESH_RECORDS", integer(env, "BENCH_RECORDS", 20_000)),
+                integer(env, "BENCH_PREFILL_ROWS", 20_000_000),
+                integer(env, "BENCH_RETENTION_SECONDS", 300),
                 environment);
     }
 

@@ -58,6 +58,11 @@ final class Database {
         }
     }
 
+    /** Opens a connection to Ferry's database as the benchmark's superuser. */
+    Connection ferryAdmin() throws SQLException {
+        return DriverManager.getConnection(ferryUrl(), ADMIN_USER, ADMIN_PASSWORD);
+    }
+
     /** Opens a connection to Ferry's database for reading progress. */
     Progress progress() {
         try {

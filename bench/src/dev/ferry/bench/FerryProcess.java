@@ -1,5 +1,6 @@
 package dev.ferry.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +24,29 @@ final class FerryProcess implements AutoCloseable {
     private final Children children;
     private final Children.Child child;
     private final JsonHttp api;
+    private final String aotCache;
+    private double startupSeconds = -1;
 
-    private FerryProcess(Children children, Children.Child child, JsonHttp api) {
+    private FerryProcess(Children children, Children.Child child, JsonHttp api, String aotCache) {
         this.children = children;
         this.child = child;
         this.api = api;
+        this.aotCache = aotCache;
     }
 
     /** Recreates Ferry's database, starts Ferry and waits until it is ready, then registers the cluster. */
     static FerryProcess start(String name, BenchSettings settings, Children children, Database database,
             String bootstrapServers) {
         database.recreateFerryDatabase();
+        return start(name, settings, children, database, bootstrapServers, true, List.of());
+    }
+
+    /**
+     * Starts Ferry on the database as it is and waits until it is ready; registers the cluster if asked (a
+     * further instance on the same database finds it registered). {@code arguments} are extra Spring arguments.
+     */
+    static FerryProcess start(String name, BenchSettings settings, Children children, Database database,
+            String bootstrapServers, boolean registerCluster, List<String> arguments) {
         int port = Ports.free();
         List<String> command = new ArrayList<>();
         command.add(settings.environment().java());
@@ -48,12 +61,19 @@ final class FerryProcess implements AutoCloseable {
         command.add("--server.port=" + port);
         command.add("--spring.main.banner-mode=off");
         command.addAll(settings.ferryArguments());
+        command.addAll(arguments);
+        String aotCache = command.stream().filter(option -> option.startsWith("-XX:AOTCache="))
+                .map(option -> Path.of(option.substring("-XX:AOTCache=".length())).getFileName().toString())
+                .findFirst().orElse(null);
+        long started = System.nanoTime();
         Children.Child child = children.start(name, command);
-        FerryProcess ferry = new FerryProcess(children, child, new JsonHttp("http://127.0.0.1:" + port));
+        FerryProcess ferry = new FerryProcess(children, child, new JsonHttp("http://127.0.0.1:" + port), aotCache);
         try {
             ferry.awaitReady();
-            ferry.api.post("/kafka-clusters", """
-                    {"name":"%s","properties":{"bootstrap.servers":"%s"}}""".formatted(CLUSTER, bootstrapServers));
+            ferry.startupSeconds = (System.nanoTime() - started) / 1e9;
+            if (registerCluster) {
+                ferry.registerCluster(bootstrapServers);
+            }
             return ferry;
         } catch (RuntimeException e) {
             ferry.close();
@@ -68,7 +88,45 @@ final class FerryProcess implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Ferry was not ready within " + START_TIMEOUT + "; see " + child.log());
             }
-            Kafka.sleep(250);
+            Kafka.sleep(50);
+        }
+    }
+
+    /**
+     * Registers the benchmark's Kafka cluster. The JDK's client may send a POST again on a connection that
+     * closed under it; the cluster then exists, which is all that counts here.
+     */
+    private void registerCluster(String bootstrapServers) {
+        try {
+            api.post("/kafka-clusters", """
+                    {"name":"%s","properties":{"bootstrap.servers":"%s"}}""".formatted(CLUSTER, bootstrapServers));
+        } catch (IllegalStateException e) {
+            if (!api.answers("/kafka-clusters/" + CLUSTER)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Seconds from starting the process to its readiness answering UP ({@code /actuator/health/readiness}). */
+    double startupSeconds() {
+        return startupSeconds;
+    }
+
+    /** The AOT cache Ferry was started with (its file name), or null; with {@code -XX:AOTMode=on} it is in use. */
+    String aotCache() {
+        return aotCache;
+    }
+
+    /**
+     * The value of one of Ferry's actuator metrics, e.g. {@code jvm.compilation.time} (the JIT compilers'
+     * milliseconds so far) or {@code application.ready.time}; -1 if it has none.
+     */
+    double metric(String name) {
+        try {
+            JsonNode measurements = api.get("/actuator/metrics/" + name).path("measurements");
+            return measurements.isEmpty() ? -1 : measurements.get(0).path("value").asDouble();
+        } catch (RuntimeException e) {
+            return -1;
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.ferry.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -73,17 +75,27 @@ final class Kafka implements AutoCloseable {
 
     /** Waits until a consumer group's members are assigned all {@code partitions} of its topic. */
     void awaitAssigned(String group, int partitions, Duration timeout) {
+        awaitAssigned(group, partitions, 1, timeout);
+    }
+
+    /**
+     * Waits until at least {@code members} members of a consumer group each have a partition and together all
+     * {@code partitions} of its topic; returns how many partitions each member has, most first.
+     */
+    List<Integer> awaitAssigned(String group, int partitions, int members, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
                         .describedGroups().get(group).get(5, TimeUnit.SECONDS);
-                int assigned = 0;
+                List<Integer> assignment = new ArrayList<>();
                 for (MemberDescription member : description.members()) {
-                    assigned += member.assignment().topicPartitions().size();
+                    assignment.add(member.assignment().topicPartitions().size());
                 }
-                if (assigned >= partitions) {
-                    return;
+                assignment.sort(Comparator.reverseOrder());
+                int assigned = assignment.stream().mapToInt(Integer::intValue).sum();
+                if (assigned >= partitions && assignment.stream().filter(count -> count > 0).count() >= members) {
+                    return assignment;
                 }
             } catch (ExecutionException | TimeoutException e) {
                 // not known yet: the consumer has not joined
@@ -94,7 +106,7 @@ final class Kafka implements AutoCloseable {
             sleep(200);
         }
         throw new IllegalStateException("Consumer group " + group + " got no assignment of " + partitions
-                + " partition(s) within " + timeout);
+                + " partition(s) over " + members + " member(s) within " + timeout);
     }
 
     /** A producer: batching for throughput (linger 20 ms) or none for latency. */

@@ -71,6 +71,9 @@ final class Report {
                         .formatted(r.scenario(), r.ordering().overlaps(), r.ordering().repeated()));
             }
         }
+        text.append(ReportNotes.starts(results));
+        text.append(ReportNotes.prefilled(results));
+        text.append(ReportNotes.instances(results));
         text.append("\nLoad average (1 min) before / after: ");
         for (int i = 0; i < results.size(); i++) {
             ScenarioResult r = results.get(i);
@@ -101,6 +104,9 @@ final class Report {
         configuration.put("value_bytes", settings.valueBytes());
         configuration.put("timeout_seconds", settings.timeoutSeconds());
         configuration.put("plain_max_in_flight", settings.plainMaxInFlight());
+        configuration.put("fresh_records", settings.freshRecords());
+        configuration.put("prefill_rows", settings.prefillRows());
+        configuration.put("retention_seconds", settings.retentionSeconds());
         configuration.put("ferry_jvm_options", settings.ferryJvmOptions());
         configuration.put("ferry_arguments", settings.ferryArguments());
         Map<String, Object> document = new LinkedHashMap<>();
@@ -108,6 +114,7 @@ final class Report {
         document.put("machine", machine);
         document.put("settings", configuration);
         document.put("handler_alone_calls_per_second", handlerRate);
+        document.put("ferry_startup_seconds", ReportNotes.startups(results));
         document.put("scenarios", results);
         try {
             Files.createDirectories(directory);

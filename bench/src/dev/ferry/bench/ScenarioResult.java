@@ -23,11 +23,64 @@ import java.util.List;
  * @param handler         what the handler counted
  * @param loadAverage     the machine's 1-minute load average before and after (other work skews results)
  * @param samples         the application sampled once a second over the window
+ * @param start           how Ferry started and how much the JIT compiled, for Ferry's scenarios
+ * @param prefill         the pre-filled table and its retention, for scenario 13
+ * @param instances       how many Ferry instances shared the load and how its partitions spread over them
  */
 record ScenarioResult(int scenario, String name, String app, long records, long completed, boolean complete,
         double wallSeconds, double recordsPerSecond, Cpu cpuSeconds, Cpu cpuMillisPerRecord, Memory memory,
         Latency latency, Ordering ordering, Lag lag, HandlerCounts handler, LoadAverage loadAverage,
-        List<Sampler.Sample> samples) {
+        List<Sampler.Sample> samples, Start start, Prefill prefill, Instances instances) {
+
+    ScenarioResult withStart(Start value) {
+        return new ScenarioResult(scenario, name, app, records, completed, complete, wallSeconds, recordsPerSecond,
+                cpuSeconds, cpuMillisPerRecord, memory, latency, ordering, lag, handler, loadAverage, samples, value,
+                prefill, instances);
+    }
+
+    ScenarioResult withPrefill(Prefill value) {
+        return new ScenarioResult(scenario, name, app, records, completed, complete, wallSeconds, recordsPerSecond,
+                cpuSeconds, cpuMillisPerRecord, memory, latency, ordering, lag, handler, loadAverage, samples, start,
+                value, instances);
+    }
+
+    ScenarioResult withInstances(Instances value) {
+        return new ScenarioResult(scenario, name, app, records, completed, complete, wallSeconds, recordsPerSecond,
+                cpuSeconds, cpuMillisPerRecord, memory, latency, ordering, lag, handler, loadAverage, samples, start,
+                prefill, value);
+    }
+
+    /**
+     * How the scenario's Ferry instances started, and the JIT: seconds from starting each process to its readiness
+     * answering UP, Spring's own {@code application.ready.time} (from the start of the application, without the
+     * JVM's own start), the JIT compilers' time before the records (read once the instances were ready and the
+     * scenario registered) and in the measured window (from {@code jvm.compilation.time}, summed over the
+     * instances; -1 where unknown), and the AOT cache used (null: none).
+     */
+    record Start(List<Double> startupSeconds, double springReadySeconds, double compileSecondsAtReady,
+            double compileSecondsInWindow, String aotCache) {
+    }
+
+    /**
+     * The pre-filled table: completed invocations inserted before Ferry started (how long the insert and the
+     * vacuum after it took, and the table's size with its indexes), and the retention sweep on those rows.
+     */
+    record Prefill(long rows, double fillSeconds, double vacuumSeconds, double sizeGib, Retention retention) {
+    }
+
+    /**
+     * Ferry's retention sweep on the pre-filled rows once they expired: rows deleted, seconds from Ferry's
+     * readiness to the last deletion seen (or to the time limit; the sweep's first pass comes 10 s after the
+     * start), the rate between the first and the last deletions seen, and the CPU of Ferry and PostgreSQL from
+     * readiness on.
+     */
+    record Retention(String retention, long expired, long deleted, double seconds, double rowsPerSecond,
+            double ferryCpuSeconds, double postgresCpuSeconds, boolean complete) {
+    }
+
+    /** Ferry instances on one database and one consumer group, and the partitions each was assigned. */
+    record Instances(int count, List<Integer> partitions) {
+    }
 
     /** CPU by process. */
     record Cpu(double app, double postgres, double broker, double handler, double orchestrator) {

@@ -1,28 +1,30 @@
 package dev.ferry.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import tools.jackson.databind.JsonNode;
 
 /**
- * The nine scenarios. Each Ferry scenario starts Ferry afresh on an empty database and uses a topic of its own,
+ * The scenarios. Each Ferry scenario starts Ferry afresh on an empty database and uses a topic of its own,
  * so nothing of one scenario is left to slow down the next; the broker, handler and PostgreSQL run throughout.
  */
 final class Scenarios {
 
-    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
     private static final long POLL_MILLIS = 200;
 
-    private final BenchSettings settings;
+    final BenchSettings settings;
     private final Children children;
-    private final Database database;
-    private final Kafka kafka;
+    final Database database;
+    final Kafka kafka;
     private final Children.Child broker;
     private final Children.Child handlerProcess;
     private final JsonHttp handler;
-    private final Handler countingHandler;
-    private final ProcStats stats;
+    final Handler countingHandler;
+    final ProcStats stats;
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
     Scenarios(BenchSettings settings, Children children, Database database, Kafka kafka, Children.Child broker,
@@ -55,25 +57,81 @@ final class Scenarios {
             case 9 -> stateful(records);
             case 10 -> sdk(10, "SDK VIRTUAL_OBJECT run, sleep 10 ms, set, %,d keys".formatted(settings.manyKeys()),
                     "BenchSdkSleep", true);
+            case 11 -> throughput(11, "fresh instance, first %,d records, SERVICE".formatted(
+                    settings.freshRecords()), settings.freshRecords(), 0, 1);
+            case 12 -> throughput(12, "fresh instance, first %,d records, EXCLUSIVE, %,d keys".formatted(
+                    settings.freshRecords(), settings.manyKeys()), settings.freshRecords(), settings.manyKeys(), 1);
+            case 13 -> new PrefilledScenario(this).run(records);
+            case 14, 15 -> throughput(scenario, "SERVICE handler, %d instances".formatted(scenario - 12), records, 0,
+                    scenario - 12);
+            case 16, 17 -> throughput(scenario, "VIRTUAL_OBJECT EXCLUSIVE, %,d keys, %d instances".formatted(
+                    settings.manyKeys(), scenario - 14), records, settings.manyKeys(), scenario - 14);
             default -> throw new IllegalArgumentException("There is no scenario " + scenario
-                    + "; there are 1 to 10");
+                    + "; there are 1 to 17");
         };
     }
 
     /** Records produced as fast as possible to a subscription that already runs; measured until all completed. */
     private ScenarioResult throughput(int number, String name, int records, int keys) {
+        return throughput(number, name, records, keys, 1);
+    }
+
+    /**
+     * {@link #throughput(int, String, int, int)} with {@code instances} Ferry processes on the one database: the
+     * first creates the topic, the service and the subscription; the others take part in its consumer group.
+     * Their CPU is summed.
+     */
+    private ScenarioResult throughput(int number, String name, int records, int keys, int instances) {
         boolean keyed = keys > 0;
         int producedKeys = keyed ? keys : settings.manyKeys();
-        try (FerryProcess ferry = startFerry(number)) {
+        List<FerryProcess> ferries = new ArrayList<>();
+        try {
+            ferries.add(startFerry(number));
+            for (int instance = 2; instance <= instances; instance++) {
+                ferries.add(startFerry("ferry-s" + number + "-" + instance, false, List.of()));
+            }
+            FerryProcess ferry = ferries.getFirst();
             String topic = topic(number);
             String service = prepare(ferry, topic, records, keys, 0, keyed);
             String subscription = ferry.subscribe(topic, service);
-            kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
+            List<Integer> partitions = kafka.awaitAssigned(subscription, settings.partitions(),
+                    Math.min(instances, settings.partitions()), JOIN_TIMEOUT);
             try (Kafka.Producer producer = kafka.producer(true)) {
-                return drain(new Spec(number, name, "ferry", records, keyed), ferry.child(), ferry.api(), subscription,
-                        () -> producer.sendAll(topic, 0, records, producedKeys, settings.valueBytes()));
+                ScenarioResult result = measured(ferries, () -> drain(new Spec(number, name, "ferry", records,
+                        keyed), ferries, subscription, countingHandler,
+                        () -> producer.sendAll(topic, 0, records, producedKeys, settings.valueBytes())));
+                return instances == 1 ? result
+                        : result.withInstances(new ScenarioResult.Instances(instances, partitions));
             }
+        } finally {
+            ferries.reversed().forEach(FerryProcess::close);
         }
+    }
+
+    /**
+     * Runs a measured part of a scenario and adds how its Ferry instances started and how much their JIT compiled
+     * before it and during it.
+     */
+    ScenarioResult measured(List<FerryProcess> ferries, Supplier<ScenarioResult> part) {
+        double before = compileSeconds(ferries);
+        ScenarioResult result = part.get();
+        double after = compileSeconds(ferries);
+        double ready = ferries.stream().mapToDouble(ferry -> ferry.metric("application.ready.time")).max().orElse(-1);
+        return result.withStart(new ScenarioResult.Start(
+                ferries.stream().map(FerryProcess::startupSeconds).toList(), ready,
+                before, before < 0 || after < 0 ? -1 : after - before, ferries.getFirst().aotCache()));
+    }
+
+    private static double compileSeconds(List<FerryProcess> ferries) {
+        double total = 0;
+        for (FerryProcess ferry : ferries) {
+            double millis = ferry.metric("jvm.compilation.time");
+            if (millis < 0) {
+                return -1;
+            }
+            total += millis / 1000.0;
+        }
+        return total;
     }
 
     /**
@@ -90,9 +148,10 @@ final class Scenarios {
             String subscription = ferry.subscribe(topic, "BenchState");
             kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
             try (Kafka.Producer producer = kafka.producer(true)) {
-                return drain(new Spec(9, "VIRTUAL_OBJECT EXCLUSIVE, state envelope, %,d keys".formatted(keys),
-                        "ferry", records, true), ferry.child(), ferry.api(), subscription,
-                        () -> producer.sendAll(topic, 0, records, keys, settings.valueBytes()));
+                return measured(List.of(ferry), () -> drain(new Spec(9,
+                        "VIRTUAL_OBJECT EXCLUSIVE, state envelope, %,d keys".formatted(keys), "ferry", records, true),
+                        ferry.child(), ferry.api(), subscription,
+                        () -> producer.sendAll(topic, 0, records, keys, settings.valueBytes())));
             }
         }
     }
@@ -107,9 +166,10 @@ final class Scenarios {
             String subscription = ferry.subscribe(topic, service);
             kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
             try (Kafka.Producer producer = kafka.producer(false)) {
-                return drain(new Spec(4, name, "ferry", records, false), ferry.child(), ferry.api(), subscription,
+                return measured(List.of(ferry), () -> drain(new Spec(4, name, "ferry", records, false),
+                        ferry.child(), ferry.api(), subscription,
                         () -> producer.sendPaced(topic, settings.latencyRate(), settings.latencySeconds(),
-                                settings.manyKeys(), settings.valueBytes()));
+                                settings.manyKeys(), settings.valueBytes())));
             }
         }
     }
@@ -123,29 +183,33 @@ final class Scenarios {
         int seconds = settings.lagSeconds();
         String name = "lag: %,d waiting, handler %d ms, %d s".formatted(backlog, settings.lagDelayMillis(), seconds);
         try (FerryProcess ferry = startFerry(5)) {
-            String topic = topic(5);
-            String service = prepare(ferry, topic, backlog, 0, settings.lagDelayMillis(), false);
-            try (Kafka.Producer producer = kafka.producer(true)) {
-                producer.sendAll(topic, 0, backlog, settings.manyKeys(), settings.valueBytes());
-            }
-            Window window = new Window(ferry.child(), ferry.api(), countingHandler);
-            String subscription = ferry.subscribe(topic, service);
-            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                Children.requireAlive(ferry.child());
-                Kafka.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)));
-            }
-            Window.Closed closed = window.close();
-            long stored;
-            long completed;
-            try (Database.Progress progress = database.progress()) {
-                stored = progress.stored(subscription);
-                completed = progress.completed(subscription);
-            }
-            JsonNode counts = closed.handlerStats();
-            return result(new Spec(5, name, "ferry", backlog, false), completed, false, seconds, closed, null,
-                    new ScenarioResult.Lag(backlog, settings.lagDelayMillis(), seconds, stored, completed), counts);
+            return measured(List.of(ferry), () -> lag(ferry, backlog, seconds, name));
         }
+    }
+
+    private ScenarioResult lag(FerryProcess ferry, int backlog, int seconds, String name) {
+        String topic = topic(5);
+        String service = prepare(ferry, topic, backlog, 0, settings.lagDelayMillis(), false);
+        try (Kafka.Producer producer = kafka.producer(true)) {
+            producer.sendAll(topic, 0, backlog, settings.manyKeys(), settings.valueBytes());
+        }
+        Window window = new Window(ferry.child(), ferry.api(), countingHandler);
+        String subscription = ferry.subscribe(topic, service);
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Children.requireAlive(ferry.child());
+            Kafka.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000L)));
+        }
+        Window.Closed closed = window.close();
+        long stored;
+        long completed;
+        try (Database.Progress progress = database.progress()) {
+            stored = progress.stored(subscription);
+            completed = progress.completed(subscription);
+        }
+        JsonNode counts = closed.handlerStats();
+        return result(new Spec(5, name, "ferry", backlog, false), completed, false, seconds, closed, null,
+                new ScenarioResult.Lag(backlog, settings.lagDelayMillis(), seconds, stored, completed), counts);
     }
 
     /** The same records as scenario 1, consumed by a plain consumer that calls the handler: no database at all. */
@@ -171,7 +235,7 @@ final class Scenarios {
     }
 
     /** The process that handles the calls, and where it tells what it saw. */
-    private record Handler(Children.Child process, JsonHttp stats) {
+    record Handler(Children.Child process, JsonHttp stats) {
     }
 
     /**
@@ -190,9 +254,9 @@ final class Scenarios {
             kafka.awaitAssigned(subscription, settings.partitions(), JOIN_TIMEOUT);
             try (Kafka.Producer producer = kafka.producer(true);
                     Database.SuspendedPeak suspended = database.suspendedPeak()) {
-                ScenarioResult result = drain(new Spec(number, name, "ferry", records, keyed), ferry.child(),
-                        ferry.api(), subscription, new Handler(sdk.child(), sdk.stats()),
-                        () -> producer.sendAll(topic, 0, records, settings.manyKeys(), settings.valueBytes()));
+                ScenarioResult result = measured(List.of(ferry), () -> drain(new Spec(number, name, "ferry", records,
+                        keyed), ferry.child(), ferry.api(), subscription, new Handler(sdk.child(), sdk.stats()),
+                        () -> producer.sendAll(topic, 0, records, settings.manyKeys(), settings.valueBytes())));
                 System.out.printf("scenario %d: at most %,d invocations suspended at once%n", number,
                         suspended.peak());
                 return result;
@@ -200,7 +264,7 @@ final class Scenarios {
         }
     }
 
-    private record Spec(int number, String name, String app, long records, boolean keyed) {
+    record Spec(int number, String name, String app, long records, boolean keyed) {
     }
 
     /**
@@ -214,11 +278,23 @@ final class Scenarios {
 
     private ScenarioResult drain(Spec spec, Children.Child app, JsonHttp actuator, String subscription,
             Handler target, Runnable produce) {
-        Window window = new Window(app, actuator, target);
+        return drain(spec, List.of(app), actuator, subscription, target, produce);
+    }
+
+    /** The same for Ferry instances sharing the load: their CPU is summed; the first one's memory is sampled. */
+    ScenarioResult drain(Spec spec, List<FerryProcess> ferries, String subscription, Handler target,
+            Runnable produce) {
+        return drain(spec, ferries.stream().map(FerryProcess::child).toList(), ferries.getFirst().api(),
+                subscription, target, produce);
+    }
+
+    private ScenarioResult drain(Spec spec, List<Children.Child> apps, JsonHttp actuator, String subscription,
+            Handler target, Runnable produce) {
+        Window window = new Window(apps, actuator, target);
         long firstProduce = System.currentTimeMillis();
         long deadline = firstProduce + settings.timeoutSeconds() * 1000L;
         produce.run();
-        boolean complete = awaitHandler(spec.records(), deadline, app, target);
+        boolean complete = awaitHandler(spec.records(), deadline, apps, target);
         long completed;
         long lastCompletion;
         try (Database.Progress progress = subscription == null ? null : database.progress()) {
@@ -250,9 +326,9 @@ final class Scenarios {
     }
 
     /** Waits until the handler has seen every record once; false if the deadline came first. */
-    private boolean awaitHandler(long records, long deadline, Children.Child app, Handler target) {
+    private boolean awaitHandler(long records, long deadline, List<Children.Child> apps, Handler target) {
         while (System.currentTimeMillis() < deadline) {
-            Children.requireAlive(app);
+            apps.forEach(Children::requireAlive);
             Children.requireAlive(target.process());
             if (target.stats().get("/stats").path("distinct").asLong() >= records) {
                 return true;
@@ -270,7 +346,8 @@ final class Scenarios {
                 completed / wall, closed.cpu(), closed.cpu().perRecordMillis(completed), closed.sampled().memory(),
                 latency, ordering, lag, new ScenarioResult.HandlerCounts(counts.path("requests").asLong(),
                         counts.path("distinct").asLong(), counts.path("peak_in_flight").asLong()),
-                new ScenarioResult.LoadAverage(closed.loadBefore(), closed.loadAfter()), closed.sampled().series());
+                new ScenarioResult.LoadAverage(closed.loadBefore(), closed.loadAfter()), closed.sampled().series(),
+                null, null, null);
     }
 
     private static ScenarioResult.Latency latency(Window.Closed closed) {
@@ -286,22 +363,27 @@ final class Scenarios {
                 double loadAfter) {
         }
 
-        private final Children.Child app;
+        private final List<Children.Child> apps;
         private final Handler target;
         private final Sampler sampler;
         private final ScenarioResult.Cpu before;
         private final double loadBefore;
 
         Window(Children.Child app, JsonHttp actuator, Handler target) {
-            this.app = app;
+            this(List.of(app), actuator, target);
+        }
+
+        /** The CPU of several instances of the application, summed; the first one's memory is sampled. */
+        Window(List<Children.Child> apps, JsonHttp actuator, Handler target) {
+            this.apps = apps;
             this.target = target;
             this.loadBefore = Machine.currentLoadAverage();
-            this.sampler = new Sampler(app.pid(), actuator);
+            this.sampler = new Sampler(apps.getFirst().pid(), actuator);
             this.before = cpu();
         }
 
         private ScenarioResult.Cpu cpu() {
-            return new ScenarioResult.Cpu(stats.cpuSeconds(app.pid()),
+            return new ScenarioResult.Cpu(apps.stream().mapToDouble(app -> stats.cpuSeconds(app.pid())).sum(),
                     stats.treeCpuSeconds(settings.environment().postgresPid()), stats.cpuSeconds(broker.pid()),
                     stats.cpuSeconds(target.process().pid()), stats.cpuSeconds(ProcessHandle.current().pid()));
         }
@@ -317,8 +399,13 @@ final class Scenarios {
         return FerryProcess.start("ferry-s" + scenario, settings, children, database, kafka.bootstrapServers());
     }
 
+    /** Starts Ferry on the database as it is; a first instance also registers the Kafka cluster. */
+    FerryProcess startFerry(String name, boolean first, List<String> arguments) {
+        return FerryProcess.start(name, settings, children, database, kafka.bootstrapServers(), first, arguments);
+    }
+
     /** Creates the topic, resets the handler's counters and registers the service; returns the service's name. */
-    private String prepare(FerryProcess ferry, String topic, int records, int keys, int delayMillis, boolean keyed) {
+    String prepare(FerryProcess ferry, String topic, int records, int keys, int delayMillis, boolean keyed) {
         kafka.createTopic(topic, settings.partitions());
         reset(records, keys, delayMillis);
         String service = keyed ? "BenchObject" : "Bench";
@@ -338,7 +425,7 @@ final class Scenarios {
         return handler.baseUrl();
     }
 
-    private String topic(int scenario) {
+    String topic(int scenario) {
         return "bench-" + runId + "-s" + scenario;
     }
 

@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -76,7 +78,13 @@ public class KafkaClusterRegistry {
         if (repository.existsById(name)) {
             throw KafkaClusterExists.of(name);
         }
-        KafkaCluster cluster = repository.save(new KafkaCluster(name, sealer.seal(name, properties), clock.instant()));
+        KafkaCluster cluster;
+        try {
+            // flushed here, so that a create racing this one for the name is told it exists, not a server error
+            cluster = repository.saveAndFlush(new KafkaCluster(name, sealer.seal(name, properties), clock.instant()));
+        } catch (DataIntegrityViolationException | OptimisticLockingFailureException e) {
+            throw KafkaClusterExists.of(name);
+        }
         events.publishEvent(new KafkaClusterCreated(name));
         log.info("Kafka cluster {} created with {} properties", name, properties.size());
         return new Saved(view(cluster, false), warnings, cluster.version());

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -82,12 +84,18 @@ public class ServiceRegistry implements ClusterResultTopics {
         if (repository.existsById(name)) {
             throw ServiceExists.of(name);
         }
-        RegisteredService service = repository.save(new RegisteredService(name, request.type(), endpoint,
-                RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
-                ServiceDefinitions.retry("retry_policy", request.retryPolicy()), handlers,
-                RequestDurations.positive("retention", request.retention(), RequestDurations.MAX_RETENTION),
-                clock.instant()).withState(ServiceDefinitions.state("state", request.state(), request.type()))
-                .withResultTopic(destination));
+        RegisteredService service;
+        try {
+            // flushed here, so that a registration racing this one for the name is told it exists, not a server error
+            service = repository.saveAndFlush(new RegisteredService(name, request.type(), endpoint,
+                    RequestDurations.positive("timeout", request.timeout(), RequestDurations.MAX_WAIT),
+                    ServiceDefinitions.retry("retry_policy", request.retryPolicy()), handlers,
+                    RequestDurations.positive("retention", request.retention(), RequestDurations.MAX_RETENTION),
+                    clock.instant()).withState(ServiceDefinitions.state("state", request.state(), request.type()))
+                    .withResultTopic(destination));
+        } catch (DataIntegrityViolationException | OptimisticLockingFailureException e) {
+            throw ServiceExists.of(name);
+        }
         evict(name);
         events.publishEvent(new ServiceChanged(name));
         log.info("Service {} ({}) registered at {} with {} handler(s)", name, request.type(), endpoint,

@@ -4,8 +4,13 @@ import static dev.ferry.testsupport.Api.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -73,6 +78,29 @@ class KafkaClusterApiIT {
         assertThat(again.body().get("detail").asString()).contains("'dup' already exists");
         assertThat(api.get("/kafka-clusters/dup").body().get("properties").get("bootstrap.servers").asString())
                 .isEqualTo(brokers);
+    }
+
+    @Test
+    void ofCreatesRacingForOneNameOneIsCreatedAndTheOthersAreToldItExists() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String body = "{'name':'race-%d','properties':{'bootstrap.servers':'%s'}}".formatted(round, brokers);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> statuses = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+                for (int i = 0; i < 6; i++) {
+                    statuses.add(pool.submit(() -> {
+                        start.await();
+                        return api.post("/kafka-clusters", json(body)).status();
+                    }));
+                }
+                start.countDown();
+                List<Integer> answers = new ArrayList<>();
+                for (Future<Integer> status : statuses) {
+                    answers.add(status.get());
+                }
+                assertThat(answers).containsOnly(201, 409).containsOnlyOnce(201);
+            }
+        }
     }
 
     @Test

@@ -153,6 +153,8 @@ final class KeyPromotions {
     /**
      * Makes the caller's transaction hold the lock of each key until it ends, waiting for any other transaction
      * that holds one of them; whatever the caller reads in its next statements includes what those committed.
+     * Lock all of a transaction's keys in one call: keys locked by a later call may come before held ones in
+     * hash order, and two transactions doing so can deadlock (PostgreSQL then fails one of them).
      */
     void lock(Collection<String> exclusiveKeys) {
         if (!exclusiveKeys.isEmpty()) {

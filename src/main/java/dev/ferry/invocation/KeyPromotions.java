@@ -8,6 +8,7 @@ import static dev.ferry.invocation.InvocationStatus.RUNNING;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,16 +19,38 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Per-key exclusivity: an exclusive invocation is inserted {@code pending}; promotion makes the oldest pending
  * invocation of a key {@code ready} only while no invocation of that key holds it (is
- * {@link InvocationStatus#HOLDING_KEY ready, running, backing off or paused}). Promotions run under one
- * transaction-scoped advisory lock, so two instances never promote two invocations of one key; claims then
- * need no key check at all.
+ * {@link InvocationStatus#HOLDING_KEY ready, running, backing off or paused}). A promotion first takes the
+ * transaction-scoped advisory lock of each of its keys, so two transactions on any instances never promote two
+ * invocations of one key, while promotions of different keys run side by side; claims then need no key check.
  */
 final class KeyPromotions {
 
-    /** Advisory lock id that serialises promotions across instances ("ferry" in ASCII). */
-    private static final long PROMOTION_LOCK = 0x6665727279L;
+    /**
+     * The advisory lock class of the key locks: the first half of PostgreSQL's two-number lock form, whose second
+     * half is the key's {@code hashtext}. The two-number form keeps them apart from single-number locks (the
+     * result outbox's, other applications'); a hash clash only makes two keys take turns.
+     */
+    static final int KEY_LOCK_CLASS = 0x66657279;
 
-    private static final String LOCK = "select pg_advisory_xact_lock(?)";
+    /**
+     * The lock that serialised every promotion before promotions took per-key locks ("ferry" in ASCII). It is
+     * taken shared, which costs a promotion nothing against another one, so that an instance of an older version
+     * still running beside this one during a rolling upgrade, which takes it exclusively, keeps excluding it.
+     */
+    static final long LEGACY_PROMOTION_LOCK = 0x6665727279L;
+
+    /**
+     * Locks the keys of the array in the order of their hashes, so two transactions locking overlapping sets of
+     * keys always take the common ones in the same order and cannot deadlock; the legacy lock (in the scalar
+     * subquery, evaluated before the first key lock) comes first. It must be a statement of its own, before the
+     * promotion: a statement sees only what was committed when it started, so the promotion must start after
+     * the locks are held to see what the previous holder of a key's lock committed.
+     */
+    private static final String LOCK_KEYS = """
+            select count(pg_advisory_xact_lock(%d, k.hash))
+              from (select distinct hashtext(key) as hash from unnest(?::text[]) as key order by 1) k
+             where (select pg_advisory_xact_lock_shared(%d)::text) is not null"""
+            .formatted(KEY_LOCK_CLASS, LEGACY_PROMOTION_LOCK);
 
     /** The oldest pending invocation of each key in the array whose key nothing holds. */
     private static final String KEY_HEADS = """
@@ -40,19 +63,24 @@ final class KeyPromotions {
                                    and a.status in (%s)))"""
             .formatted(PENDING.sql(), InvocationStatus.sql(HOLDING_KEY));
 
+    /**
+     * The status check beside the heads' ids matters when a head changes between the statement's snapshot and
+     * its update (an operator killed it meanwhile): PostgreSQL then checks the row as it is now against the
+     * conditions on the updated table, but not against the subquery, which it evaluated on the snapshot.
+     */
     private static final String PROMOTE = """
             update invocations i
                set status = %s, next_attempt_at = ?, modified_at = ?
-             where i.id in %s
-            returning exclusive_key""".formatted(READY.sql(), KEY_HEADS);
+             where i.id in %s and i.status = %s
+            returning exclusive_key""".formatted(READY.sql(), KEY_HEADS, PENDING.sql());
 
     /** Like {@link #PROMOTE}, but the next invocation of each key starts running at once under a lease. */
     private static final String PROMOTE_AND_CLAIM = """
             update invocations i
                set status = %s, attempts = i.attempts + 1, lease_owner = ?, lease_until = ?,
                    first_running_at = coalesce(i.first_running_at, ?), modified_at = ?, next_attempt_at = ?
-             where i.id in %s
-            returning %s""".formatted(RUNNING.sql(), KEY_HEADS, InvocationRows.CLAIMED_COLUMNS);
+             where i.id in %s and i.status = %s
+            returning %s""".formatted(RUNNING.sql(), KEY_HEADS, PENDING.sql(), InvocationRows.CLAIMED_COLUMNS);
 
     /** Every key that has pending invocations and no holder, for the safety net. */
     private static final String UNHELD_KEYS = """
@@ -62,6 +90,12 @@ final class KeyPromotions {
                                 where a.exclusive_key = p.exclusive_key
                                   and a.status in (%s))
              limit 10000""".formatted(PENDING.sql(), InvocationStatus.sql(HOLDING_KEY));
+
+    /**
+     * How many keys one promotion transaction locks at most: each lock takes an entry of PostgreSQL's shared lock
+     * table ({@code max_locks_per_transaction} times the connections) until the transaction ends.
+     */
+    static final int KEYS_PER_TRANSACTION = 500;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -75,29 +109,40 @@ final class KeyPromotions {
         this.clock = clock;
     }
 
-    /** Makes the oldest pending invocation of each key ready where nothing else holds the key; says how many. */
+    /**
+     * Makes the oldest pending invocation of each key ready where nothing else holds the key; says how many. Keys
+     * are promoted {@value #KEYS_PER_TRANSACTION} to a transaction, each holding one lock per key.
+     */
     int promote(Set<String> exclusiveKeys) {
-        if (exclusiveKeys.isEmpty()) {
-            return 0;
+        int promoted = 0;
+        List<String> keys = List.copyOf(exclusiveKeys);
+        for (int from = 0; from < keys.size(); from += KEYS_PER_TRANSACTION) {
+            int to = Math.min(keys.size(), from + KEYS_PER_TRANSACTION);
+            promoted += promoteInOneTransaction(keys.subList(from, to));
         }
+        return promoted;
+    }
+
+    private int promoteInOneTransaction(List<String> exclusiveKeys) {
         OffsetDateTime now = StoredTimes.timestamp(clock.instant());
+        String[] keys = exclusiveKeys.toArray(String[]::new);
         Integer promoted = transactions.execute(status -> {
-            lock();
-            return jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now,
-                    exclusiveKeys.toArray(String[]::new)).size();
+            lock(keys);
+            return jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now, keys).size();
         });
         return promoted == null ? 0 : promoted;
     }
 
     /**
      * Starts the next invocation of each key at once under {@code owner}'s lease; must run inside the caller's
-     * transaction, which it makes hold the promotion lock.
+     * transaction, which it makes hold the lock of each key until it ends.
      */
     List<ClaimedInvocation> promoteAndClaim(String owner, Set<String> exclusiveKeys, Duration lease,
             OffsetDateTime now) {
-        lock();
+        String[] keys = exclusiveKeys.toArray(String[]::new);
+        lock(keys);
         return jdbc.query(PROMOTE_AND_CLAIM, InvocationRows.claimed(headers), owner, now.plus(lease), now, now, now,
-                exclusiveKeys.toArray(String[]::new));
+                keys);
     }
 
     /** Promotes every key that has pending invocations and no holder. */
@@ -105,7 +150,19 @@ final class KeyPromotions {
         return promote(new LinkedHashSet<>(jdbc.queryForList(UNHELD_KEYS, String.class)));
     }
 
-    private void lock() {
-        jdbc.queryForObject(LOCK, Object.class, PROMOTION_LOCK);
+    /**
+     * Makes the caller's transaction hold the lock of each key until it ends, waiting for any other transaction
+     * that holds one of them; whatever the caller reads in its next statements includes what those committed.
+     * Lock all of a transaction's keys in one call: keys locked by a later call may come before held ones in
+     * hash order, and two transactions doing so can deadlock (PostgreSQL then fails one of them).
+     */
+    void lock(Collection<String> exclusiveKeys) {
+        if (!exclusiveKeys.isEmpty()) {
+            lock(exclusiveKeys.toArray(String[]::new));
+        }
+    }
+
+    private void lock(String[] keys) {
+        jdbc.queryForObject(LOCK_KEYS, Long.class, (Object) keys);
     }
 }

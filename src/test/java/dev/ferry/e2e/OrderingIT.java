@@ -37,7 +37,7 @@ import dev.ferry.testsupport.Topics;
 
 /**
  * An exclusive virtual-object handler that is slow at random and fails at random must still see each key's
- * records one at a time and in partition order, while different keys run side by side; with two Ferry
+ * records one at a time and in partition order, while different keys run side by side; with two and three Ferry
  * instances on one database too.
  */
 class OrderingIT {
@@ -81,6 +81,33 @@ class OrderingIT {
 
             awaitCompleted(first, keys * perKey);
             handler.print("OrderingIT (two instances)", keys * perKey, Duration.ofNanos(System.nanoTime() - started));
+            handler.assertOrderedAndExclusive(keys, perKey, new InvocationTable(first.databaseUrl()).all());
+        }
+    }
+
+    /**
+     * Three instances on one database take turns on each key without a lock shared by all keys. Runs a few hundred
+     * records; {@code -Dferry.ordering.three.per-key} (20 unless set) gives each of the 30 keys more.
+     */
+    @Test
+    void keepsEachKeyExclusiveAndInOrderAcrossThreeInstancesOnOneDatabase() {
+        int keys = 30;
+        int perKey = Integer.getInteger("ferry.ordering.three.per-key", 20);
+        try (FerryInstance first = FerryInstance.start("ordering_three", Map.of());
+             FerryInstance second = FerryInstance.startOn(first.databaseUrl(), Map.of());
+             FerryInstance third = FerryInstance.startOn(first.databaseUrl(), Map.of());
+             Exclusive handler = new Exclusive()) {
+            subscribe(first.api(), handler, "ordering-three");
+            for (FerryInstance other : List.of(second, third)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> other.api().get("/subscriptions").body()
+                        .get("subscriptions").size() == 1);
+            }
+            long started = System.nanoTime();
+            produce("ordering-three", keys, perKey);
+
+            awaitCompleted(first, keys * perKey);
+            handler.print("OrderingIT (three instances)", keys * perKey,
+                    Duration.ofNanos(System.nanoTime() - started));
             handler.assertOrderedAndExclusive(keys, perKey, new InvocationTable(first.databaseUrl()).all());
         }
     }

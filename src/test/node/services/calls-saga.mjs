@@ -7,9 +7,8 @@
 // (object) with a delay; Trip waits for the charge's result. Listens on 127.0.0.1 only: <port> for the Restate
 // endpoint, and a side endpoint on a free port that reports how often each effect really ran (GET /runs). Prints
 // "listening <port> <sidePort>" once both accept connections.
-import http from "node:http";
-import http2 from "node:http2";
 import * as restate from "@restatedev/restate-sdk";
+import { serve } from "./serve.mjs";
 
 const [portArg, transport] = process.argv.slice(2);
 const runs = {};
@@ -118,17 +117,4 @@ const waiter = restate.object({
 });
 
 const handler = restate.createEndpointHandler({ services: [ledger, payments, trip, waiter] });
-const server = transport === "http1" ? http.createServer(handler) : http2.createServer(handler);
-const side = http.createServer((req, res) => {
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify(runs));
-});
-
-server.listen(Number(portArg), "127.0.0.1", () => {
-  side.listen(0, "127.0.0.1", () => {
-    console.log(`listening ${server.address().port} ${side.address().port}`);
-  });
-});
-for (const signal of ["SIGTERM", "SIGINT"]) {
-  process.on(signal, () => process.exit(0));
-}
+serve(handler, portArg, transport, () => runs);

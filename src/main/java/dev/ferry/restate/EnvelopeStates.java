@@ -1,7 +1,6 @@
 package dev.ferry.restate;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,27 +46,16 @@ class EnvelopeStates implements ObjectStates {
     public Set<String> applyFenced(List<Fenced> changes) {
         Set<String> held = fence.holding(changes.stream().map(Fenced::invocationId).toList(),
                 changes.stream().map(Fenced::attempt).toList());
-        Instant now = clock.instant();
         Set<String> superseded = new HashSet<>();
-        // one statement writes each object once: changes of an object seen before wait for the next round
-        List<Fenced> rest = changes;
-        while (!rest.isEmpty()) {
-            Set<List<String>> objects = new HashSet<>();
-            List<StateStore.ObjectChanges> round = new ArrayList<>();
-            List<Fenced> later = new ArrayList<>();
-            for (Fenced fenced : rest) {
-                if (!held.contains(fenced.invocationId())) {
-                    superseded.add(fenced.invocationId());
-                } else if (objects.add(List.of(fenced.service(), fenced.objectKey()))) {
-                    round.add(new StateStore.ObjectChanges(fenced.service(), fenced.objectKey(),
-                            list(fenced.changes())));
-                } else {
-                    later.add(fenced);
-                }
+        List<StateStore.ObjectChanges> applied = new ArrayList<>();
+        for (Fenced fenced : changes) {
+            if (held.contains(fenced.invocationId())) {
+                applied.add(new StateStore.ObjectChanges(fenced.service(), fenced.objectKey(), list(fenced.changes())));
+            } else {
+                superseded.add(fenced.invocationId());
             }
-            store.applyAll(round, now);
-            rest = later;
         }
+        store.applyAll(applied, clock.instant());
         return superseded;
     }
 

@@ -3,9 +3,11 @@ package dev.ferry.restate;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -42,10 +44,29 @@ public class StateStore {
     }
 
     /**
-     * Applies the state changes of many appends, each to a different object, inside the caller's transaction: the
-     * values the appends that only set state end with, in one statement; the changes of the others in order.
+     * Applies the state changes of many appends inside the caller's transaction, in the order given: in rounds in
+     * which each object appears once (an object's later changes wait for the next round), each round in as few
+     * statements as it can.
      */
     void applyAll(List<ObjectChanges> objects, Instant now) {
+        List<ObjectChanges> rest = objects;
+        while (!rest.isEmpty()) {
+            Set<List<String>> seen = new HashSet<>();
+            List<ObjectChanges> round = new ArrayList<>();
+            List<ObjectChanges> later = new ArrayList<>();
+            for (ObjectChanges object : rest) {
+                (seen.add(List.of(object.service(), object.objectKey())) ? round : later).add(object);
+            }
+            applyRound(round, now);
+            rest = later;
+        }
+    }
+
+    /**
+     * Applies the changes of objects that are all different: the values the objects that only set state end with,
+     * in one statement; the changes of the others in order.
+     */
+    private void applyRound(List<ObjectChanges> objects, Instant now) {
         List<String> services = new ArrayList<>();
         List<String> objectKeys = new ArrayList<>();
         List<String> stateKeys = new ArrayList<>();

@@ -25,6 +25,7 @@ final class Scenarios {
     private final JsonHttp handler;
     final Handler countingHandler;
     final ProcStats stats;
+    private final StatementProfile statements;
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
     Scenarios(BenchSettings settings, Children children, Database database, Kafka kafka, Children.Child broker,
@@ -38,6 +39,7 @@ final class Scenarios {
         this.handler = handler;
         this.countingHandler = new Handler(handlerProcess, handler);
         this.stats = new ProcStats(settings.environment().ticksPerSecond());
+        this.statements = new StatementProfile(settings.environment().postgresPort());
     }
 
     ScenarioResult run(int scenario) {
@@ -290,6 +292,8 @@ final class Scenarios {
 
     private ScenarioResult drain(Spec spec, List<Children.Child> apps, JsonHttp actuator, String subscription,
             Handler target, Runnable produce) {
+        StatementProfile.Totals statementsBefore = subscription == null ? StatementProfile.Totals.NONE
+                : statements.reset();
         Window window = new Window(apps, actuator, target);
         long firstProduce = System.currentTimeMillis();
         long deadline = firstProduce + settings.timeoutSeconds() * 1000L;
@@ -309,6 +313,12 @@ final class Scenarios {
             }
             complete = completed >= spec.records();
             Window.Closed closed = window.close();
+            String profile = statements.write(settings.environment().outputDir().resolve("logs")
+                    .resolve("postgresql-s" + spec.number() + ".txt"), statementsBefore, completed);
+            if (profile != null) {
+                System.out.printf("scenario %d: PostgreSQL %s (statements in logs/postgresql-s%d.txt)%n",
+                        spec.number(), profile, spec.number());
+            }
             if (progress != null) {
                 lastCompletion = progress.lastCompletedAtMillis(subscription);
                 long failed = progress.failed(subscription);

@@ -1,8 +1,10 @@
 package dev.ferry.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import tools.jackson.databind.JsonNode;
@@ -26,6 +28,7 @@ final class Scenarios {
     final Handler countingHandler;
     final ProcStats stats;
     private final StatementProfile statements;
+    private final ThreadProfile threads;
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
     Scenarios(BenchSettings settings, Children children, Database database, Kafka kafka, Children.Child broker,
@@ -39,6 +42,7 @@ final class Scenarios {
         this.handler = handler;
         this.countingHandler = new Handler(handlerProcess, handler);
         this.stats = new ProcStats(settings.environment().ticksPerSecond());
+        this.threads = new ThreadProfile(settings.environment().ticksPerSecond());
         this.statements = new StatementProfile(settings.environment().postgresPort());
     }
 
@@ -313,6 +317,9 @@ final class Scenarios {
             }
             complete = completed >= spec.records();
             Window.Closed closed = window.close();
+            String threadShares = window.writeThreads(settings.environment().outputDir().resolve("logs")
+                    .resolve(spec.app() + "-threads-s" + spec.number() + ".txt"), completed);
+            System.out.printf("scenario %d: %s CPU by thread: %s%n", spec.number(), spec.app(), threadShares);
             String profile = statements.write(settings.environment().outputDir().resolve("logs")
                     .resolve("postgresql-s" + spec.number() + ".txt"), statementsBefore, completed);
             if (profile != null) {
@@ -378,6 +385,8 @@ final class Scenarios {
         private final Sampler sampler;
         private final ScenarioResult.Cpu before;
         private final double loadBefore;
+        private final Map<Long, ThreadProfile.Task> threadsBefore;
+        private final double firstAppBefore;
 
         Window(Children.Child app, JsonHttp actuator, Handler target) {
             this(List.of(app), actuator, target);
@@ -389,7 +398,16 @@ final class Scenarios {
             this.target = target;
             this.loadBefore = Machine.currentLoadAverage();
             this.sampler = new Sampler(apps.getFirst().pid(), actuator);
+            this.threadsBefore = threads.snapshot(apps.getFirst().pid());
+            this.firstAppBefore = stats.cpuSeconds(apps.getFirst().pid());
             this.before = cpu();
+        }
+
+        /** The first application's CPU by thread since the window opened; returns the largest groups. */
+        String writeThreads(Path file, long records) {
+            long pid = apps.getFirst().pid();
+            return threads.write(file, threadsBefore, threads.snapshot(pid), stats.cpuSeconds(pid) - firstAppBefore,
+                    records, 4);
         }
 
         private ScenarioResult.Cpu cpu() {

@@ -44,9 +44,18 @@ class OutcomeRecorder {
     record Pending(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
     }
 
-    /** Told after each batch is durable: how many outcomes were written, and the successors to call now. */
+    /**
+     * Told after each batch is written: how many outcomes are durable (0 when the write failed), the successors to
+     * call now, and how many call slots were reserved for them before the write (the slots they do not take must be
+     * freed).
+     */
     interface Written {
-        void accept(int outcomes, List<ClaimedInvocation> successors);
+        void accept(int outcomes, List<ClaimedInvocation> successors, int reserved);
+    }
+
+    /** Takes up to {@code wanted} free call slots for the successors of a batch about to be written. */
+    interface Slots {
+        int reserve(int wanted);
     }
 
     /** Since when writes (or claims) fail, and the last error. */
@@ -55,7 +64,8 @@ class OutcomeRecorder {
 
     /** Where outcomes go: {@link dev.ferry.invocation.InvocationStore#record}. */
     interface Store {
-        List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease);
+        List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease,
+                int budget);
     }
 
     /** Runs work in one database transaction, which the store's own statements join. */
@@ -66,6 +76,7 @@ class OutcomeRecorder {
     private final Store store;
     private final String owner;
     private final Written written;
+    private final Slots slots;
     private final Supplier<Duration> lease;
     private final Clock clock;
     private final Duration stuckAfter;
@@ -79,12 +90,15 @@ class OutcomeRecorder {
     private boolean warnedStuck;
 
     /**
+     * @param slots      reserves call slots for the successors of a batch before it is written, so that the store
+     *                   starts only as many as can be called at once and makes the others ready for any instance
      * @param afterWrite called with the number of outcomes written, after each batch is durable
      * @param stuckAfter how long writes may fail before that is reported as stuck
      * @param transactions where the outcomes of a batch are written together with their attempts' effects
      */
-    OutcomeRecorder(Store store, String owner, Supplier<Duration> lease, Written afterWrite, Clock clock,
+    OutcomeRecorder(Store store, String owner, Supplier<Duration> lease, Slots slots, Written afterWrite, Clock clock,
             Duration stuckAfter, Transactions transactions) {
+        this.slots = slots;
         this.transactions = transactions;
         this.lease = lease;
         this.store = store;
@@ -211,20 +225,35 @@ class OutcomeRecorder {
 
     private void write(List<Pending> part) {
         Duration successorLease = lease.get();
-        List<ClaimedInvocation> successors = part.stream().allMatch(pending -> pending.effects().isEmpty())
-                ? record(part, successorLease)
-                : transactions.inTransaction(() -> record(applyEffects(part), successorLease));
-        part.forEach(pending -> unwritten.remove(pending.outcome().id()));
+        int reserved = successorLease == null ? 0 : slots.reserve(releasedKeys(part));
+        List<ClaimedInvocation> successors = List.of();
+        boolean durable = false;
         try {
-            written.accept(part.size(), successors);
-        } catch (RuntimeException e) {
-            // the outcomes are durable: writing them again would not help
-            log.warn("Could not start the {} successor(s) of recorded outcomes; they run once their lease expires",
-                    successors.size(), e);
+            successors = part.stream().allMatch(pending -> pending.effects().isEmpty())
+                    ? record(part, successorLease, reserved)
+                    : transactions.inTransaction(() -> record(applyEffects(part), successorLease, reserved));
+            durable = true;
+            part.forEach(pending -> unwritten.remove(pending.outcome().id()));
+        } finally {
+            try {
+                written.accept(durable ? part.size() : 0, successors, reserved);
+            } catch (RuntimeException e) {
+                // the outcomes are durable: writing them again would not help
+                log.warn("Could not start the {} successor(s) of recorded outcomes; they run once their lease"
+                        + " expires", successors.size(), e);
+            }
         }
     }
 
-    private List<ClaimedInvocation> record(List<Pending> part, Duration successorLease) {
+    private static int releasedKeys(List<Pending> part) {
+        int keys = 0;
+        for (Pending pending : part) {
+            keys += pending.releasedKey() == null ? 0 : 1;
+        }
+        return keys;
+    }
+
+    private List<ClaimedInvocation> record(List<Pending> part, Duration successorLease, int budget) {
         List<Outcome> outcomes = new ArrayList<>(part.size());
         Set<String> released = new LinkedHashSet<>();
         for (Pending pending : part) {
@@ -233,7 +262,7 @@ class OutcomeRecorder {
                 released.add(pending.releasedKey());
             }
         }
-        return store.record(owner, outcomes, released, successorLease);
+        return store.record(owner, outcomes, released, successorLease, budget);
     }
 
     /**

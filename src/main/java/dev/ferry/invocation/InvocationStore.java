@@ -94,13 +94,14 @@ public class InvocationStore {
     /**
      * Records the outcomes of finished attempts in one transaction. An outcome whose invocation is no
      * longer leased by {@code owner} (cancelled meanwhile, or taken over after a lost lease) is ignored.
-     * With a {@code lease}, the next invocation of each released key is started at once under
-     * {@code owner}'s lease, in the same transaction, and returned for the caller to call: the finished
-     * invocation's slot passes straight to its successor. Without one (stopping), the keys are only promoted.
+     * With a {@code lease}, the next invocation of up to {@code budget} released keys (the call slots the caller
+     * holds for them) is started at once under {@code owner}'s lease, in the same transaction, and returned for the
+     * caller to call; the next invocations of the other keys become ready, for whichever instance claims them
+     * first. Without a lease (stopping), the keys are only promoted.
      */
     public List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
-            Duration lease) {
-        return this.outcomes.record(owner, outcomes, releasedKeys, lease);
+            Duration lease, int budget) {
+        return this.outcomes.record(owner, outcomes, releasedKeys, lease, budget);
     }
 
     /**

@@ -82,6 +82,14 @@ final class KeyPromotions {
              where i.id in %s and i.status = %s
             returning %s""".formatted(RUNNING.sql(), KEY_HEADS, PENDING.sql(), InvocationRows.CLAIMED_COLUMNS);
 
+    /** Like {@link #PROMOTE_AND_CLAIM}, for the next invocations of at most as many keys as the last argument. */
+    private static final String PROMOTE_AND_CLAIM_SOME = """
+            update invocations i
+               set status = %s, attempts = i.attempts + 1, lease_owner = ?, lease_until = ?,
+                   first_running_at = coalesce(i.first_running_at, ?), modified_at = ?, next_attempt_at = ?
+             where i.id in (select h.id from %s as h(id) where h.id is not null limit ?) and i.status = %s
+            returning %s""".formatted(RUNNING.sql(), KEY_HEADS, PENDING.sql(), InvocationRows.CLAIMED_COLUMNS);
+
     /** Every key that has pending invocations and no holder, for the safety net. */
     private static final String UNHELD_KEYS = """
             select distinct p.exclusive_key from invocations p
@@ -143,6 +151,26 @@ final class KeyPromotions {
         lock(keys);
         return jdbc.query(PROMOTE_AND_CLAIM, InvocationRows.claimed(headers), owner, now.plus(lease), now, now, now,
                 keys);
+    }
+
+    /**
+     * Starts the next invocation of at most {@code budget} of the keys at once under {@code owner}'s lease, and makes
+     * the next invocation of each other key ready; must run inside the caller's transaction, which it makes hold the
+     * lock of each key until it ends. The budget is the call slots the caller holds: an invocation started here that
+     * it could not call would go back to the table, two writes for nothing.
+     */
+    List<ClaimedInvocation> promoteAndClaim(String owner, Set<String> exclusiveKeys, int budget, Duration lease,
+            OffsetDateTime now) {
+        String[] keys = exclusiveKeys.toArray(String[]::new);
+        lock(keys);
+        List<ClaimedInvocation> started = budget <= 0 ? List.of()
+                : jdbc.query(PROMOTE_AND_CLAIM_SOME, InvocationRows.claimed(headers), owner, now.plus(lease), now, now,
+                        now, keys, budget);
+        // fewer started than the budget allowed means every key's next invocation started, or it has none
+        if (started.size() >= budget) {
+            jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now, keys);
+        }
+        return started;
     }
 
     /** Promotes every key that has pending invocations and no holder. */

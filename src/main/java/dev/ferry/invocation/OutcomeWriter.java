@@ -108,7 +108,8 @@ final class OutcomeWriter {
     }
 
     /** See {@link InvocationStore#record}. */
-    List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease) {
+    List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease,
+            int budget) {
         if (outcomes.isEmpty()) {
             return List.of();
         }
@@ -135,7 +136,7 @@ final class OutcomeWriter {
             if (lease == null || releasedKeys.isEmpty()) {
                 return List.<ClaimedInvocation>of();
             }
-            return promotions.promoteAndClaim(owner, releasedKeys, lease, now);
+            return promotions.promoteAndClaim(owner, releasedKeys, budget, lease, now);
         });
         if (lease == null) {
             promotions.promote(releasedKeys);

@@ -44,7 +44,7 @@ class OutcomeRecorderTest {
 
         @Override
         public List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
-                Duration lease) {
+                Duration lease, int budget) {
             statements.incrementAndGet();
             if (unreachableFor.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                 throw new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
@@ -110,10 +110,11 @@ class OutcomeRecorderTest {
     void writesAnAttemptsDurableEffectsInTheTransactionOfItsOutcome() throws Exception {
         Table table = new Table();
         List<String> events = new CopyOnWriteArrayList<>();
-        OutcomeRecorder recorder = new OutcomeRecorder((owner, outcomes, keys, lease) -> {
+        OutcomeRecorder recorder = new OutcomeRecorder((owner, outcomes, keys, lease, budget) -> {
             events.add("record " + outcomes.stream().map(Outcome::id).toList());
-            return table.record(owner, outcomes, keys, lease);
-        }, "test-owner", () -> Duration.ofSeconds(30), (written, successors) -> {
+            return table.record(owner, outcomes, keys, lease, budget);
+        }, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
         }, Clock.systemUTC(), Duration.ofSeconds(30), new OutcomeRecorder.Transactions() {
             @Override
             public <T> T inTransaction(Supplier<T> work) {
@@ -137,8 +138,8 @@ class OutcomeRecorderTest {
     @Test
     void writesOutcomesWithoutEffectsWithoutATransactionOfItsOwn() throws Exception {
         Table table = new Table();
-        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30),
-                (written, successors) -> {
+        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
                 }, Clock.systemUTC(), Duration.ofSeconds(30), new OutcomeRecorder.Transactions() {
                     @Override
                     public <T> T inTransaction(Supplier<T> work) {
@@ -179,12 +180,12 @@ class OutcomeRecorderTest {
     void recordsARetryAtOnceReleasingNothingInPlaceOfASupersededOutcome() {
         Table table = new Table();
         List<Set<String>> released = new CopyOnWriteArrayList<>();
-        OutcomeRecorder.Store store = (owner, outcomes, keys, lease) -> {
+        OutcomeRecorder.Store store = (owner, outcomes, keys, lease, budget) -> {
             released.add(keys);
-            return table.record(owner, outcomes, keys, lease);
+            return table.record(owner, outcomes, keys, lease, budget);
         };
-        OutcomeRecorder recorder = new OutcomeRecorder(store, "test-owner", () -> Duration.ofSeconds(30),
-                (written, successors) -> {
+        OutcomeRecorder recorder = new OutcomeRecorder(store, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
                 }, Clock.systemUTC(), Duration.ofMinutes(1), OutcomeRecorderTest::inTransaction);
         AtomicInteger effects = new AtomicInteger();
         List<OutcomeRecorder.Pending> batch = new ArrayList<>(List.of(
@@ -208,8 +209,8 @@ class OutcomeRecorderTest {
     @Test
     void writesTheEffectsOfOneBatchTogetherAndRetriesThoseItFindsSuperseded() {
         Table table = new Table();
-        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30),
-                (written, successors) -> {
+        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
                 }, Clock.systemUTC(), Duration.ofMinutes(1), OutcomeRecorderTest::inTransaction);
         List<List<DurableEffect>> calls = new CopyOnWriteArrayList<>();
         DurableEffect.Batch journals = effects -> {
@@ -264,7 +265,8 @@ class OutcomeRecorderTest {
     }
 
     private static OutcomeRecorder recorder(Table table, Duration stuckAfter) {
-        return new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), (written, successors) -> {
+        return new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
         }, Clock.systemUTC(), stuckAfter, OutcomeRecorderTest::inTransaction);
     }
 

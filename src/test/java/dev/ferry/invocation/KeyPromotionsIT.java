@@ -99,6 +99,32 @@ class KeyPromotionsIT {
     }
 
     @Test
+    void startsTheNextInvocationOfNoMoreKeysThanTheCallerHasSlotsForAndMakesTheOthersReady() {
+        List<String> keys = List.of(key("budget-a"), key("budget-b"), key("budget-c"));
+        List<String> heads = new ArrayList<>();
+        List<String> successors = new ArrayList<>();
+        for (String name : List.of("budget-a", "budget-b", "budget-c")) {
+            heads.add(pending(name));
+            successors.add(pending(name));
+        }
+        String owner = "budget-owner";
+        Duration lease = Duration.ofMinutes(1);
+        // the heads run under the owner's lease, as if it had claimed them
+        assertThat(database.jdbc().update("""
+                update invocations set status = 'running', attempts = 1, lease_owner = ?,
+                       lease_until = now() + interval '1 minute'
+                 where id = any(?::text[])""", owner, heads.toArray(String[]::new))).isEqualTo(3);
+
+        List<ClaimedInvocation> started = store.record(owner, heads.stream().<Outcome>map(id -> new Outcome.Succeeded(
+                id, "{}".getBytes(StandardCharsets.UTF_8), "application/json")).toList(), Set.copyOf(keys), lease, 1);
+
+        assertThat(started).hasSize(1);
+        assertThat(successors).contains(started.getFirst().id());
+        assertThat(successors.stream().map(KeyPromotionsIT::status).toList())
+                .containsExactlyInAnyOrder("running", "ready", "ready");
+    }
+
+    @Test
     void locksOverlappingKeysInOneOrderWhateverOrderTheyAreGivenIn() throws Exception {
         List<String> keys = byHash(key("order-x"), key("order-y"));
         String first = keys.get(0);
@@ -227,7 +253,7 @@ class KeyPromotionsIT {
                     // given back before the outcome is durable: a successor handed out after that is no overlap
                     outByKey.get(key).decrementAndGet();
                     handOut(store.record(owner, List.of(new Outcome.Succeeded(invocation.id(),
-                            "{}".getBytes(StandardCharsets.UTF_8), "application/json")), Set.of(key), lease), out);
+                            "{}".getBytes(StandardCharsets.UTF_8), "application/json")), Set.of(key), lease, 1), out);
                     if (keys.contains(key)) {
                         done.incrementAndGet();
                     }

@@ -17,7 +17,7 @@ final class Scenarios {
     private static final long POLL_MILLIS = 200;
 
     final BenchSettings settings;
-    private final Children children;
+    final Children children;
     final Database database;
     final Kafka kafka;
     private final Children.Child broker;
@@ -66,8 +66,11 @@ final class Scenarios {
                     scenario - 12);
             case 16, 17 -> throughput(scenario, "VIRTUAL_OBJECT EXCLUSIVE, %,d keys, %d instances".formatted(
                     settings.manyKeys(), scenario - 14), records, settings.manyKeys(), scenario - 14);
+            case 18 -> new RestateScenario(this).run(18, "SDK VIRTUAL_OBJECT get, set, %,d keys".formatted(
+                    settings.manyKeys()), "BenchSdkObject", true);
+            case 19 -> new RestateScenario(this).run(19, "SDK SERVICE handler", "BenchSdk", false);
             default -> throw new IllegalArgumentException("There is no scenario " + scenario
-                    + "; there are 1 to 17");
+                    + "; there are 1 to 19");
         };
     }
 
@@ -326,7 +329,7 @@ final class Scenarios {
     }
 
     /** Waits until the handler has seen every record once; false if the deadline came first. */
-    private boolean awaitHandler(long records, long deadline, List<Children.Child> apps, Handler target) {
+    boolean awaitHandler(long records, long deadline, List<Children.Child> apps, Handler target) {
         while (System.currentTimeMillis() < deadline) {
             apps.forEach(Children::requireAlive);
             Children.requireAlive(target.process());
@@ -338,7 +341,7 @@ final class Scenarios {
         return false;
     }
 
-    private ScenarioResult result(Spec spec, long completed, boolean complete, double wall, Window.Closed closed,
+    ScenarioResult result(Spec spec, long completed, boolean complete, double wall, Window.Closed closed,
             ScenarioResult.Latency latency, ScenarioResult.Lag lag, JsonNode counts) {
         ScenarioResult.Ordering ordering = spec.keyed() ? new ScenarioResult.Ordering(counts.path("order_violations")
                 .asLong(), counts.path("overlaps").asLong(), counts.path("repeated_sequences").asLong()) : null;
@@ -357,7 +360,7 @@ final class Scenarios {
     }
 
     /** The measured window: CPU of every process and the load average at both ends, memory sampled throughout. */
-    private final class Window {
+    final class Window {
 
         record Closed(ScenarioResult.Cpu cpu, Sampler.Sampled sampled, JsonNode handlerStats, double loadBefore,
                 double loadAfter) {

@@ -12,6 +12,9 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import dev.ferry.testsupport.ListeningSockets;
+import dev.ferry.testsupport.RestateServerConfig;
+
 /**
  * restate-server (the native binary of the npm package {@code @restatedev/restate-server}, pinned in
  * {@code src/test/node}) as a process of the benchmark, single node, for scenarios 18 and 19. Its data and its
@@ -53,8 +56,8 @@ final class RestateServerProcess implements AutoCloseable {
             delete(directory);
             Files.createDirectories(directory);
             Path config = directory.resolve("restate.toml");
-            Files.writeString(config, configuration(directory.resolve("data"), Ports.free(), admin, Ports.free(),
-                    restate.partitions()));
+            Files.writeString(config, new RestateServerConfig("bench", directory.resolve("data"), Ports.free(), admin,
+                    Ports.free(), restate.partitions(), null).toml());
             Children.Child child = children.start("restate-server-s" + scenario, List.of(restate.binary(),
                     "--no-logo", "--config-file", config.toString()));
             RestateServerProcess server = new RestateServerProcess(children, child, directory,
@@ -65,28 +68,6 @@ final class RestateServerProcess implements AutoCloseable {
             delete(directory);
             throw new UncheckedIOException("Could not prepare restate-server's directory " + directory, e);
         }
-    }
-
-    /**
-     * The server's configuration: its data under {@code data}, every listener on 127.0.0.1 over TCP, no telemetry,
-     * and the number of partitions when one is given (0: the server's default).
-     */
-    static String configuration(Path data, int fabricPort, int adminPort, int ingressPort, int partitions) {
-        return """
-                node-name = "bench"
-                base-dir = "%s"
-                bind-ip = "127.0.0.1"
-                listen-mode = "tcp"
-                bind-port = %d
-                disable-telemetry = true
-                %s
-                [admin]
-                bind-port = %d
-
-                [ingress]
-                bind-port = %d
-                """.formatted(data, fabricPort, partitions > 0 ? "default-num-partitions = " + partitions + "\n" : "",
-                adminPort, ingressPort);
     }
 
     private void awaitReady() {
@@ -100,10 +81,21 @@ final class RestateServerProcess implements AutoCloseable {
                 }
                 Kafka.sleep(200);
             }
+            requireLoopback();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** Fails unless every port the server listens on is bound to 127.0.0.1. */
+    void requireLoopback() {
+        List<String> listening = ListeningSockets.ofProcess(child.pid()).stream()
+                .map(socket -> socket.address() + ":" + socket.port()).sorted().toList();
+        if (listening.isEmpty() || !listening.stream().allMatch(address -> address.startsWith("127.0.0.1:"))) {
+            throw new IllegalStateException("restate-server listens on " + listening + ", not only on 127.0.0.1");
+        }
+        System.out.println("restate-server listens on " + String.join(", ", listening));
     }
 
     /** Registers the SDK endpoint as a deployment ({@code POST /deployments}). */

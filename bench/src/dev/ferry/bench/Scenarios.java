@@ -329,7 +329,7 @@ final class Scenarios {
     }
 
     /** Waits until the handler has seen every record once; false if the deadline came first. */
-    boolean awaitHandler(long records, long deadline, List<Children.Child> apps, Handler target) {
+    private boolean awaitHandler(long records, long deadline, List<Children.Child> apps, Handler target) {
         while (System.currentTimeMillis() < deadline) {
             apps.forEach(Children::requireAlive);
             Children.requireAlive(target.process());

@@ -39,7 +39,8 @@ final class Report {
                 r.latency().max());
         String order = r.ordering() == null ? "" : Long.toString(r.ordering().violations());
         return "| %d | %s | %s | %s | %.1f | %,.0f | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s |".formatted(
-                r.scenario(), server(r.app()), r.name(), records, r.wallSeconds(), r.recordsPerSecond(), r.cpuMillisPerRecord().app(),
+                r.scenario(), server(r.app()), r.name(), records, r.wallSeconds(), r.recordsPerSecond(),
+                r.cpuMillisPerRecord().app(),
                 r.cpuMillisPerRecord().postgres(), r.cpuMillisPerRecord().broker(), r.cpuMillisPerRecord().handler(),
                 mib(r.memory().peakRssMib()), mib(r.memory().heapPeakMib()), latency, order);
     }

@@ -28,19 +28,20 @@ import java.util.Map;
  *                        process's name ({@code ferry-s7}), so each scenario can have an AOT cache of its own
  * @param ferryArguments  extra Spring arguments of Ferry ({@code BENCH_FERRY_ARGS},
  *                        e.g. {@code --ferry.dispatch.max-in-flight=512})
- * @param sdkRecords      records of the Restate SDK scenarios 7 and 8 ({@code BENCH_SDK_RECORDS}; else
+ * @param sdkRecords      records of the Restate SDK scenarios 7, 8, 10, 18 and 19 ({@code BENCH_SDK_RECORDS}; else
  *                        {@code BENCH_RECORDS} when that is set; else 20,000)
  * @param sdk             the Node binary and the script that serve the SDK handlers (set by the launching script)
  * @param freshRecords    records of the fresh-instance scenarios 11 and 12 ({@code BENCH_FRESH_RECORDS}; else
  *                        {@code BENCH_RECORDS} when that is set; else 20,000)
  * @param prefillRows     completed invocations in the table before scenario 13's load ({@code BENCH_PREFILL_ROWS})
  * @param retentionSeconds how long scenario 13 watches the retention sweep at most ({@code BENCH_RETENTION_SECONDS})
+ * @param restate         the restate-server of scenarios 18 and 19
  */
 record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int fewKeys, int latencyRate,
         int latencySeconds, int lagRecords, int lagSeconds, int lagDelayMillis, int partitions, int valueBytes,
         int timeoutSeconds, int plainMaxInFlight, int handlerCheckSeconds, List<String> ferryJvmOptions,
         List<String> ferryArguments, int sdkRecords, Sdk sdk, int freshRecords, int prefillRows,
-        int retentionSeconds, Environment environment) {
+        int retentionSeconds, Restate restate, Environment environment) {
 
     /**
      * What serves the Restate SDK handlers of scenarios 7 and 8.
@@ -49,6 +50,15 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
      * @param script the handlers' script ({@code BENCH_SDK_SCRIPT})
      */
     record Sdk(String node, String script) {
+    }
+
+    /**
+     * The restate-server that delivers the records in scenarios 18 and 19.
+     *
+     * @param binary     its native binary ({@code BENCH_RESTATE_SERVER}, set by the launching script)
+     * @param partitions its partitions ({@code BENCH_RESTATE_PARTITIONS}; 0, the default: the server's own default)
+     */
+    record Restate(String binary, int partitions) {
     }
 
     /**
@@ -74,7 +84,7 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 Path.of(env.getOrDefault("BENCH_LOGBACK", "bench/logback.xml")), integer(env, "BENCH_PG_PORT", 0),
                 Long.parseLong(required(env, "BENCH_PG_PID")), integer(env, "BENCH_CLK_TCK", 100));
         return new BenchSettings(
-                Arrays.stream(env.getOrDefault("BENCH_SCENARIOS", "1,2,3,4,5,6,7,8,9,11,12").split(","))
+                Arrays.stream(text(env, "BENCH_SCENARIOS", "1,2,3,4,5,6,7,8,9,11,12").split(","))
                         .map(String::strip).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList(),
                 records,
                 integer(env, "BENCH_KEYS_MANY", 1000),
@@ -97,6 +107,9 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
                 integer(env, "BENCH_FRESH_RECORDS", integer(env, "BENCH_RECORDS", 20_000)),
                 integer(env, "BENCH_PREFILL_ROWS", 20_000_000),
                 integer(env, "BENCH_RETENTION_SECONDS", 300),
+                new Restate(env.getOrDefault("BENCH_RESTATE_SERVER",
+                        "src/test/node/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server"),
+                        integer(env, "BENCH_RESTATE_PARTITIONS", 0)),
                 environment);
     }
 
@@ -110,6 +123,11 @@ record BenchSettings(List<Integer> scenarios, int records, int manyKeys, int few
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
         }
+    }
+
+    private static String text(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static String required(Map<String, String> env, String name) {

@@ -27,9 +27,9 @@ final class Report {
 
     static String header() {
         return """
-                | # | scenario | records | wall s | records/s | CPU ms/record: Ferry¹ | PostgreSQL | broker | handler \
-                | Ferry¹ peak RSS MiB | Ferry peak heap MiB | latency p50 / p99 / max ms | order violations |
-                |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|""";
+                | # | server | scenario | records | wall s | records/s | CPU ms/record: server¹ | PostgreSQL | broker \
+                | handler | server¹ peak RSS MiB | Ferry peak heap MiB | latency p50 / p99 / max ms | order violations |
+                |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|""";
     }
 
     static String row(ScenarioResult r) {
@@ -38,10 +38,20 @@ final class Report {
         String latency = r.latency() == null ? "" : "%d / %d / %d".formatted(r.latency().p50(), r.latency().p99(),
                 r.latency().max());
         String order = r.ordering() == null ? "" : Long.toString(r.ordering().violations());
-        return "| %d | %s | %s | %.1f | %,.0f | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s |".formatted(r.scenario(),
-                r.name(), records, r.wallSeconds(), r.recordsPerSecond(), r.cpuMillisPerRecord().app(),
+        return "| %d | %s | %s | %s | %.1f | %,.0f | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s |".formatted(
+                r.scenario(), server(r.app()), r.name(), records, r.wallSeconds(), r.recordsPerSecond(),
+                r.cpuMillisPerRecord().app(),
                 r.cpuMillisPerRecord().postgres(), r.cpuMillisPerRecord().broker(), r.cpuMillisPerRecord().handler(),
                 mib(r.memory().peakRssMib()), mib(r.memory().heapPeakMib()), latency, order);
+    }
+
+    /** Which server ran a row: Ferry, the plain consumer of the ceiling scenario, or restate-server and its version. */
+    static String server(String app) {
+        return switch (app) {
+            case "ferry" -> "Ferry";
+            case "plain-consumer" -> "none (plain consumer)";
+            default -> app;
+        };
     }
 
     static String markdown(Machine machine, double handlerRate, List<ScenarioResult> results) {
@@ -49,10 +59,12 @@ final class Report {
         text.append(header()).append('\n');
         results.forEach(result -> text.append(row(result)).append('\n'));
         text.append('\n').append("""
-                ¹ In the ceiling scenario (6) these columns are the plain consumer's. CPU is per completed record \
-                over the whole window, summed over every process of PostgreSQL; peak RSS is the process's high-water \
-                mark (VmHWM), heap the highest of the once-a-second samples. In the SDK scenarios (7, 8) the \
-                handler is the Node process that serves the Restate SDK handlers.
+                ¹ Ferry's process; in the ceiling scenario (6) the plain consumer's; in scenarios 18 and 19 the whole \
+                restate-server process, which has no PostgreSQL (its storage is inside it: the PostgreSQL column \
+                there is the benchmark's idle cluster). CPU is per completed record over the whole window, summed \
+                over every process of PostgreSQL; peak RSS is the process's high-water mark (VmHWM), heap the \
+                highest of the once-a-second samples. In the SDK scenarios (7, 8, 10, 18, 19) the handler is the \
+                Node process that serves the Restate SDK handlers.
                 """);
         for (ScenarioResult r : results) {
             if (r.lag() != null) {

@@ -6,9 +6,10 @@ import java.util.List;
  * What one scenario measured. CPU is in seconds over the measured window and in milliseconds per completed
  * record; memory in MiB. The application ({@code app}) is Ferry, or the plain consumer in the ceiling scenario.
  *
- * @param scenario        its number (1-8)
+ * @param scenario        its number (1-19)
  * @param name            what it measures
- * @param app             the process under test: {@code ferry} or {@code plain-consumer}
+ * @param app             the process under test: {@code ferry}, {@code plain-consumer}, or restate-server with its
+ *                        version ({@code restate-server 1.7.12}) in scenarios 18 and 19
  * @param records         records produced
  * @param completed       records whose invocation completed (for the ceiling: distinct records the handler saw)
  * @param complete        whether every record completed within the time limit (the lag scenario is bounded by design)

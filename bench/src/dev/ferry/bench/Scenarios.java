@@ -19,7 +19,7 @@ final class Scenarios {
     private static final long POLL_MILLIS = 200;
 
     final BenchSettings settings;
-    private final Children children;
+    final Children children;
     final Database database;
     final Kafka kafka;
     private final Children.Child broker;
@@ -72,8 +72,11 @@ final class Scenarios {
                     scenario - 12);
             case 16, 17 -> throughput(scenario, "VIRTUAL_OBJECT EXCLUSIVE, %,d keys, %d instances".formatted(
                     settings.manyKeys(), scenario - 14), records, settings.manyKeys(), scenario - 14);
+            case 18 -> new RestateScenario(this).run(18, "SDK VIRTUAL_OBJECT get, set, %,d keys".formatted(
+                    settings.manyKeys()), "BenchSdkObject", true);
+            case 19 -> new RestateScenario(this).run(19, "SDK SERVICE handler", "BenchSdk", false);
             default -> throw new IllegalArgumentException("There is no scenario " + scenario
-                    + "; there are 1 to 17");
+                    + "; there are 1 to 19");
         };
     }
 
@@ -355,7 +358,7 @@ final class Scenarios {
         return false;
     }
 
-    private ScenarioResult result(Spec spec, long completed, boolean complete, double wall, Window.Closed closed,
+    ScenarioResult result(Spec spec, long completed, boolean complete, double wall, Window.Closed closed,
             ScenarioResult.Latency latency, ScenarioResult.Lag lag, JsonNode counts) {
         ScenarioResult.Ordering ordering = spec.keyed() ? new ScenarioResult.Ordering(counts.path("order_violations")
                 .asLong(), counts.path("overlaps").asLong(), counts.path("repeated_sequences").asLong()) : null;
@@ -374,7 +377,7 @@ final class Scenarios {
     }
 
     /** The measured window: CPU of every process and the load average at both ends, memory sampled throughout. */
-    private final class Window {
+    final class Window {
 
         record Closed(ScenarioResult.Cpu cpu, Sampler.Sampled sampled, JsonNode handlerStats, double loadBefore,
                 double loadAfter) {

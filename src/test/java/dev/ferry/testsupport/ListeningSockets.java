@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * Reads the TCP sockets in state LISTEN from {@code /proc/net/tcp} and {@code /proc/net/tcp6} (Linux only), so
  * tests can assert which address a server bound to.
  */
-final class ListeningSockets {
+public final class ListeningSockets {
 
     private static final String LISTEN_STATE = "0A";
 
@@ -36,7 +36,7 @@ final class ListeningSockets {
      * @param port    the local port
      * @param ipv6    whether it was found in {@code /proc/net/tcp6}
      */
-    record Socket(String address, int port, boolean ipv6) {
+    public record Socket(String address, int port, boolean ipv6) {
     }
 
     /**
@@ -64,7 +64,7 @@ final class ListeningSockets {
      * @param pid a process id
      * @return the process's listening sockets
      */
-    static List<Socket> ofProcess(long pid) {
+    public static List<Socket> ofProcess(long pid) {
         Set<String> inodes = new HashSet<>();
         try (Stream<Path> descriptors = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             descriptors.forEach(descriptor -> {

@@ -53,22 +53,8 @@ public final class RestateServer implements AutoCloseable {
         try {
             Path directory = Files.createTempDirectory("ferry-restate-server");
             Path config = directory.resolve("restate.toml");
-            Files.writeString(config, """
-                    node-name = "oracle"
-                    base-dir = "%s"
-                    bind-ip = "127.0.0.1"
-                    listen-mode = "tcp"
-                    bind-port = %d
-                    disable-telemetry = true
-                    default-num-partitions = 2
-                    rocksdb-total-memory-size = "256 MiB"
-
-                    [admin]
-                    bind-port = %d
-
-                    [ingress]
-                    bind-port = %d
-                    """.formatted(directory.resolve("data"), fabric, admin, ingress));
+            Files.writeString(config, new RestateServerConfig("oracle", directory.resolve("data"), fabric, admin,
+                    ingress, 2, "256 MiB").toml());
             Process process = new ProcessBuilder(binary.toString(), "--no-logo", "--config-file", config.toString())
                     .directory(directory.toFile()).redirectErrorStream(true)
                     .redirectOutput(directory.resolve("restate-server.log").toFile()).start();

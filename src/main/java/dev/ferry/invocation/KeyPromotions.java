@@ -82,6 +82,29 @@ final class KeyPromotions {
              where i.id in %s and i.status = %s
             returning %s""".formatted(RUNNING.sql(), KEY_HEADS, PENDING.sql(), InvocationRows.CLAIMED_COLUMNS);
 
+    /**
+     * Like {@link #PROMOTE_AND_CLAIM}, but for at most as many keys as the last parameter says, taken in the
+     * order of the array: the heads an ingest transaction starts within its call budget.
+     */
+    private static final String START_HEADS = """
+            update invocations i
+               set status = %s, attempts = i.attempts + 1, lease_owner = ?, lease_until = ?,
+                   first_running_at = coalesce(i.first_running_at, ?), modified_at = ?, next_attempt_at = ?
+             where i.id in (select h.id
+                              from (select (select p.id from invocations p
+                                             where p.exclusive_key = k.key and p.status = %s
+                                             order by p.seq limit 1) as id, k.n
+                                      from unnest(?::text[]) with ordinality as k(key, n)
+                                     where not exists (select 1 from invocations a
+                                                        where a.exclusive_key = k.key
+                                                          and a.status in (%s))) h
+                             where h.id is not null
+                             order by h.n
+                             limit ?)
+               and i.status = %s
+            returning %s""".formatted(RUNNING.sql(), PENDING.sql(), InvocationStatus.sql(HOLDING_KEY), PENDING.sql(),
+            InvocationRows.CLAIMED_COLUMNS);
+
     /** Every key that has pending invocations and no holder, for the safety net. */
     private static final String UNHELD_KEYS = """
             select distinct p.exclusive_key from invocations p
@@ -143,6 +166,25 @@ final class KeyPromotions {
         lock(keys);
         return jdbc.query(PROMOTE_AND_CLAIM, InvocationRows.claimed(headers), owner, now.plus(lease), now, now, now,
                 keys);
+    }
+
+    /**
+     * Passes on the keys of an ingest transaction that locked them with {@link #lock} before its first read:
+     * starts the head of up to {@code budget} of the keys that nothing holds, in the order given, under
+     * {@code owner}'s lease, and makes the heads of the others ready. Keys held already keep waiting for their
+     * holder, whose outcome promotes the next one; the caller need not promote any of the keys after it commits.
+     */
+    List<ClaimedInvocation> startHeads(String owner, List<String> lockedKeys, int budget, Duration lease,
+            OffsetDateTime now) {
+        String[] keys = lockedKeys.toArray(String[]::new);
+        List<ClaimedInvocation> started = budget <= 0 ? List.of()
+                : jdbc.query(START_HEADS, InvocationRows.claimed(headers), owner, now.plus(lease), now, now, now, keys,
+                        budget);
+        if (started.size() >= budget) {
+            // the budget ran out: the heads it left (none, when each key had one started or a holder) become ready
+            jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now, keys);
+        }
+        return started;
     }
 
     /** Promotes every key that has pending invocations and no holder. */

@@ -22,6 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link InvocationStatus#HOLDING_KEY ready, running, backing off or paused}). A promotion first takes the
  * transaction-scoped advisory lock of each of its keys, so two transactions on any instances never promote two
  * invocations of one key, while promotions of different keys run side by side; claims then need no key check.
+ * An ingest transaction locks its keys first and passes them on itself ({@link #startHeads}); an outcome's
+ * transaction starts the successor of each key it releases ({@link #promoteAndClaim}).
  */
 final class KeyPromotions {
 

@@ -72,23 +72,18 @@ final class Intake {
         OffsetDateTime now = StoredTimes.timestamp(clock.instant());
         RecordBatchInsert.Direct direct = budget > 0 ? new RecordBatchInsert.Direct(owner, budget, lease)
                 : RecordBatchInsert.Direct.NONE;
-        Stored stored;
-        try {
-            stored = insertRecords(invocations, now, direct, true);
-        } catch (RuntimeException e) {
-            if (DatabaseFailure.isTransient(e)) {
-                throw e;
-            }
-            log.debug("PostgreSQL refused a batch of {} record(s); storing them in parts", invocations.size(), e);
-            stored = new Stored(InvalidRecordIsolation.store(invocations,
-                    rows -> insertRecords(rows, now, RecordBatchInsert.Direct.NONE, false).result()), Set.of(),
-                    List.of());
-        }
+        Stored stored = store(invocations, now, direct);
         RecordBatchInsert.Result result = stored.result();
         Set<String> keys = new LinkedHashSet<>();
-        List<ClaimedInvocation> running = new ArrayList<>(result.running().size() + stored.heads().size());
+        List<ClaimedInvocation> running = new ArrayList<>(invocations.size());
         Set<String> started = new HashSet<>(result.running());
+        Set<String> inserted = new HashSet<>(result.inserted());
+        int runnable = stored.heads().readied();
         for (NewInvocation invocation : invocations) {
+            if (invocation.status() == READY && inserted.contains(invocation.id())
+                    && !started.contains(invocation.id())) {
+                runnable++;
+            }
             if (invocation.exclusiveKey() != null && !result.replaced().contains(invocation.id())
                     && !stored.passedOn().contains(invocation.exclusiveKey())) {
                 keys.add(invocation.exclusiveKey());
@@ -99,21 +94,37 @@ final class Intake {
                                 : invocation.headers(), invocation.origin(), 1, 0));
             }
         }
-        running.addAll(stored.heads());
-        promotions.promote(keys);
-        Set<String> inserted = new HashSet<>(result.inserted());
-        long startedNow = running.stream().filter(invocation -> inserted.contains(invocation.id())).count();
-        if (inserted.size() > startedNow) {
-            events.publishEvent(new InvocationsEnqueued((int) (inserted.size() - startedNow)));
+        running.addAll(stored.heads().started());
+        runnable += promotions.promote(keys);
+        if (runnable > 0) {
+            events.publishEvent(new InvocationsEnqueued(runnable));
         }
         return running;
+    }
+
+    /**
+     * Stores a poll in one transaction or, when PostgreSQL refuses it as a whole, in parts: those start nothing
+     * and leave their keys to the promotion after them.
+     */
+    private Stored store(List<NewInvocation> invocations, OffsetDateTime now, RecordBatchInsert.Direct direct) {
+        try {
+            return insertRecords(invocations, now, direct, true);
+        } catch (RuntimeException e) {
+            if (DatabaseFailure.isTransient(e)) {
+                throw e;
+            }
+            log.debug("PostgreSQL refused a batch of {} record(s); storing them in parts", invocations.size(), e);
+            return new Stored(InvalidRecordIsolation.store(invocations,
+                    rows -> insertRecords(rows, now, RecordBatchInsert.Direct.NONE, false).result()), Set.of(),
+                    KeyPromotions.Heads.NONE);
+        }
     }
 
     /**
      * What one ingest transaction did: the rows it stored, the exclusive keys whose next invocation it passed on
      * itself under their locks, and the heads of those keys it started under the caller's lease.
      */
-    private record Stored(RecordBatchInsert.Result result, Set<String> passedOn, List<ClaimedInvocation> heads) {
+    private record Stored(RecordBatchInsert.Result result, Set<String> passedOn, KeyPromotions.Heads heads) {
     }
 
     /**
@@ -134,9 +145,9 @@ final class Intake {
             RecordBatchInsert.Result inserted = RecordBatchInsert.insert(jdbc, RecordBatchInsert.Conflict.SAME_RECORD,
                     stored, now, direct, headers);
             if (keys.isEmpty()) {
-                return new Stored(inserted, Set.of(), List.of());
+                return new Stored(inserted, Set.of(), KeyPromotions.Heads.NONE);
             }
-            List<ClaimedInvocation> heads = promotions.startHeads(direct.owner(), keys,
+            KeyPromotions.Heads heads = promotions.startHeads(direct.owner(), keys,
                     direct.budget() - inserted.running().size(), direct.lease(), now);
             return new Stored(inserted, Set.copyOf(keys), heads);
         });

@@ -170,23 +170,27 @@ final class KeyPromotions {
                 keys);
     }
 
+    /** What {@link #startHeads} did: the heads it started, and how many heads beyond the budget it made ready. */
+    record Heads(List<ClaimedInvocation> started, int readied) {
+
+        static final Heads NONE = new Heads(List.of(), 0);
+    }
+
     /**
      * Passes on the keys of an ingest transaction that locked them with {@link #lock} before its first read:
      * starts the head of up to {@code budget} of the keys that nothing holds, in the order given, under
      * {@code owner}'s lease, and makes the heads of the others ready. Keys held already keep waiting for their
      * holder, whose outcome promotes the next one; the caller need not promote any of the keys after it commits.
      */
-    List<ClaimedInvocation> startHeads(String owner, List<String> lockedKeys, int budget, Duration lease,
-            OffsetDateTime now) {
+    Heads startHeads(String owner, List<String> lockedKeys, int budget, Duration lease, OffsetDateTime now) {
         String[] keys = lockedKeys.toArray(String[]::new);
         List<ClaimedInvocation> started = budget <= 0 ? List.of()
                 : jdbc.query(START_HEADS, InvocationRows.claimed(headers), owner, now.plus(lease), now, now, now, keys,
                         budget);
-        if (started.size() >= budget) {
-            // the budget ran out: the heads it left (none, when each key had one started or a holder) become ready
-            jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now, keys);
+        if (started.size() < budget) {
+            return new Heads(started, 0); // every key nothing held has its head started
         }
-        return started;
+        return new Heads(started, jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now, keys).size());
     }
 
     /** Promotes every key that has pending invocations and no holder. */

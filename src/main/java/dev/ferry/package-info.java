@@ -6,8 +6,9 @@
  * turns each record into a {@code NewInvocation} ({@code RecordConverter}) and takes call slots for them
  * with {@code dispatch.Dispatcher.reserve}, which hands back a {@code dispatch.Reservation}.</li>
  * <li>{@code invocation.InvocationStore.enqueue} stores the batch in one transaction, as many of the
- * runnable invocations as the reservation holds already running under this instance's lease; once it
- * returns, the container commits the offsets.</li>
+ * runnable invocations as the reservation holds already running under this instance's lease, and starts the
+ * next invocation of each idle key under the key's lock with what is left of it; once it returns, the
+ * container commits the offsets.</li>
  * <li>{@code dispatch.Reservation.start} starts exactly those and frees the unused slots when closed. It is
  * the one way into a call: the {@code dispatch.Claimer} claims the rest ({@code InvocationStore.claim}, due
  * retries, other instances' records) into reservations of its own.</li>

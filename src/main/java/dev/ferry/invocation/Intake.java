@@ -72,22 +72,20 @@ final class Intake {
         OffsetDateTime now = StoredTimes.timestamp(clock.instant());
         RecordBatchInsert.Direct direct = budget > 0 ? new RecordBatchInsert.Direct(owner, budget, lease)
                 : RecordBatchInsert.Direct.NONE;
-        RecordBatchInsert.Result result;
-        try {
-            result = insertRecords(invocations, now, direct);
-        } catch (RuntimeException e) {
-            if (DatabaseFailure.isTransient(e)) {
-                throw e;
-            }
-            log.debug("PostgreSQL refused a batch of {} record(s); storing them in parts", invocations.size(), e);
-            result = InvalidRecordIsolation.store(invocations,
-                    rows -> insertRecords(rows, now, RecordBatchInsert.Direct.NONE));
-        }
+        Stored stored = store(invocations, now, direct);
+        RecordBatchInsert.Result result = stored.result();
         Set<String> keys = new LinkedHashSet<>();
-        List<ClaimedInvocation> running = new ArrayList<>(result.running().size());
+        List<ClaimedInvocation> running = new ArrayList<>(invocations.size());
         Set<String> started = new HashSet<>(result.running());
+        Set<String> inserted = new HashSet<>(result.inserted());
+        int runnable = stored.heads().readied();
         for (NewInvocation invocation : invocations) {
-            if (invocation.exclusiveKey() != null && !result.replaced().contains(invocation.id())) {
+            if (invocation.status() == READY && inserted.contains(invocation.id())
+                    && !started.contains(invocation.id())) {
+                runnable++;
+            }
+            if (invocation.exclusiveKey() != null && !result.replaced().contains(invocation.id())
+                    && !stored.passedOn().contains(invocation.exclusiveKey())) {
                 keys.add(invocation.exclusiveKey());
             }
             if (started.contains(invocation.id())) {
@@ -96,25 +94,79 @@ final class Intake {
                                 : invocation.headers(), invocation.origin(), 1, 0));
             }
         }
-        promotions.promote(keys);
-        if (result.inserted().size() > running.size()) {
-            events.publishEvent(new InvocationsEnqueued(result.inserted().size() - running.size()));
+        running.addAll(stored.heads().started());
+        runnable += promotions.promote(keys);
+        if (runnable > 0) {
+            events.publishEvent(new InvocationsEnqueued(runnable));
         }
         return running;
     }
 
-    /** Inserts records in one transaction, skipping those stored before. */
-    private RecordBatchInsert.Result insertRecords(List<NewInvocation> rows, OffsetDateTime now,
-            RecordBatchInsert.Direct direct) {
+    /**
+     * Stores a poll in one transaction or, when PostgreSQL refuses it as a whole, in parts: those start nothing
+     * and leave their keys to the promotion after them.
+     */
+    private Stored store(List<NewInvocation> invocations, OffsetDateTime now, RecordBatchInsert.Direct direct) {
+        try {
+            return insertRecords(invocations, now, direct, true);
+        } catch (RuntimeException e) {
+            if (DatabaseFailure.isTransient(e)) {
+                throw e;
+            }
+            log.debug("PostgreSQL refused a batch of {} record(s); storing them in parts", invocations.size(), e);
+            return new Stored(InvalidRecordIsolation.store(invocations,
+                    rows -> insertRecords(rows, now, RecordBatchInsert.Direct.NONE, false).result()), Set.of(),
+                    KeyPromotions.Heads.NONE);
+        }
+    }
+
+    /**
+     * What one ingest transaction did: the rows it stored, the exclusive keys whose next invocation it passed on
+     * itself under their locks, and the heads of those keys it started under the caller's lease.
+     */
+    private record Stored(RecordBatchInsert.Result result, Set<String> passedOn, KeyPromotions.Heads heads) {
+    }
+
+    /**
+     * Inserts records in one transaction, skipping those stored before. With {@code passOnKeys}, the transaction
+     * first locks the keys of the records that wait behind a key ({@value KeyPromotions#KEYS_PER_TRANSACTION} at
+     * most, in the order they first appear), and before it commits starts the head of each of those keys that
+     * nothing holds within what is left of the budget, or makes it ready beyond that, as a promotion after the
+     * commit would: per-key order holds as there, at one commit fewer for every key and two fewer for a head.
+     */
+    private Stored insertRecords(List<NewInvocation> rows, OffsetDateTime now, RecordBatchInsert.Direct direct,
+            boolean passOnKeys) {
         List<NewInvocation> stored = new ArrayList<>();
-        RecordBatchInsert.Result result = transactions.execute(status -> {
+        List<String> keys = passOnKeys ? waitingKeys(rows) : List.of();
+        Stored result = transactions.execute(status -> {
+            promotions.lock(keys);
             stored.clear();
             stored.addAll(markWorkflowDuplicates(rows));
-            return RecordBatchInsert.insert(jdbc, RecordBatchInsert.Conflict.SAME_RECORD, stored, now, direct,
-                    headers);
+            RecordBatchInsert.Result inserted = RecordBatchInsert.insert(jdbc, RecordBatchInsert.Conflict.SAME_RECORD,
+                    stored, now, direct, headers);
+            if (keys.isEmpty()) {
+                return new Stored(inserted, Set.of(), KeyPromotions.Heads.NONE);
+            }
+            KeyPromotions.Heads heads = promotions.startHeads(direct.owner(), keys,
+                    direct.budget() - inserted.running().size(), direct.lease(), now);
+            return new Stored(inserted, Set.copyOf(keys), heads);
         });
-        countCompleted(stored, result.inserted());
+        countCompleted(stored, result.result().inserted());
         return result;
+    }
+
+    /** The first keys the records waiting behind a key (stored {@code pending}) have, in the order they appear. */
+    private static List<String> waitingKeys(List<NewInvocation> rows) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (NewInvocation row : rows) {
+            if (row.exclusiveKey() != null && row.status() == PENDING) {
+                keys.add(row.exclusiveKey());
+                if (keys.size() == KeyPromotions.KEYS_PER_TRANSACTION) {
+                    break;
+                }
+            }
+        }
+        return List.copyOf(keys);
     }
 
     /** Announces the rows that were stored already completed, once their transaction committed. */

@@ -41,10 +41,12 @@ public class InvocationStore {
     }
 
     /**
-     * Stores invocations in one transaction, skipping any whose record was stored before, then promotes
-     * the exclusive ones that may run; returns once the rows are durable. Up to {@code budget} runnable ones
-     * are stored already running under {@code owner}'s lease: the caller must call exactly those it gets
-     * back, which skips a claim per invocation. Invocations whose record was stored before are never among them.
+     * Stores invocations in one transaction, skipping any whose record was stored before, and promotes the
+     * exclusive ones that may run in the same transaction; returns once the rows are durable. Up to
+     * {@code budget} runnable ones, then the next invocation of each idle key, are stored or started running
+     * under {@code owner}'s lease: the caller must call exactly those it gets back, which skips a claim per
+     * invocation. Invocations whose record was stored before are never among the runnable ones; the next
+     * invocation of a key may be one stored before, left waiting by an earlier poll.
      */
     public List<ClaimedInvocation> enqueue(List<NewInvocation> invocations, String owner, int budget, Duration lease) {
         return intake.enqueue(invocations, owner, budget, lease);

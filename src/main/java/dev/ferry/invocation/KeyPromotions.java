@@ -22,6 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link InvocationStatus#HOLDING_KEY ready, running, backing off or paused}). A promotion first takes the
  * transaction-scoped advisory lock of each of its keys, so two transactions on any instances never promote two
  * invocations of one key, while promotions of different keys run side by side; claims then need no key check.
+ * An ingest transaction locks its keys first and passes them on itself ({@link #startHeads}); an outcome's
+ * transaction starts the successor of each key it releases ({@link #promoteAndClaim}).
  */
 final class KeyPromotions {
 
@@ -74,21 +76,29 @@ final class KeyPromotions {
              where i.id in %s and i.status = %s
             returning exclusive_key""".formatted(READY.sql(), KEY_HEADS, PENDING.sql());
 
-    /** Like {@link #PROMOTE}, but the next invocation of each key starts running at once under a lease. */
-    private static final String PROMOTE_AND_CLAIM = """
+    /**
+     * Like {@link #PROMOTE}, but the next invocation of at most as many keys as the last parameter says, taken in
+     * the order of the array, starts running at once under a lease: the heads an ingest transaction starts, and the
+     * successors an outcome's transaction starts, within the caller's call slots.
+     */
+    private static final String START_HEADS = """
             update invocations i
                set status = %s, attempts = i.attempts + 1, lease_owner = ?, lease_until = ?,
                    first_running_at = coalesce(i.first_running_at, ?), modified_at = ?, next_attempt_at = ?
-             where i.id in %s and i.status = %s
-            returning %s""".formatted(RUNNING.sql(), KEY_HEADS, PENDING.sql(), InvocationRows.CLAIMED_COLUMNS);
-
-    /** Like {@link #PROMOTE_AND_CLAIM}, for the next invocations of at most as many keys as the last argument. */
-    private static final String PROMOTE_AND_CLAIM_SOME = """
-            update invocations i
-               set status = %s, attempts = i.attempts + 1, lease_owner = ?, lease_until = ?,
-                   first_running_at = coalesce(i.first_running_at, ?), modified_at = ?, next_attempt_at = ?
-             where i.id in (select h.id from %s as h(id) where h.id is not null limit ?) and i.status = %s
-            returning %s""".formatted(RUNNING.sql(), KEY_HEADS, PENDING.sql(), InvocationRows.CLAIMED_COLUMNS);
+             where i.id in (select h.id
+                              from (select (select p.id from invocations p
+                                             where p.exclusive_key = k.key and p.status = %s
+                                             order by p.seq limit 1) as id, k.n
+                                      from unnest(?::text[]) with ordinality as k(key, n)
+                                     where not exists (select 1 from invocations a
+                                                        where a.exclusive_key = k.key
+                                                          and a.status in (%s))) h
+                             where h.id is not null
+                             order by h.n
+                             limit ?)
+               and i.status = %s
+            returning %s""".formatted(RUNNING.sql(), PENDING.sql(), InvocationStatus.sql(HOLDING_KEY), PENDING.sql(),
+            InvocationRows.CLAIMED_COLUMNS);
 
     /** Every key that has pending invocations and no holder, for the safety net. */
     private static final String UNHELD_KEYS = """
@@ -142,35 +152,39 @@ final class KeyPromotions {
     }
 
     /**
-     * Starts the next invocation of each key at once under {@code owner}'s lease; must run inside the caller's
-     * transaction, which it makes hold the lock of each key until it ends.
-     */
-    List<ClaimedInvocation> promoteAndClaim(String owner, Set<String> exclusiveKeys, Duration lease,
-            OffsetDateTime now) {
-        String[] keys = exclusiveKeys.toArray(String[]::new);
-        lock(keys);
-        return jdbc.query(PROMOTE_AND_CLAIM, InvocationRows.claimed(headers), owner, now.plus(lease), now, now, now,
-                keys);
-    }
-
-    /**
-     * Starts the next invocation of at most {@code budget} of the keys at once under {@code owner}'s lease, and makes
-     * the next invocation of each other key ready; must run inside the caller's transaction, which it makes hold the
-     * lock of each key until it ends. The budget is the call slots the caller holds: an invocation started here that
-     * it could not call would go back to the table, two writes for nothing.
+     * Starts the next invocation of at most {@code budget} of the released keys at once under {@code owner}'s lease,
+     * and makes the next invocation of each other key ready; must run inside the caller's transaction, which it
+     * makes hold the lock of each key until it ends. The budget is the call slots the caller holds: an invocation
+     * started here that it could not call would go back to the table, two writes for nothing.
      */
     List<ClaimedInvocation> promoteAndClaim(String owner, Set<String> exclusiveKeys, int budget, Duration lease,
             OffsetDateTime now) {
-        String[] keys = exclusiveKeys.toArray(String[]::new);
+        List<String> keys = List.copyOf(exclusiveKeys);
         lock(keys);
+        return startHeads(owner, keys, budget, lease, now).started();
+    }
+
+    /** What {@link #startHeads} did: the heads it started, and how many heads beyond the budget it made ready. */
+    record Heads(List<ClaimedInvocation> started, int readied) {
+
+        static final Heads NONE = new Heads(List.of(), 0);
+    }
+
+    /**
+     * Passes on the keys of an ingest transaction that locked them with {@link #lock} before its first read:
+     * starts the head of up to {@code budget} of the keys that nothing holds, in the order given, under
+     * {@code owner}'s lease, and makes the heads of the others ready. Keys held already keep waiting for their
+     * holder, whose outcome promotes the next one; the caller need not promote any of the keys after it commits.
+     */
+    Heads startHeads(String owner, List<String> lockedKeys, int budget, Duration lease, OffsetDateTime now) {
+        String[] keys = lockedKeys.toArray(String[]::new);
         List<ClaimedInvocation> started = budget <= 0 ? List.of()
-                : jdbc.query(PROMOTE_AND_CLAIM_SOME, InvocationRows.claimed(headers), owner, now.plus(lease), now, now,
-                        now, keys, budget);
-        // fewer started than the budget allowed means every key's next invocation started, or it has none
-        if (started.size() >= budget) {
-            jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now, keys);
+                : jdbc.query(START_HEADS, InvocationRows.claimed(headers), owner, now.plus(lease), now, now, now, keys,
+                        budget);
+        if (started.size() < budget) {
+            return new Heads(started, 0); // every key nothing held has its head started
         }
-        return started;
+        return new Heads(started, jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now, keys).size());
     }
 
     /** Promotes every key that has pending invocations and no holder. */

@@ -86,7 +86,8 @@ class DockerComposeTest {
 
         assertThat(ferry.get("image")).isEqualTo("ferry:0.1.0-SNAPSHOT");
         assertThat(environment("ferry"))
-                .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+                .containsEntry("JAVA_TOOL_OPTIONS",
+                        "-XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
                 .containsEntry("THC_PORT", "8080")
                 .containsEntry("THC_PATH", "/actuator/health/readiness");
         assertThat(at(ferry, "healthcheck", "test")).isEqualTo(List.of("CMD", "/workspace/health-check"));

@@ -124,7 +124,8 @@ class HelmChartTest {
                     .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgres:5432/ferry")
                     .containsEntry("SPRING_DATASOURCE_USERNAME", "ferry")
                     .containsEntry("JAVA_TOOL_OPTIONS",
-                            "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+                            "-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1"
+                                    + " -XX:+UseSerialGC");
 
             Object applicationYaml = at(rendered.named("ConfigMap", RELEASE), "data", "application.yaml");
             assertThat(parse((String) applicationYaml)).isEqualTo(Map.of());

@@ -97,6 +97,10 @@ class IngestListener implements BatchAcknowledgingConsumerAwareMessageListener<b
      * {@link IngestPipeline#abandon}. Runs on the consumer thread, in its rebalance listener.
      */
     void partitionsGone(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            // a cooperative rebalance that only adds partitions: the batch in flight carries on
+            return;
+        }
         pipelines.get().abandon(consumer, partitions);
     }
 

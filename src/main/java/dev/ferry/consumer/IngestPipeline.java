@@ -177,7 +177,8 @@ final class IngestPipeline {
             }
             try {
                 store.store(records, failures);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an error too: a batch that ended without an outcome would hold its consumer back for good
                 failures++;
                 retryLater(e);
                 return;
@@ -187,7 +188,7 @@ final class IngestPipeline {
             durable.complete(null);
         }
 
-        private synchronized void retryLater(RuntimeException failure) {
+        private synchronized void retryLater(Throwable failure) {
             if (abandoned) {
                 durable.completeExceptionally(failure);
                 return;

@@ -13,7 +13,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -23,6 +27,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.event.ConsumerStoppingEvent;
 import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -257,6 +262,31 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         }
     }
 
+    private ExponentialBackOff backOff() {
+        ConsumerProperties.ErrorBackoff retry = properties.errorBackoff();
+        ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
+        backOff.setMaxInterval(retry.maxInterval().toMillis());
+        return backOff;
+    }
+
+    /**
+     * The threads that write one subscription's batches, one per consumer thread at most; idle ones end, so a
+     * stopped subscription leaves none behind.
+     */
+    private ScheduledExecutorService ingestExecutor(String subscriptionId) {
+        AtomicInteger threads = new AtomicInteger();
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(properties.concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "subscription-" + subscriptionId + "-ingest-"
+                    + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setKeepAliveTime(30, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
     private ConcurrentMessageListenerContainer<byte[], byte[]> container(Desired desired) {
         SubscriptionDetails subscription = desired.subscription();
         Map<String, Object> config = new HashMap<>(desired.cluster().clientProperties());
@@ -269,7 +299,8 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
 
         ContainerProperties containerProperties = new ContainerProperties(subscription.source().topic());
         containerProperties.setGroupId(subscription.groupId());
-        containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+        // the listener acknowledges a batch once it is stored, off the consumer thread; the container commits in order
+        containerProperties.setAckMode(ContainerProperties.AckMode.MANUAL);
         containerProperties.setPollTimeout(properties.pollTimeout().toMillis());
         // an authentication failure (wrong password, identity provider down) is retried, not a reason to stop for good
         containerProperties.setAuthExceptionRetryInterval(properties.authRetryInterval());
@@ -277,10 +308,13 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
             containerProperties.setClientId("ferry-" + subscription.id());
         }
         LagProbe lag = new LagProbe(subscription.id(), subscription.groupId(), metrics, properties.lagInterval());
-        containerProperties.setMessageListener(new IngestListener(subscription, services, store, converter, metrics,
-                dispatcher, states, lag, spans));
+        ExponentialBackOff backOff = backOff();
+        IngestListener listener = new IngestListener(subscription, services, store, converter, metrics, dispatcher,
+                states, lag, spans, new IngestListener.Ingest(ingestExecutor(subscription.id()), backOff,
+                        properties.pollTimeout()));
+        containerProperties.setMessageListener(listener);
         containerProperties.setIdleEventInterval(properties.lagInterval().toMillis());
-        containerProperties.setConsumerRebalanceListener(new PartitionTracker(subscription.id(), states));
+        containerProperties.setConsumerRebalanceListener(new PartitionTracker(subscription.id(), states, listener));
 
         var consumerFactory = new DefaultKafkaConsumerFactory<byte[], byte[]>(config);
         if (properties.clientMetrics()) {
@@ -289,12 +323,13 @@ class ConsumerReconciler implements SchedulingConfigurer, DisposableBean {
         var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
         container.setBeanName("subscription-" + subscription.id());
         container.setConcurrency(properties.concurrency());
-        ConsumerProperties.ErrorBackoff retry = properties.errorBackoff();
-        ExponentialBackOff backOff = new ExponentialBackOff(retry.initialInterval().toMillis(), retry.multiplier());
-        backOff.setMaxInterval(retry.maxInterval().toMillis());
         container.setCommonErrorHandler(new DefaultErrorHandler(backOff));
         // the container's events (started, stopped, not polling, idle) are this subscription's alone
         container.setApplicationEventPublisher(event -> {
+            if (event instanceof ConsumerStoppingEvent stopping && stopping.getConsumer() != null) {
+                // on the consumer thread, before the container commits what was acknowledged
+                listener.partitionsGone(stopping.getConsumer(), stopping.getConsumer().assignment());
+            }
             states.on(subscription.id(), event);
             if (event instanceof ListenerContainerIdleEvent idle && idle.getConsumer() != null) {
                 lag.record(idle.getConsumer());

@@ -10,9 +10,11 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
  * Ferry connects Kafka topics to HTTP handlers: every record becomes a durable invocation in
- * PostgreSQL that is pushed to its handler with retries and per-key ordering.
+ * PostgreSQL that is pushed to its handler with retries and per-key ordering. Its bean methods call no other
+ * bean method, so the class is used as it is rather than through a generated subclass (which the JDK's AOT cache
+ * could not carry into the next start).
  */
-@SpringBootApplication
+@SpringBootApplication(proxyBeanMethods = false)
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class FerryApplication {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.FerryInstance;
@@ -213,6 +214,14 @@ class MetricsAndHealthIT {
         assertThat(readiness.status()).isEqualTo(200);
         assertThat(readiness.body().get("components").has("db")).isTrue();
         assertThat(readiness.body().get("components").get("consumers").get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void buildsHibernatesModelOffTheMainThreadAndIsReadyWithItDone() {
+        LocalContainerEntityManagerFactoryBean factory = ferry.bean(LocalContainerEntityManagerFactoryBean.class);
+        assertThat(factory.getBootstrapExecutor()).as("Hibernate bootstraps on a thread of its own").isNotNull();
+        assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(factory.getNativeEntityManagerFactory().isOpen()).isTrue();
     }
 
     private static String scrape() {

@@ -87,7 +87,8 @@ public class Dispatcher implements SmartLifecycle {
     @Override
     public void start() {
         recorder = new OutcomeRecorder(store::record, owner, () -> running ? properties.lease() : null,
-                (written, successors, held) -> startSuccessors(successors, held), clock, properties.stuckAfter(),
+                this::takeSlots, (written, successors, reserved) -> startSuccessors(written, successors, reserved),
+                clock, properties.stuckAfter(),
                 this::inTransaction);
         recorder.start();
         claimer = new Claimer(store, this::reserve, limits::saturated, this::inFlight, properties, clock, owner);
@@ -155,14 +156,19 @@ public class Dispatcher implements SmartLifecycle {
      * than calls may be in flight. Close the reservation when done: it frees what it did not start.
      */
     public Reservation reserve(int wanted) {
+        return new Reservation(this, takeSlots(wanted));
+    }
+
+    /** Takes up to {@code wanted} free call slots, as {@link #reserve} does; the caller frees what it does not use. */
+    private int takeSlots(int wanted) {
         if (!running || wanted <= 0 || recorder.backlog() >= properties.maxInFlight()) {
-            return new Reservation(this, 0);
+            return 0;
         }
         int granted = Math.min(wanted, permits.availablePermits());
         while (granted > 0 && !permits.tryAcquire(granted)) {
             granted = Math.min(granted - 1, permits.availablePermits());
         }
-        return new Reservation(this, Math.max(granted, 0));
+        return Math.max(granted, 0);
     }
 
     /** Starts an invocation in a reserved slot, unless its subscription has its {@code max-in-flight} running. */
@@ -237,36 +243,30 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     /**
-     * Starts the successors the store handed over with recorded outcomes in the slots their predecessors' calls
-     * held for them (the store started no more than those), and frees the slots they did not take.
+     * Starts the successors the store handed over with recorded outcomes in the slots reserved for them before the
+     * write (the store started no more than those), and frees the slots they did not take.
      */
-    private void startSuccessors(List<ClaimedInvocation> successors, int held) {
-        try (Reservation reservation = new Reservation(this, held)) {
+    private void startSuccessors(int written, List<ClaimedInvocation> successors, int reserved) {
+        try (Reservation reservation = new Reservation(this, reserved)) {
             reservation.start(successors);
         }
-        claimer.nudge();
+        if (written > 0) {
+            claimer.nudge();
+        }
     }
 
     /**
      * Hands an attempt's outcome to the recorder and frees the call's slot at once, so that new calls can
-     * start while outcomes are written; claims pause while more outcomes than calls in flight wait. An outcome that
-     * releases an exclusive key keeps the slot instead, for the key's next invocation, which the outcome's
-     * transaction starts: claims and polls cannot take it meanwhile and leave the successor without one.
+     * start while outcomes are written; claims pause while more outcomes than calls in flight wait.
      */
     private void finish(ClaimedInvocation invocation, Decision decision, List<DurableEffect> effects) {
-        boolean passOn = decision.releasedKey() != null && running;
         try {
-            recorder.add(decision.outcome(), decision.releasedKey(), effects, passOn);
-        } catch (RuntimeException e) {
-            passOn = false;
-            throw e;
+            recorder.add(decision.outcome(), decision.releasedKey(), effects);
         } finally {
             try {
                 limits.release(invocation);
             } finally {
-                if (!passOn) {
-                    permits.release();
-                }
+                permits.release();
             }
         }
         Duration wait = decision.retryIn();

@@ -40,23 +40,22 @@ class OutcomeRecorder {
     private static final int MAX_BATCH = 1000;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    /**
-     * An outcome waiting to be written, with the exclusive key it releases (or null), its attempt's effects, and
-     * whether it holds its call's slot for the key's next invocation (freed once written if none takes it).
-     */
-    record Pending(Outcome outcome, String releasedKey, List<DurableEffect> effects, boolean holdsSlot) {
-
-        Pending(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
-            this(outcome, releasedKey, effects, false);
-        }
+    /** An outcome waiting to be written, with the exclusive key it releases (or null) and its attempt's effects. */
+    record Pending(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
     }
 
     /**
-     * Told after each batch is durable: how many outcomes were written, the successors to call now, and how many
-     * call slots the batch's outcomes held for them (the slots they do not take must be freed).
+     * Told after each batch is written: how many outcomes are durable (0 when the write failed), the successors to
+     * call now, and how many call slots were reserved for them before the write (the slots they do not take must be
+     * freed).
      */
     interface Written {
-        void accept(int outcomes, List<ClaimedInvocation> successors, int heldSlots);
+        void accept(int outcomes, List<ClaimedInvocation> successors, int reserved);
+    }
+
+    /** Takes up to {@code wanted} free call slots for the successors of a batch about to be written. */
+    interface Slots {
+        int reserve(int wanted);
     }
 
     /** Since when writes (or claims) fail, and the last error. */
@@ -77,6 +76,7 @@ class OutcomeRecorder {
     private final Store store;
     private final String owner;
     private final Written written;
+    private final Slots slots;
     private final Supplier<Duration> lease;
     private final Clock clock;
     private final Duration stuckAfter;
@@ -90,12 +90,15 @@ class OutcomeRecorder {
     private boolean warnedStuck;
 
     /**
+     * @param slots      reserves call slots for the successors of a batch before it is written, so that the store
+     *                   starts only as many as can be called at once and makes the others ready for any instance
      * @param afterWrite called with the number of outcomes written, after each batch is durable
      * @param stuckAfter how long writes may fail before that is reported as stuck
      * @param transactions where the outcomes of a batch are written together with their attempts' effects
      */
-    OutcomeRecorder(Store store, String owner, Supplier<Duration> lease, Written afterWrite, Clock clock,
+    OutcomeRecorder(Store store, String owner, Supplier<Duration> lease, Slots slots, Written afterWrite, Clock clock,
             Duration stuckAfter, Transactions transactions) {
+        this.slots = slots;
         this.transactions = transactions;
         this.lease = lease;
         this.store = store;
@@ -112,16 +115,8 @@ class OutcomeRecorder {
     }
 
     void add(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
-        add(outcome, releasedKey, effects, false);
-    }
-
-    /**
-     * Queues an outcome; with {@code holdsSlot} its call's slot stays taken until the outcome is written, for the
-     * next invocation of the key it releases, which the store starts in the same transaction.
-     */
-    void add(Outcome outcome, String releasedKey, List<DurableEffect> effects, boolean holdsSlot) {
         unwritten.add(outcome.id());
-        queue.add(new Pending(outcome, releasedKey, effects, holdsSlot));
+        queue.add(new Pending(outcome, releasedKey, effects));
     }
 
     /** The invocations whose outcome is queued or being written: this instance still holds them. */
@@ -225,37 +220,37 @@ class OutcomeRecorder {
                 "Ferry could not record this attempt's outcome, the database refused it: " + reason
                         + "; resume the invocation to run it again, or kill it");
         // when even this is refused, the database is in trouble rather than the row: retry it with the rest
-        write(List.of(new Pending(paused, null, List.of(), refused.holdsSlot())));
+        write(List.of(new Pending(paused, null, List.of())));
     }
 
-    /**
-     * Writes a part; the slots its outcomes hold are the budget of successors the store may start. Once durable,
-     * the successors are started in those slots and the rest are freed; a part that fails keeps its slots with its
-     * outcomes, which are written again.
-     */
     private void write(List<Pending> part) {
         Duration successorLease = lease.get();
-        int held = heldSlots(part);
-        List<ClaimedInvocation> successors = part.stream().allMatch(pending -> pending.effects().isEmpty())
-                ? record(part, successorLease, successorLease == null ? 0 : held)
-                : transactions.inTransaction(() -> record(applyEffects(part), successorLease,
-                        successorLease == null ? 0 : held));
-        part.forEach(pending -> unwritten.remove(pending.outcome().id()));
+        int reserved = successorLease == null ? 0 : slots.reserve(releasedKeys(part));
+        List<ClaimedInvocation> successors = List.of();
+        boolean durable = false;
         try {
-            written.accept(part.size(), successors, held);
-        } catch (RuntimeException e) {
-            // the outcomes are durable: writing them again would not help
-            log.warn("Could not start the {} successor(s) of recorded outcomes; they run once their lease expires",
-                    successors.size(), e);
+            successors = part.stream().allMatch(pending -> pending.effects().isEmpty())
+                    ? record(part, successorLease, reserved)
+                    : transactions.inTransaction(() -> record(applyEffects(part), successorLease, reserved));
+            durable = true;
+            part.forEach(pending -> unwritten.remove(pending.outcome().id()));
+        } finally {
+            try {
+                written.accept(durable ? part.size() : 0, successors, reserved);
+            } catch (RuntimeException e) {
+                // the outcomes are durable: writing them again would not help
+                log.warn("Could not start the {} successor(s) of recorded outcomes; they run once their lease"
+                        + " expires", successors.size(), e);
+            }
         }
     }
 
-    private static int heldSlots(List<Pending> part) {
-        int held = 0;
+    private static int releasedKeys(List<Pending> part) {
+        int keys = 0;
         for (Pending pending : part) {
-            held += pending.holdsSlot() ? 1 : 0;
+            keys += pending.releasedKey() == null ? 0 : 1;
         }
-        return held;
+        return keys;
     }
 
     private List<ClaimedInvocation> record(List<Pending> part, Duration successorLease, int budget) {
@@ -292,7 +287,7 @@ class OutcomeRecorder {
             } else {
                 log.debug("The outcome of invocation {} was superseded: {}", pending.outcome().id(), why);
                 applied.add(new Pending(OutcomePolicy.retryLater(pending.outcome().id(), Duration.ZERO, why,
-                        clock.instant()).outcome(), null, List.of(), pending.holdsSlot()));
+                        clock.instant()).outcome(), null, List.of()));
             }
         }
         return applied;

@@ -86,31 +86,6 @@ class OutcomeRecorderTest {
     }
 
     @Test
-    void passesTheSlotsOutcomesHoldToTheirSuccessorsOnceWrittenAndKeepsThemWhileAWriteFails() throws Exception {
-        Table table = new Table();
-        table.unreachableFor.set(2);
-        List<Integer> budgets = new CopyOnWriteArrayList<>();
-        List<Integer> handedOver = new CopyOnWriteArrayList<>();
-        OutcomeRecorder recorder = new OutcomeRecorder((owner, outcomes, keys, lease, budget) -> {
-            budgets.add(budget);
-            return table.record(owner, outcomes, keys, lease, budget);
-        }, "test-owner", () -> Duration.ofSeconds(30), (written, successors, held) -> handedOver.add(held),
-                Clock.systemUTC(), Duration.ofSeconds(30), OutcomeRecorderTest::inTransaction);
-        List<Outcome> outcomes = outcomes(3, Set.of());
-        recorder.add(outcomes.get(0), "Account/a", List.of(), true);
-        recorder.add(outcomes.get(1), "Account/b", List.of(), true);
-        recorder.add(outcomes.get(2), null, List.of());
-        recorder.start();
-
-        await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 3);
-        recorder.stop(Duration.ofSeconds(5));
-
-        // each failed write asked for the same two successors; only the durable one handed the two slots over
-        assertThat(budgets).containsExactly(2, 2, 2);
-        assertThat(handedOver).containsExactly(2);
-    }
-
-    @Test
     void keepsTheBatchWhileTheDatabaseCannotBeReachedAndSaysSinceWhen() throws Exception {
         Table table = new Table();
         table.unreachableFor.set(Integer.MAX_VALUE);
@@ -138,8 +113,8 @@ class OutcomeRecorderTest {
         OutcomeRecorder recorder = new OutcomeRecorder((owner, outcomes, keys, lease, budget) -> {
             events.add("record " + outcomes.stream().map(Outcome::id).toList());
             return table.record(owner, outcomes, keys, lease, budget);
-        }, "test-owner", () -> Duration.ofSeconds(30),
-                (written, successors, held) -> {
+        }, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
         }, Clock.systemUTC(), Duration.ofSeconds(30), new OutcomeRecorder.Transactions() {
             @Override
             public <T> T inTransaction(Supplier<T> work) {
@@ -163,8 +138,8 @@ class OutcomeRecorderTest {
     @Test
     void writesOutcomesWithoutEffectsWithoutATransactionOfItsOwn() throws Exception {
         Table table = new Table();
-        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30),
-                (written, successors, held) -> {
+        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
                 }, Clock.systemUTC(), Duration.ofSeconds(30), new OutcomeRecorder.Transactions() {
                     @Override
                     public <T> T inTransaction(Supplier<T> work) {
@@ -209,8 +184,8 @@ class OutcomeRecorderTest {
             released.add(keys);
             return table.record(owner, outcomes, keys, lease, budget);
         };
-        OutcomeRecorder recorder = new OutcomeRecorder(store, "test-owner", () -> Duration.ofSeconds(30),
-                (written, successors, held) -> {
+        OutcomeRecorder recorder = new OutcomeRecorder(store, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
                 }, Clock.systemUTC(), Duration.ofMinutes(1), OutcomeRecorderTest::inTransaction);
         AtomicInteger effects = new AtomicInteger();
         List<OutcomeRecorder.Pending> batch = new ArrayList<>(List.of(
@@ -234,8 +209,8 @@ class OutcomeRecorderTest {
     @Test
     void writesTheEffectsOfOneBatchTogetherAndRetriesThoseItFindsSuperseded() {
         Table table = new Table();
-        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30),
-                (written, successors, held) -> {
+        OutcomeRecorder recorder = new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
                 }, Clock.systemUTC(), Duration.ofMinutes(1), OutcomeRecorderTest::inTransaction);
         List<List<DurableEffect>> calls = new CopyOnWriteArrayList<>();
         DurableEffect.Batch journals = effects -> {
@@ -290,8 +265,8 @@ class OutcomeRecorderTest {
     }
 
     private static OutcomeRecorder recorder(Table table, Duration stuckAfter) {
-        return new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30),
-                (written, successors, held) -> {
+        return new OutcomeRecorder(table, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0,
+                (written, successors, reserved) -> {
         }, Clock.systemUTC(), stuckAfter, OutcomeRecorderTest::inTransaction);
     }
 

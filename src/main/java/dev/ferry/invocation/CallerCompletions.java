@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Completes the callers of invocations that completed: a handler that called another one and waits for its result
  * gets the callee's result (or failure) among its completions, and wakes up if suspended, in the transaction that
  * records the callee's outcome, so the result is neither lost nor delivered twice; so do the handlers attached to it.
- * Two statements for a whole batch.
+ * A few statements for a whole batch, and one empty look-up for a batch that nothing waits for.
  */
 final class CallerCompletions {
 
@@ -35,10 +35,19 @@ final class CallerCompletions {
             .formatted(COMPLETED.sql(), COMPLETED.sql(), READY.sql(), SUSPENDED.sql());
 
     /**
+     * Whether anything is attached to one of the completed invocations: a look-up of the registrations' primary key
+     * alone, so a batch of outcomes nothing is attached to (nearly all of them) costs one empty index scan. The
+     * statement below joins the invocations too, and PostgreSQL may plan that join from the invocations' side (a
+     * scan of the whole table for every batch) while the registrations' table is still empty and never analysed.
+     */
+    private static final String ANY_ATTACHED =
+            "select exists (select 1 from invocation_attachments where target_id = any(?::text[]))";
+
+    /**
      * The handlers attached to the completed invocations ({@code ctx.attach}) get the outcome likewise, as an
-     * attach completion (0x8012); their registrations leave. The ids are matched against the registrations'
-     * primary key, so a batch of outcomes nothing is attached to (nearly all of them) costs one empty index scan,
-     * not a look-up of every completed invocation.
+     * attach completion (0x8012); their registrations leave. A target's registration either commits before the
+     * transaction completing it updates the target's row (it holds the row's share lock) and is seen here, or
+     * reads the target as completed after that transaction commits and is answered at once.
      */
     private static final String COMPLETE_ATTACHED = """
             with attached as (
@@ -72,11 +81,24 @@ final class CallerCompletions {
      * @return how many suspended callers woke up
      */
     int completed(List<String> ids, OffsetDateTime now) {
+        return completed(ids, ids, now);
+    }
+
+    /**
+     * Like {@link #completed(List, OffsetDateTime)}, when the transaction knows which of the {@code ids} may have a
+     * caller ({@code withCallers}, those it completed with {@code caller_id} set, or any it cannot tell of): the
+     * callers' statement looks up only those, and none when there are none. Attached handlers are looked up for all.
+     */
+    int completed(List<String> ids, List<String> withCallers, OffsetDateTime now) {
         if (ids.isEmpty()) {
             return 0;
         }
+        int woken = withCallers.isEmpty() ? 0
+                : jdbc.update(COMPLETE_CALLERS, now, now, withCallers.toArray(String[]::new), now, now);
         String[] completed = ids.toArray(String[]::new);
-        return jdbc.update(COMPLETE_CALLERS, now, now, completed, now, now)
-                + jdbc.update(COMPLETE_ATTACHED, completed, now, now, now, now);
+        if (Boolean.TRUE.equals(jdbc.queryForObject(ANY_ATTACHED, Boolean.class, (Object) completed))) {
+            woken += jdbc.update(COMPLETE_ATTACHED, completed, now, now, now, now);
+        }
+        return woken;
     }
 }

@@ -28,7 +28,8 @@ final class OutcomeWriter {
      * Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. The
      * output of an invocation with a result topic goes to the result outbox in the same statement, for the
      * rows it really completed only, keyed by the record's key or, for an invocation started through the RPC
-     * ingress, by its object key.
+     * ingress, by its object key. It returns the completed rows that have a caller waiting for them, so a batch
+     * without one (nearly every batch of records) skips the callers' statement.
      */
     private static final String SUCCEED = """
             with done as (
@@ -41,15 +42,18 @@ final class OutcomeWriter {
              returning i.id, i.seq, i.result_cluster, i.result_topic,
                        case when i.subscription_id is null then convert_to(i.object_key, 'UTF8') else i.kafka_key end
                            as kafka_key, u.result, u.type,
-                       i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.completed_at)
-            insert into result_outbox (invocation_id, cluster, topic, kafka_key, value, content_type,
-                                       subscription_id, source_topic, source_partition, source_offset, created_at)
-            select id, result_cluster, result_topic, kafka_key, result, type, subscription_id, topic,
-                   kafka_partition, kafka_offset, completed_at
-              from done
-             where result_topic is not null
-             order by seq
-                on conflict (invocation_id) do nothing""".formatted(COMPLETED.sql(), RUNNING.sql());
+                       i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.completed_at, i.caller_id),
+            outbox as (
+                insert into result_outbox (invocation_id, cluster, topic, kafka_key, value, content_type,
+                                           subscription_id, source_topic, source_partition, source_offset,
+                                           created_at)
+                select id, result_cluster, result_topic, kafka_key, result, type, subscription_id, topic,
+                       kafka_partition, kafka_offset, completed_at
+                  from done
+                 where result_topic is not null
+                 order by seq
+                    on conflict (invocation_id) do nothing)
+            select id from done where caller_id is not null""".formatted(COMPLETED.sql(), RUNNING.sql());
 
     private static final String FAIL = """
             update invocations set status = %s, completion = 'failure', failure_reason = ?,
@@ -79,6 +83,9 @@ final class OutcomeWriter {
                                     where c.invocation_id = ? and c.due_at <= ?) as due) d
              where id = ? and status = %s and lease_owner = ?""".formatted(READY.sql(), SUSPENDED.sql(),
             RUNNING.sql());
+
+    /** Where a failure's invocation id is among {@link #FAIL}'s arguments. */
+    private static final int FAILED_ID = 4;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -123,16 +130,20 @@ final class OutcomeWriter {
         }
         int[] woken = {0};
         List<ClaimedInvocation> successors = transactions.execute(status -> {
+            List<String> withCallers = new ArrayList<>();
             if (!arguments.succeededIds().isEmpty()) {
-                jdbc.update(SUCCEED, now, now, arguments.succeededIds().toArray(String[]::new),
-                        arguments.results().toArray(byte[][]::new), arguments.contentTypes().toArray(String[]::new),
-                        owner);
+                withCallers.addAll(jdbc.queryForList(SUCCEED, String.class, now, now,
+                        arguments.succeededIds().toArray(String[]::new), arguments.results().toArray(byte[][]::new),
+                        arguments.contentTypes().toArray(String[]::new), owner));
             }
             batch(FAIL, arguments.failed());
+            for (Object[] failed : arguments.failed()) {
+                withCallers.add((String) failed[FAILED_ID]);
+            }
             batch(RETRY, arguments.retrying());
             batch(PAUSE, arguments.paused());
             batch(SUSPEND, arguments.suspended());
-            woken[0] = callers.completed(completed, now);
+            woken[0] = callers.completed(completed, withCallers, now);
             if (lease == null || releasedKeys.isEmpty()) {
                 return List.<ClaimedInvocation>of();
             }

@@ -24,7 +24,8 @@ import com.sun.net.httpserver.HttpServer;
  * The handler the benchmark calls: answers every {@code POST} with 200 {@code {}}, optionally after a delay,
  * and counts. It counts distinct records (by the {@code i} in the value), checks per-key order (each key's
  * {@code s} must only grow) and overlapping calls of one key, and measures the latency from the record's
- * {@code kafka.timestamp} header to receipt.
+ * {@code kafka.timestamp} header to receipt: over every call, and apart over the calls received from
+ * {@value #WARM_AFTER_MILLIS} ms after the first one on, when the server under test has warmed up.
  *
  * <p>{@code GET /stats} answers the counters as JSON ({@code /stats?latency} adds the latency percentiles);
  * {@code POST /reset?records=&keys=&delay-ms=} starts a new count. A delayed response is completed by a
@@ -35,6 +36,9 @@ import com.sun.net.httpserver.HttpServer;
 public final class CountingHandler {
 
     private static final byte[] OK = "{}".getBytes(StandardCharsets.US_ASCII);
+
+    /** From how long after the first call on the latency is counted a second time, as the warm figure. */
+    static final long WARM_AFTER_MILLIS = 10_000;
 
     private final ScheduledExecutorService delayer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "delayer");
@@ -147,8 +151,6 @@ public final class CountingHandler {
     /** The counters of one run; replaced as a whole on reset. */
     private static final class Tally {
 
-        private static final int LATENCY_BUCKETS = 300_000;
-
         final long delayMillis;
         private final int records;
         private final int keys;
@@ -165,9 +167,8 @@ public final class CountingHandler {
         private final AtomicInteger peakConcurrent = new AtomicInteger();
         private final AtomicLong firstAt = new AtomicLong(Long.MAX_VALUE);
         private final AtomicLong lastDistinctAt = new AtomicLong();
-        private final AtomicLongArray latency = new AtomicLongArray(LATENCY_BUCKETS + 1);
-        private final AtomicLong maxLatency = new AtomicLong(-1);
-        private final LongAdder latencyCount = new LongAdder();
+        private final Histogram latency = new Histogram();
+        private final Histogram warmLatency = new Histogram();
 
         Tally(int records, int keys, long delayMillis) {
             this.records = records;
@@ -185,11 +186,12 @@ public final class CountingHandler {
         int received(byte[] body, long latencyMillis, long now) {
             requests.increment();
             peakConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-            firstAt.accumulateAndGet(now, Math::min);
+            long first = firstAt.accumulateAndGet(now, Math::min);
             if (latencyMillis >= 0) {
-                latency.incrementAndGet((int) Math.min(latencyMillis, LATENCY_BUCKETS));
-                latencyCount.increment();
-                maxLatency.accumulateAndGet(latencyMillis, Math::max);
+                latency.add(latencyMillis);
+                if (now - first >= WARM_AFTER_MILLIS) {
+                    warmLatency.add(latencyMillis);
+                }
             }
             long i = BenchRecord.field(body, 'i');
             if (i < 0 || i >= records) {
@@ -230,24 +232,44 @@ public final class CountingHandler {
 
         /** The counters as JSON; the latency percentiles (a scan of every bucket) only when asked for. */
         String json(boolean withLatency) {
-            long count = latencyCount.sum();
             return ("{\"requests\":%d,\"distinct\":%d,\"unknown\":%d,\"order_violations\":%d,\"repeated_sequences\":%d,"
                     + "\"overlaps\":%d,\"in_flight\":%d,\"peak_in_flight\":%d,\"first_at\":%d,\"last_distinct_at\":%d,"
-                    + "\"latency_ms\":{\"count\":%d,\"p50\":%d,\"p99\":%d,\"max\":%d}}").formatted(requests.sum(),
+                    + "\"latency_ms\":%s,\"warm_latency_ms\":%s}").formatted(requests.sum(),
                     distinct.sum(), unknown.sum(), orderViolations.sum(), repeatedSequences.sum(), overlaps.sum(),
                     concurrent.get(), peakConcurrent.get(), firstAt.get() == Long.MAX_VALUE ? 0 : firstAt.get(),
-                    lastDistinctAt.get(), count, withLatency ? percentile(count, 0.50) : -1,
-                    withLatency ? percentile(count, 0.99) : -1, maxLatency.get());
+                    lastDistinctAt.get(), latency.json(withLatency), warmLatency.json(withLatency));
+        }
+    }
+
+    /** Latencies in one-millisecond buckets up to {@value #LATENCY_BUCKETS} ms. */
+    private static final class Histogram {
+
+        private static final int LATENCY_BUCKETS = 300_000;
+
+        private final AtomicLongArray buckets = new AtomicLongArray(LATENCY_BUCKETS + 1);
+        private final AtomicLong max = new AtomicLong(-1);
+        private final LongAdder count = new LongAdder();
+
+        void add(long millis) {
+            buckets.incrementAndGet((int) Math.min(millis, LATENCY_BUCKETS));
+            count.increment();
+            max.accumulateAndGet(millis, Math::max);
         }
 
-        private long percentile(long count, double fraction) {
-            if (count == 0) {
+        String json(boolean withPercentiles) {
+            long n = count.sum();
+            return "{\"count\":%d,\"p50\":%d,\"p99\":%d,\"max\":%d}".formatted(n,
+                    withPercentiles ? percentile(n, 0.50) : -1, withPercentiles ? percentile(n, 0.99) : -1, max.get());
+        }
+
+        private long percentile(long n, double fraction) {
+            if (n == 0) {
                 return -1;
             }
-            long rank = (long) Math.ceil(fraction * count);
+            long rank = (long) Math.ceil(fraction * n);
             long cumulative = 0;
             for (int b = 0; b <= LATENCY_BUCKETS; b++) {
-                cumulative += latency.get(b);
+                cumulative += buckets.get(b);
                 if (cumulative >= rank) {
                     return b;
                 }

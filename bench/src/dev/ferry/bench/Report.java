@@ -36,7 +36,9 @@ final class Report {
         String records = r.complete() || r.lag() != null ? "%,d".formatted(r.completed())
                 : "%,d of %,d (time limit)".formatted(r.completed(), r.records());
         String latency = r.latency() == null ? "" : "%d / %d / %d".formatted(r.latency().p50(), r.latency().p99(),
-                r.latency().max());
+                r.latency().max()) + (r.latency().warm() == null ? "" : "; from %d s on: %d / %d / %d".formatted(
+                        CountingHandler.WARM_AFTER_MILLIS / 1000, r.latency().warm().p50(), r.latency().warm().p99(),
+                        r.latency().warm().max()));
         String order = r.ordering() == null ? "" : Long.toString(r.ordering().violations());
         return "| %d | %s | %s | %s | %.1f | %,.0f | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s |".formatted(
                 r.scenario(), server(r.app()), r.name(), records, r.wallSeconds(), r.recordsPerSecond(),

@@ -105,8 +105,11 @@ record ScenarioResult(int scenario, String name, String app, long records, long 
             double heapEndMib, double liveStartMib, double livePeakMib, double liveEndMib, int samples) {
     }
 
-    /** Milliseconds from the record's timestamp to the handler's receipt. */
-    record Latency(long count, long p50, long p99, long max) {
+    /**
+     * Milliseconds from the record's timestamp to the handler's receipt: over every record, and over those the
+     * handler received from {@link CountingHandler#WARM_AFTER_MILLIS} after the first one on ({@code warm}).
+     */
+    record Latency(long count, long p50, long p99, long max, Latency warm) {
     }
 
     /** Per key: records that arrived after a later one, calls that overlapped, records seen twice in a row. */

@@ -371,9 +371,14 @@ final class Scenarios {
     }
 
     private static ScenarioResult.Latency latency(Window.Closed closed) {
-        JsonNode latency = closed.handlerStats().path("latency_ms");
+        JsonNode warm = closed.handlerStats().path("warm_latency_ms");
+        return latency(closed.handlerStats().path("latency_ms"), warm.path("count").asLong() == 0 ? null
+                : latency(warm, null));
+    }
+
+    private static ScenarioResult.Latency latency(JsonNode latency, ScenarioResult.Latency warm) {
         return new ScenarioResult.Latency(latency.path("count").asLong(), latency.path("p50").asLong(),
-                latency.path("p99").asLong(), latency.path("max").asLong());
+                latency.path("p99").asLong(), latency.path("max").asLong(), warm);
     }
 
     /** The measured window: CPU of every process and the load average at both ends, memory sampled throughout. */

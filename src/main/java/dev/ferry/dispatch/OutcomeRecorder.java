@@ -238,9 +238,14 @@ class OutcomeRecorder {
             try {
                 written.accept(durable ? part.size() : 0, successors, reserved);
             } catch (RuntimeException e) {
-                // the outcomes are durable: writing them again would not help
-                log.warn("Could not start the {} successor(s) of recorded outcomes; they run once their lease"
-                        + " expires", successors.size(), e);
+                if (durable) {
+                    // the outcomes are durable: writing them again would not help
+                    log.warn("Could not start the {} successor(s) of recorded outcomes; they run once their lease"
+                            + " expires", successors.size(), e);
+                } else {
+                    // the write failed and is retried; only the slots reserved for its successors were to be freed
+                    log.warn("Could not free the {} call slot(s) reserved for a write that failed", reserved, e);
+                }
             }
         }
     }

@@ -84,9 +84,6 @@ final class OutcomeWriter {
              where id = ? and status = %s and lease_owner = ?""".formatted(READY.sql(), SUSPENDED.sql(),
             RUNNING.sql());
 
-    /** Where a failure's invocation id is among {@link #FAIL}'s arguments. */
-    private static final int FAILED_ID = 4;
-
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final KeyPromotions promotions;
@@ -123,23 +120,25 @@ final class OutcomeWriter {
         OffsetDateTime now = StoredTimes.timestamp(clock.instant());
         Arguments arguments = arguments(owner, outcomes, now);
         List<String> completed = new ArrayList<>(arguments.succeededIds().size() + arguments.failed().size());
+        // a failure's caller is looked up whatever it is (failures are few); a success's only if SUCCEED says so
+        List<String> failedIds = new ArrayList<>(arguments.failed().size());
         for (Outcome outcome : outcomes) {
             if (outcome instanceof Outcome.Succeeded || outcome instanceof Outcome.Failed) {
                 completed.add(outcome.id());
             }
+            if (outcome instanceof Outcome.Failed) {
+                failedIds.add(outcome.id());
+            }
         }
         int[] woken = {0};
         List<ClaimedInvocation> successors = transactions.execute(status -> {
-            List<String> withCallers = new ArrayList<>();
+            List<String> withCallers = new ArrayList<>(failedIds);
             if (!arguments.succeededIds().isEmpty()) {
                 withCallers.addAll(jdbc.queryForList(SUCCEED, String.class, now, now,
                         arguments.succeededIds().toArray(String[]::new), arguments.results().toArray(byte[][]::new),
                         arguments.contentTypes().toArray(String[]::new), owner));
             }
             batch(FAIL, arguments.failed());
-            for (Object[] failed : arguments.failed()) {
-                withCallers.add((String) failed[FAILED_ID]);
-            }
             batch(RETRY, arguments.retrying());
             batch(PAUSE, arguments.paused());
             batch(SUSPEND, arguments.suspended());

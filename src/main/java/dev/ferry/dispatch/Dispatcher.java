@@ -86,7 +86,7 @@ public class Dispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
-        recorder = new OutcomeRecorder(store::record, owner, () -> running ? properties.lease() : null,
+        recorder = new OutcomeRecorder(store::recordOutcomes, owner, () -> running ? properties.lease() : null,
                 this::takeSlots, (written, successors, reserved) -> startSuccessors(written, successors, reserved),
                 clock, properties.stuckAfter(),
                 this::inTransaction);

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.ferry.invocation.ClaimedInvocation;
 import dev.ferry.invocation.DatabaseFailure;
+import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.Outcome;
 
 /**
@@ -62,10 +63,10 @@ class OutcomeRecorder {
     record Failing(Instant since, String error) {
     }
 
-    /** Where outcomes go: {@link dev.ferry.invocation.InvocationStore#record}. */
+    /** Where outcomes go: {@link InvocationStore#recordOutcomes}. */
     interface Store {
-        List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease,
-                int budget);
+        InvocationStore.Recorded record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
+                Duration lease, int budget);
     }
 
     /** Runs work in one database transaction, which the store's own statements join. */
@@ -230,8 +231,8 @@ class OutcomeRecorder {
         boolean durable = false;
         try {
             successors = part.stream().allMatch(pending -> pending.effects().isEmpty())
-                    ? record(part, successorLease, reserved)
-                    : transactions.inTransaction(() -> record(applyEffects(part), successorLease, reserved));
+                    ? record(part, successorLease, reserved).successors()
+                    : transactions.inTransaction(() -> recordWithEffects(part, successorLease, reserved));
             durable = true;
             part.forEach(pending -> unwritten.remove(pending.outcome().id()));
         } finally {
@@ -258,7 +259,31 @@ class OutcomeRecorder {
         return keys;
     }
 
-    private List<ClaimedInvocation> record(List<Pending> part, Duration successorLease, int budget) {
+    /**
+     * Writes the effects of a part and records its outcomes, in the caller's transaction. A success whose effect
+     * leaves its fence to the outcome is recorded under that fence first, and its effect written only if the
+     * outcome completed the invocation; the other effects are written before the outcomes.
+     */
+    private List<ClaimedInvocation> recordWithEffects(List<Pending> part, Duration successorLease, int budget) {
+        List<Pending> applied = applyEffects(part);
+        InvocationStore.Recorded recorded = record(applied, successorLease, budget);
+        Map<DurableEffect.Batch, List<DurableEffect>> fenced = new IdentityHashMap<>();
+        for (Pending pending : applied) {
+            if (pending.outcome() instanceof Outcome.Succeeded success && success.fence() != null) {
+                if (recorded.superseded().contains(success.id())) {
+                    log.debug("The outcome of invocation {} was superseded: {}", success.id(),
+                            success.fence().superseded());
+                } else {
+                    DurableEffect effect = pending.effects().getFirst();
+                    fenced.computeIfAbsent(effect.batch(), key -> new ArrayList<>()).add(effect);
+                }
+            }
+        }
+        fenced.forEach(DurableEffect.Batch::writeFenced);
+        return recorded.successors();
+    }
+
+    private InvocationStore.Recorded record(List<Pending> part, Duration successorLease, int budget) {
         List<Outcome> outcomes = new ArrayList<>(part.size());
         Set<String> released = new LinkedHashSet<>();
         for (Pending pending : part) {
@@ -272,20 +297,27 @@ class OutcomeRecorder {
 
     /**
      * Writes the effects of each pending outcome, those of one {@link DurableEffect.Batch} together; an attempt
-     * whose effect finds it {@link OutcomeSuperseded} is recorded as a retry at once instead, releasing nothing.
+     * whose effect finds it {@link OutcomeSuperseded} is recorded as a retry at once instead, releasing nothing. A
+     * success whose effect leaves its fence to the outcome is returned fenced by it, its effect unwritten.
      */
     private List<Pending> applyEffects(List<Pending> part) {
         Map<DurableEffect.Batch, List<DurableEffect>> batches = new IdentityHashMap<>();
         Map<DurableEffect, String> superseded = new IdentityHashMap<>();
         for (Pending pending : part) {
             DurableEffect.Batch batch = batchOf(pending);
-            if (batch != null) {
+            if (batch != null && fenceOf(pending) == null) {
                 batches.computeIfAbsent(batch, key -> new ArrayList<>()).add(pending.effects().getFirst());
             }
         }
         batches.forEach((batch, effects) -> superseded.putAll(batch.writeAll(effects)));
         List<Pending> applied = new ArrayList<>(part.size());
         for (Pending pending : part) {
+            Outcome.JournalFence fence = fenceOf(pending);
+            if (fence != null) {
+                applied.add(new Pending(((Outcome.Succeeded) pending.outcome()).fencedBy(fence),
+                        pending.releasedKey(), pending.effects()));
+                continue;
+            }
             String why = batchOf(pending) == null ? writeEach(pending) : superseded.get(pending.effects().getFirst());
             if (why == null) {
                 applied.add(pending);
@@ -296,6 +328,12 @@ class OutcomeRecorder {
             }
         }
         return applied;
+    }
+
+    /** The fence a successful attempt's one batched effect leaves to its outcome, or null. */
+    private static Outcome.JournalFence fenceOf(Pending pending) {
+        return pending.outcome() instanceof Outcome.Succeeded && batchOf(pending) != null
+                ? pending.effects().getFirst().successFence() : null;
     }
 
     /** The batch an attempt's one effect is written with, or null when it has none or several effects. */

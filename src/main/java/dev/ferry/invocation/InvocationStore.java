@@ -103,7 +103,26 @@ public class InvocationStore {
      */
     public List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
             Duration lease, int budget) {
+        return recordOutcomes(owner, outcomes, releasedKeys, lease, budget).successors();
+    }
+
+    /**
+     * {@link #record}, saying also which successes under a {@link Outcome.JournalFence} found their journal grown
+     * or their claim gone: those completed nothing (the ones still leased here are retried at once), so what their
+     * attempts produced must not be written.
+     */
+    public Recorded recordOutcomes(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease,
+            int budget) {
         return this.outcomes.record(owner, outcomes, releasedKeys, lease, budget);
+    }
+
+    /**
+     * What recording a batch of outcomes did.
+     *
+     * @param successors the next invocations of released keys, started under the recording owner's lease
+     * @param superseded the fenced successes that completed nothing
+     */
+    public record Recorded(List<ClaimedInvocation> successors, Set<String> superseded) {
     }
 
     /**

@@ -7,8 +7,33 @@ public sealed interface Outcome {
 
     String id();
 
-    /** The handler answered 2xx. */
-    record Succeeded(String id, byte[] result, String contentType) implements Outcome {
+    /**
+     * The handler answered 2xx. With a {@code fence}, the statement that completes the invocation also grows its
+     * journal, and only if the journal still has the length the attempt started from: the attempt's entries are
+     * written after it, in the same transaction, and an attempt found superseded is retried at once instead.
+     */
+    record Succeeded(String id, byte[] result, String contentType, JournalFence fence) implements Outcome {
+
+        public Succeeded(String id, byte[] result, String contentType) {
+            this(id, result, contentType, null);
+        }
+
+        /** This success, completing the invocation only under {@code journalFence}. */
+        public Succeeded fencedBy(JournalFence journalFence) {
+            return new Succeeded(id, result, contentType, journalFence);
+        }
+    }
+
+    /**
+     * The journal condition of a {@link Succeeded} outcome, which its statement checks and applies in place of a
+     * statement of its own: one row version less for an attempt that completes its invocation.
+     *
+     * @param expectedLength the journal length the attempt started from
+     * @param added          how many entries the attempt adds to the journal
+     * @param attempt        the attempt number of the claim the attempt ran under, or 0 for any claim
+     * @param superseded     why the attempt runs again when the journal no longer has {@code expectedLength}
+     */
+    record JournalFence(int expectedLength, int added, int attempt, String superseded) {
     }
 
     /** The invocation is over without success. */

@@ -11,7 +11,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -28,21 +31,30 @@ final class OutcomeWriter {
      * Successes are the bulk of outcomes: one statement for the whole batch, the rows zipped from arrays. The
      * output of an invocation with a result topic goes to the result outbox in the same statement, for the
      * rows it really completed only, keyed by the record's key or, for an invocation started through the RPC
-     * ingress, by its object key. It returns the completed rows that have a caller waiting for them, so a batch
-     * without one (nearly every batch of records) skips the callers' statement.
+     * ingress, by its object key. A success with a {@link Outcome.JournalFence} completes its row only while the
+     * journal has the expected length under the expected claim, and grows the journal in the same row version. It
+     * returns the completed rows that have a caller waiting for them, so a batch without one (nearly every batch of
+     * records) skips the callers' statement, and those completed under a fence.
      */
     private static final String SUCCEED = """
             with done as (
                 update invocations i
                    set status = %s, completion = 'success', result = u.result, result_content_type = u.type,
                        completed_at = ?, modified_at = ?, lease_owner = null, lease_until = null,
-                       next_attempt_at = null
-                  from unnest(?::text[], ?::bytea[], ?::text[]) as u(id, result, type)
+                       next_attempt_at = null,
+                       journal_length = i.journal_length + coalesce(u.added, 0),
+                       retries_since_last_entry = case when u.added > 0 then 0 else i.retries_since_last_entry end,
+                       last_entry_at = case when u.added > 0 then ?::timestamptz else i.last_entry_at end
+                  from unnest(?::text[], ?::bytea[], ?::text[], ?::int[], ?::int[], ?::int[])
+                       as u(id, result, type, expected, added, attempt)
                  where i.id = u.id and i.status = %s and i.lease_owner = ?
+                   and (u.expected is null
+                        or (i.journal_length = u.expected and (u.attempt = 0 or i.attempts = u.attempt)))
              returning i.id, i.seq, i.result_cluster, i.result_topic,
                        case when i.subscription_id is null then convert_to(i.object_key, 'UTF8') else i.kafka_key end
                            as kafka_key, u.result, u.type,
-                       i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.completed_at, i.caller_id),
+                       i.subscription_id, i.topic, i.kafka_partition, i.kafka_offset, i.completed_at, i.caller_id,
+                       u.expected is not null as fenced),
             outbox as (
                 insert into result_outbox (invocation_id, cluster, topic, kafka_key, value, content_type,
                                            subscription_id, source_topic, source_partition, source_offset,
@@ -53,7 +65,8 @@ final class OutcomeWriter {
                  where result_topic is not null
                  order by seq
                     on conflict (invocation_id) do nothing)
-            select id from done where caller_id is not null""".formatted(COMPLETED.sql(), RUNNING.sql());
+            select id, caller_id is not null from done
+             where caller_id is not null or fenced""".formatted(COMPLETED.sql(), RUNNING.sql());
 
     private static final String FAIL = """
             update invocations set status = %s, completion = 'failure', failure_reason = ?,
@@ -103,19 +116,22 @@ final class OutcomeWriter {
 
     /** The statement arguments of a batch of outcomes, by kind. */
     private record Arguments(List<String> succeededIds, List<byte[]> results, List<String> contentTypes,
-            List<Object[]> failed, List<Object[]> retrying, List<Object[]> paused, List<Object[]> suspended) {
+            List<Integer> expectedLengths, List<Integer> addedEntries, List<Integer> attempts,
+            Map<String, String> fenced, List<Object[]> failed, List<Object[]> retrying, List<Object[]> paused,
+            List<Object[]> suspended) {
 
         Arguments() {
             this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>());
+                    new ArrayList<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>());
         }
     }
 
-    /** See {@link InvocationStore#record}. */
-    List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease,
+    /** See {@link InvocationStore#recordOutcomes}. */
+    InvocationStore.Recorded record(String owner, List<Outcome> outcomes, Set<String> releasedKeys, Duration lease,
             int budget) {
         if (outcomes.isEmpty()) {
-            return List.of();
+            return new InvocationStore.Recorded(List.of(), Set.of());
         }
         OffsetDateTime now = StoredTimes.timestamp(clock.instant());
         Arguments arguments = arguments(owner, outcomes, now);
@@ -131,15 +147,29 @@ final class OutcomeWriter {
             }
         }
         int[] woken = {0};
+        Set<String> superseded = new HashSet<>(arguments.fenced().keySet());
         List<ClaimedInvocation> successors = transactions.execute(status -> {
             List<String> withCallers = new ArrayList<>(failedIds);
             if (!arguments.succeededIds().isEmpty()) {
-                withCallers.addAll(jdbc.queryForList(SUCCEED, String.class, now, now,
-                        arguments.succeededIds().toArray(String[]::new), arguments.results().toArray(byte[][]::new),
-                        arguments.contentTypes().toArray(String[]::new), owner));
+                jdbc.query(SUCCEED, row -> {
+                    superseded.remove(row.getString(1));
+                    if (row.getBoolean(2)) {
+                        withCallers.add(row.getString(1));
+                    }
+                }, now, now, now, arguments.succeededIds().toArray(String[]::new),
+                        arguments.results().toArray(byte[][]::new), arguments.contentTypes().toArray(String[]::new),
+                        arguments.expectedLengths().toArray(Integer[]::new),
+                        arguments.addedEntries().toArray(Integer[]::new), arguments.attempts().toArray(Integer[]::new),
+                        owner);
             }
             batch(FAIL, arguments.failed());
-            batch(RETRY, arguments.retrying());
+            // a fenced success whose journal grew meanwhile runs again at once, from the stored journal
+            List<Object[]> retrying = new ArrayList<>(arguments.retrying());
+            for (String id : superseded) {
+                retrying.add(new Object[] {now, OutcomeValues.failure(arguments.fenced().get(id)), now, id, owner});
+            }
+            completed.removeAll(superseded);
+            batch(RETRY, retrying);
             batch(PAUSE, arguments.paused());
             batch(SUSPEND, arguments.suspended());
             woken[0] = callers.completed(completed, withCallers, now);
@@ -158,7 +188,7 @@ final class OutcomeWriter {
         if (!arguments.suspended().isEmpty() || woken[0] > 0) {
             events.publishEvent(new InvocationsEnqueued(arguments.suspended().size() + woken[0]));
         }
-        return successors == null ? List.of() : successors;
+        return new InvocationStore.Recorded(successors == null ? List.of() : successors, superseded);
     }
 
     private static Arguments arguments(String owner, List<Outcome> outcomes, OffsetDateTime now) {
@@ -170,6 +200,13 @@ final class OutcomeWriter {
                     arguments.results().add(s.result());
                     arguments.contentTypes().add(OutcomeValues.text(s.contentType(),
                             OutcomeValues.MAX_CONTENT_TYPE_CHARS));
+                    Outcome.JournalFence fence = s.fence();
+                    arguments.expectedLengths().add(fence == null ? null : fence.expectedLength());
+                    arguments.addedEntries().add(fence == null ? null : fence.added());
+                    arguments.attempts().add(fence == null ? null : fence.attempt());
+                    if (fence != null) {
+                        arguments.fenced().put(s.id(), fence.superseded());
+                    }
                 }
                 case Outcome.Failed f -> arguments.failed().add(new Object[] {f.reason().wire(),
                         OutcomeValues.failure(f.failure()), now, now, f.id(), owner});

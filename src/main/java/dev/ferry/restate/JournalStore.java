@@ -132,6 +132,27 @@ public class JournalStore {
     }
 
     /**
+     * Writes appends whose fence the caller's transaction has already passed, and whose journal length it has
+     * already grown: the statement that completed each invocation checked that its journal still had the expected
+     * length under the expected claim ({@code Outcome.JournalFence}). Everything but the fence is written as
+     * {@link #appendAll} writes it.
+     */
+    public void storeFenced(List<JournalAppend> appends) {
+        if (appends.isEmpty()) {
+            return;
+        }
+        transactions.executeWithoutResult(status -> {
+            Instant now = clock.instant();
+            List<JournalAppend> rest = appends;
+            while (!rest.isEmpty()) {
+                List<JournalAppend> round = new ArrayList<>();
+                rest = apart(rest, round);
+                store(round, now);
+            }
+        });
+    }
+
+    /**
      * Appends the invocation's due completions (timers whose time has come, results that arrived) to its
      * journal, in the order they were stored, fenced on {@code length}; they leave the pending table in the same
      * transaction.
@@ -234,6 +255,13 @@ public class JournalStore {
         for (JournalAppend append : round) {
             (grown.contains(append.invocationId()) ? stored : fenced).add(append);
         }
+        store(stored, now);
+        return fenced;
+    }
+
+    /** Writes what appends that passed their fence add: entries, state changes, and what their commands start. */
+    private void store(List<JournalAppend> stored, Instant now) {
+        Timestamp at = Timestamp.from(now);
         insert(stored, at);
         state.applyAll(stored.stream().filter(append -> !append.stateChanges().isEmpty())
                 .map(append -> new StateStore.ObjectChanges(append.service(), append.objectKey(),
@@ -249,7 +277,6 @@ public class JournalStore {
             attachments.register(append.invocationId(), append.entries(), now);
         }
         promises.applyAll(stored, now);
-        return fenced;
     }
 
     private void insert(List<JournalAppend> appends, Timestamp now) {

@@ -25,6 +25,7 @@ import dev.ferry.dispatch.HandlerProtocol;
 import dev.ferry.dispatch.InputHeaders;
 import dev.ferry.dispatch.OutcomeSuperseded;
 import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.Outcome;
 import dev.ferry.restate.AttemptEnding.Behavior;
 import dev.ferry.restate.JournalStore.AppendOutcome;
 import dev.ferry.service.HandlerTarget;
@@ -60,7 +61,17 @@ class RestateHandlerProtocol implements HandlerProtocol {
     private final JsonMapper json;
     private final Clock clock;
     private final RestateMetrics metrics;
-    private final DurableEffect.Batch journalBatch = this::storeAll;
+    private final DurableEffect.Batch journalBatch = new DurableEffect.Batch() {
+        @Override
+        public Map<DurableEffect, String> writeAll(List<DurableEffect> effects) {
+            return storeAll(effects);
+        }
+
+        @Override
+        public void writeFenced(List<DurableEffect> effects) {
+            journals.storeFenced(effects.stream().map(effect -> ((StoreJournal) effect).append).toList());
+        }
+    };
     private final ExecutorService storage = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("ferry-restate-", 0).factory());
 
@@ -168,6 +179,13 @@ class RestateHandlerProtocol implements HandlerProtocol {
         @Override
         public Batch batch() {
             return journalBatch;
+        }
+
+        /** A successful attempt's journal grows in the statement that completes its invocation. */
+        @Override
+        public Outcome.JournalFence successFence() {
+            return append.attemptFailed() ? null : new Outcome.JournalFence(append.expectedLength(),
+                    append.entries().size(), append.attempt(), supersededBy);
         }
     }
 

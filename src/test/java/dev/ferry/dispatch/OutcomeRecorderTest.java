@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
-import dev.ferry.invocation.ClaimedInvocation;
 import dev.ferry.invocation.DatabaseFailure;
+import dev.ferry.invocation.InvocationStore;
 import dev.ferry.invocation.Outcome;
 
 /**
@@ -41,9 +42,11 @@ class OutcomeRecorderTest {
         final Map<String, Outcome> stored = new ConcurrentHashMap<>();
         final AtomicInteger statements = new AtomicInteger();
         final AtomicInteger unreachableFor = new AtomicInteger();
+        /** Fenced successes whose journal grew meanwhile, as the completion statement would find them. */
+        final Set<String> grown = ConcurrentHashMap.newKeySet();
 
         @Override
-        public List<ClaimedInvocation> record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
+        public InvocationStore.Recorded record(String owner, List<Outcome> outcomes, Set<String> releasedKeys,
                 Duration lease, int budget) {
             statements.incrementAndGet();
             if (unreachableFor.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
@@ -56,10 +59,19 @@ class OutcomeRecorderTest {
                             new SQLException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
                 }
             }
-            outcomes.forEach(outcome -> stored.merge(outcome.id(), outcome, (was, now) -> {
-                throw new AssertionError("written twice: " + outcome.id());
-            }));
-            return List.of();
+            Set<String> superseded = new HashSet<>();
+            for (Outcome outcome : outcomes) {
+                if (outcome instanceof Outcome.Succeeded success && success.fence() != null
+                        && grown.contains(success.id())) {
+                    superseded.add(success.id());
+                    outcome = new Outcome.Retrying(success.id(), Instant.now(), success.fence().superseded());
+                }
+                Outcome written = outcome;
+                stored.merge(written.id(), written, (was, now) -> {
+                    throw new AssertionError("written twice: " + written.id());
+                });
+            }
+            return new InvocationStore.Recorded(List.of(), superseded);
         }
     }
 
@@ -236,6 +248,67 @@ class OutcomeRecorderTest {
         assertThat(table.stored.get("inv-alone")).isInstanceOf(Outcome.Succeeded.class);
         assertThat(table.stored.get("inv-stale")).isInstanceOfSatisfying(Outcome.Retrying.class, retrying ->
                 assertThat(retrying.failure()).isEqualTo("the journal grew"));
+    }
+
+    @Test
+    void writesAnEffectThatLeavesItsFenceToTheOutcomeAfterItAndOnlyIfTheOutcomeCompleted() {
+        Table table = new Table();
+        table.grown.add("inv-stale");
+        List<String> events = new CopyOnWriteArrayList<>();
+        OutcomeRecorder recorder = new OutcomeRecorder((owner, outcomes, keys, lease, budget) -> {
+            events.add("record " + outcomes.stream().map(outcome -> outcome instanceof Outcome.Succeeded success
+                    && success.fence() != null ? outcome.id() + " fenced at " + success.fence().expectedLength()
+                    : outcome.id()).toList());
+            return table.record(owner, outcomes, keys, lease, budget);
+        }, "test-owner", () -> Duration.ofSeconds(30), wanted -> 0, (written, successors, reserved) -> {
+        }, Clock.systemUTC(), Duration.ofMinutes(1), OutcomeRecorderTest::inTransaction);
+        DurableEffect.Batch journals = new DurableEffect.Batch() {
+            @Override
+            public Map<DurableEffect, String> writeAll(List<DurableEffect> effects) {
+                events.add("write " + effects.size() + " before");
+                return Map.of();
+            }
+
+            @Override
+            public void writeFenced(List<DurableEffect> effects) {
+                events.add("write " + effects.size() + " after");
+            }
+        };
+        List<OutcomeRecorder.Pending> batch = new ArrayList<>();
+        for (String id : List.of("inv-1", "inv-2", "inv-stale")) {
+            batch.add(new OutcomeRecorder.Pending(new Outcome.Succeeded(id, new byte[0], null), null,
+                    List.of(fenced(journals, new Outcome.JournalFence(3, 2, 1, "the journal of " + id + " grew")))));
+        }
+        batch.add(new OutcomeRecorder.Pending(new Outcome.Retrying("inv-failed", Instant.now(), "boom"), null,
+                List.of(fenced(journals, new Outcome.JournalFence(3, 1, 1, "unused")))));
+
+        recorder.writeIsolating(batch);
+
+        assertThat(batch).isEmpty();
+        assertThat(events).containsExactly("write 1 before",
+                "record [inv-1 fenced at 3, inv-2 fenced at 3, inv-stale fenced at 3, inv-failed]", "write 2 after");
+        assertThat(table.stored.get("inv-1")).isInstanceOf(Outcome.Succeeded.class);
+        assertThat(table.stored.get("inv-stale")).isInstanceOfSatisfying(Outcome.Retrying.class, retrying ->
+                assertThat(retrying.failure()).isEqualTo("the journal of inv-stale grew"));
+    }
+
+    private static DurableEffect fenced(DurableEffect.Batch batch, Outcome.JournalFence fence) {
+        return new DurableEffect() {
+            @Override
+            public void write() {
+                throw new AssertionError("written on its own instead of with its batch");
+            }
+
+            @Override
+            public Batch batch() {
+                return batch;
+            }
+
+            @Override
+            public Outcome.JournalFence successFence() {
+                return fence;
+            }
+        };
     }
 
     private static DurableEffect batched(DurableEffect.Batch batch) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,6 +29,8 @@ import dev.ferry.dispatch.CallResult;
 import dev.ferry.dispatch.DurableEffect;
 import dev.ferry.dispatch.OutcomeSuperseded;
 import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.invocation.InvocationStore;
+import dev.ferry.invocation.Outcome;
 import dev.ferry.service.HandlerTarget;
 import dev.ferry.service.HandlerType;
 import dev.ferry.service.InputFormat;
@@ -42,9 +45,12 @@ import dev.ferry.testsupport.SdkEndpoint;
 /**
  * {@link RestateHandlerProtocol} against the real TypeScript SDK and a real PostgreSQL: one dispatcher attempt
  * stores the ready suspension of a {@code ctx.run} itself and goes on, and the effect it hands back applies the
- * rest once, or, when the journal grew meanwhile, stores nothing and supersedes the outcome.
+ * rest once, or, when the journal grew meanwhile, stores nothing and supersedes the outcome; a success leaves that
+ * fence to the statement that completes its invocation.
  */
 class RestateHandlerProtocolIT {
+
+    private static final String OWNER = "protocol-test";
 
     private static EmbeddedDatabase database;
     private static JdbcTemplate jdbc;
@@ -53,6 +59,8 @@ class RestateHandlerProtocolIT {
     private static SdkEndpoint endpoint;
     private static ServiceProtocolClient client;
     private static RestateHandlerProtocol protocol;
+    private static InvocationStore store;
+    private static TransactionTemplate transactions;
     private static StateReads reads;
     private static int invocations;
 
@@ -63,7 +71,9 @@ class RestateHandlerProtocolIT {
         DriverManagerDataSource dataSource = new DriverManagerDataSource(url, database.username(), database.password());
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         jdbc = new JdbcTemplate(dataSource);
-        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        store = new InvocationStore(jdbc, transactions, JsonMapper.builder().build(), event -> {
+        }, Clock.systemUTC());
         states = new StateStore(jdbc);
         journals = new JournalStore(jdbc, transactions, states, Clock.systemUTC());
         endpoint = SdkEndpoint.start("account-counter.mjs", SdkEndpoint.Transport.H2C);
@@ -133,6 +143,71 @@ class RestateHandlerProtocolIT {
         assertThat(states.load("Account", "erin")).isEmpty();
     }
 
+    @Test
+    void aSuccessGrowsItsJournalInTheStatementThatCompletesItAndStoresTheRestAfterIt() throws Exception {
+        String id = newInvocation();
+        AttemptResult attempt = deposit(id, "frank");
+        int stored = journals.position(id).orElseThrow().length();
+
+        InvocationStore.Recorded recorded = recordFenced(id, attempt);
+
+        assertThat(recorded.superseded()).isEmpty();
+        assertThat(jdbc.queryForMap("select status, journal_length, retries_since_last_entry from invocations"
+                + " where id = ?", id)).containsEntry("status", "completed").containsEntry("journal_length", stored + 2)
+                .containsEntry("retries_since_last_entry", 0);
+        assertThat(journals.load(id)).extracting(JournalEntry::typeName).endsWith("SetStateCommand", "OutputCommand");
+        assertThat(text(states.load("Account", "frank").get("balance"))).isEqualTo("3");
+    }
+
+    @Test
+    void aFencedSuccessWhoseJournalGrewMeanwhileCompletesNothingAndRunsAgainAtOnce() throws Exception {
+        String id = newInvocation();
+        AttemptResult attempt = deposit(id, "grace");
+        int stored = journals.position(id).orElseThrow().length();
+        journals.append(new JournalAppend(id, stored, List.of(journals.load(id).getFirst()), "Account", "grace",
+                List.of(new StateChange.Set("balance", "40".getBytes(StandardCharsets.UTF_8))), false));
+
+        InvocationStore.Recorded recorded = recordFenced(id, attempt);
+
+        assertThat(recorded.superseded()).containsExactly(id);
+        assertThat(jdbc.queryForMap("select status, journal_length, last_failure, lease_owner from invocations"
+                + " where id = ?", id)).containsEntry("status", "backing-off").containsEntry("journal_length",
+                        stored + 1).containsEntry("lease_owner", null)
+                .hasEntrySatisfying("last_failure", failure -> assertThat((String) failure).contains(id, "grew"));
+        assertThat(journals.load(id)).hasSize(stored + 1);
+        assertThat(text(states.load("Account", "grace").get("balance"))).isEqualTo("40");
+    }
+
+    @Test
+    void aFencedSuccessWhoseInvocationWasTakenOverMeanwhileWritesNothing() throws Exception {
+        String id = newInvocation();
+        AttemptResult attempt = deposit(id, "heidi");
+        int stored = journals.position(id).orElseThrow().length();
+        jdbc.update("update invocations set attempts = attempts + 1 where id = ?", id);
+
+        InvocationStore.Recorded recorded = recordFenced(id, attempt);
+
+        assertThat(recorded.superseded()).containsExactly(id);
+        assertThat(journals.position(id).orElseThrow().length()).isEqualTo(stored);
+        assertThat(states.load("Account", "heidi")).isEmpty();
+    }
+
+    /** What the dispatcher's outcome recorder does with a success whose effect leaves its fence to the outcome. */
+    private static InvocationStore.Recorded recordFenced(String id, AttemptResult attempt) {
+        DurableEffect effect = attempt.effects().getFirst();
+        Outcome.JournalFence fence = effect.successFence();
+        assertThat(fence).isNotNull();
+        CallResult.Success success = (CallResult.Success) attempt.call();
+        return transactions.execute(status -> {
+            InvocationStore.Recorded recorded = store.recordOutcomes(OWNER, List.of(new Outcome.Succeeded(id,
+                    success.body(), success.contentType(), fence)), Set.of(), null, 0);
+            if (!recorded.superseded().contains(id)) {
+                effect.batch().writeFenced(List.of(effect));
+            }
+            return recorded;
+        });
+    }
+
     private static AttemptResult deposit(String id, String key) throws Exception {
         HandlerTarget target = new HandlerTarget("Account", "deposit", ServiceType.VIRTUAL_OBJECT,
                 HandlerType.EXCLUSIVE, URI.create(endpoint.uri()), InputFormat.JSON, null, RetrySettings.inherit(),
@@ -146,8 +221,10 @@ class RestateHandlerProtocolIT {
         String id = Ids.next("inv_", Instant.now()) + (++invocations);
         Timestamp now = Timestamp.from(Instant.now());
         jdbc.update("""
-                insert into invocations (id, service, handler, status, attempts, created_at, modified_at)
-                values (?, 'Account', 'deposit', 'running', 1, ?, ?)""", id, now, now);
+                insert into invocations (id, service, handler, status, attempts, lease_owner, lease_until,
+                                         created_at, modified_at)
+                values (?, 'Account', 'deposit', 'running', 1, ?, ?, ?, ?)""", id, OWNER,
+                Timestamp.from(Instant.now().plusSeconds(60)), now, now);
         return id;
     }
 

@@ -50,9 +50,14 @@ public class InvocationSteering {
     private static final String TARGET_AND_INPUT =
             "select service, handler, object_key, input from invocations where id = ?";
 
+    /** An invocation goes with its journal (an SDK invocation's; the journal has no foreign key to cascade). */
     private static final String PURGE = """
-            delete from invocations where id = ?
-            returning workflow_key is not null, service, object_key""";
+            with gone as (
+                delete from invocations where id = ?
+                returning id, workflow_key is not null as run, service, object_key),
+            journals as (
+                delete from journal_segments where invocation_id in (select id from gone))
+            select run, service, object_key from gone""";
 
     private static final String LOCK =
             "select status, exclusive_key, service, handler from invocations where id = ? for update";

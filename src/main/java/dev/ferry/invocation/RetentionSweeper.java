@@ -31,12 +31,16 @@ public class RetentionSweeper {
 
     /** Deletes a batch of expired invocations that match a condition; returns the workflow runs among them. */
     private static final String DELETE = """
-            delete from invocations where id in (
-                select id from invocations
-                 where status = %s and completed_at < ? and %%s
-                   and (dead_letter_topic is null or dead_lettered_at is not null)
-                 limit ?)
-            returning workflow_key is not null, service, object_key""".formatted(InvocationStatus.COMPLETED.sql());
+            with gone as (
+                delete from invocations where id in (
+                    select id from invocations
+                     where status = %s and completed_at < ? and %%s
+                       and (dead_letter_topic is null or dead_lettered_at is not null)
+                     limit ?)
+                returning id, workflow_key is not null as run, service, object_key),
+            journals as (
+                delete from journal_segments where invocation_id in (select id from gone))
+            select run, service, object_key from gone""".formatted(InvocationStatus.COMPLETED.sql());
 
     /** Expired invocations of one service with a retention of its own. */
     private static final String DELETE_OF_SERVICE = DELETE.formatted("service = ?");

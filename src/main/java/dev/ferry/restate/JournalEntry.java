@@ -1,6 +1,9 @@
 package dev.ferry.restate;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -29,6 +32,45 @@ public record JournalEntry(int type, String name, byte[] frame) {
     /** An entry read back from storage. */
     public static JournalEntry ofStored(byte[] frame) {
         return of(Frame.parse(frame));
+    }
+
+    /** The frames of consecutive entries back to back, as a journal segment stores them. */
+    static byte[] segment(List<JournalEntry> entries) {
+        if (entries.size() == 1) {
+            return entries.getFirst().frame;
+        }
+        int size = 0;
+        for (JournalEntry entry : entries) {
+            size += entry.frame.length;
+        }
+        byte[] segment = new byte[size];
+        int at = 0;
+        for (JournalEntry entry : entries) {
+            System.arraycopy(entry.frame, 0, segment, at, entry.frame.length);
+            at += entry.frame.length;
+        }
+        return segment;
+    }
+
+    /** The entries of a stored journal segment, in order: frames back to back, each as long as its header says. */
+    public static List<JournalEntry> ofStoredSegment(byte[] segment) {
+        List<JournalEntry> entries = new ArrayList<>();
+        ByteBuffer in = ByteBuffer.wrap(segment);
+        while (in.hasRemaining()) {
+            if (in.remaining() < Frame.HEADER_BYTES) {
+                throw new IllegalArgumentException("a journal segment ends inside a frame header, "
+                        + in.remaining() + " bytes after entry " + entries.size());
+            }
+            long length = Integer.toUnsignedLong(in.getInt(in.position() + 4));
+            if (length > in.remaining() - Frame.HEADER_BYTES) {
+                throw new IllegalArgumentException("frame " + entries.size() + " of a journal segment says " + length
+                        + " body bytes, " + (in.remaining() - Frame.HEADER_BYTES) + " are left");
+            }
+            byte[] frame = new byte[Frame.HEADER_BYTES + (int) length];
+            in.get(frame);
+            entries.add(ofStored(frame));
+        }
+        return entries;
     }
 
     @Override

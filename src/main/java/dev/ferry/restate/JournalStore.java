@@ -42,11 +42,11 @@ public class JournalStore {
                and (u.attempt = %d or i.attempts = u.attempt)
             returning i.id""".formatted(InvocationStatus.RUNNING.wire(), JournalAppend.ANY_ATTEMPT);
 
+    /** One row per append: the frames of its entries back to back, from the index of the first. */
     private static final String INSERT = """
-            insert into journal_entries (invocation_id, entry_index, entry_type, name, frame, created_at)
-            select u.id, u.entry_index, u.entry_type, u.name, u.frame, ?
-              from unnest(?::text[], ?::int[], ?::int[], ?::text[], ?::bytea[])
-                   as u(id, entry_index, entry_type, name, frame)""";
+            insert into journal_segments (invocation_id, first_index, entry_count, frames, created_at)
+            select u.id, u.first_index, u.entry_count, u.frames, ?
+              from unnest(?::text[], ?::int[], ?::int[], ?::bytea[]) as u(id, first_index, entry_count, frames)""";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -87,9 +87,9 @@ public class JournalStore {
     /** The stored journal of an invocation, entry 0 first. */
     public List<JournalEntry> load(String invocationId) {
         List<JournalEntry> entries = new ArrayList<>();
-        jdbc.query("select frame from journal_entries where invocation_id = ? order by entry_index",
+        jdbc.query("select frames from journal_segments where invocation_id = ? order by first_index",
                 row -> {
-                    entries.add(JournalEntry.ofStored(row.getBytes(1)));
+                    entries.addAll(JournalEntry.ofStoredSegment(row.getBytes(1)));
                 }, invocationId);
         return entries;
     }
@@ -280,27 +280,22 @@ public class JournalStore {
     }
 
     private void insert(List<JournalAppend> appends, Timestamp now) {
-        int rows = appends.stream().mapToInt(append -> append.entries().size()).sum();
-        if (rows == 0) {
+        List<JournalAppend> growing = appends.stream().filter(append -> !append.entries().isEmpty()).toList();
+        if (growing.isEmpty()) {
             return;
         }
+        int rows = growing.size();
         String[] ids = new String[rows];
-        int[] indexes = new int[rows];
-        int[] types = new int[rows];
-        String[] names = new String[rows];
+        int[] firstIndexes = new int[rows];
+        int[] counts = new int[rows];
         byte[][] frames = new byte[rows][];
-        int row = 0;
-        for (JournalAppend append : appends) {
-            int index = append.expectedLength();
-            for (JournalEntry entry : append.entries()) {
-                ids[row] = append.invocationId();
-                indexes[row] = index++;
-                types[row] = entry.type();
-                names[row] = entry.name();
-                frames[row] = entry.rawFrame();
-                row++;
-            }
+        for (int row = 0; row < rows; row++) {
+            JournalAppend append = growing.get(row);
+            ids[row] = append.invocationId();
+            firstIndexes[row] = append.expectedLength();
+            counts[row] = append.entries().size();
+            frames[row] = JournalEntry.segment(append.entries());
         }
-        jdbc.update(INSERT, now, ids, indexes, types, names, frames);
+        jdbc.update(INSERT, now, ids, firstIndexes, counts, frames);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,9 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.ferry.invocation.RetentionSweeper;
 import dev.ferry.testsupport.Api;
 import dev.ferry.testsupport.Api.Reply;
 import dev.ferry.testsupport.FerryInstance;
@@ -107,7 +110,26 @@ class RestateSdkIT {
             assertThat(state.get("state").get(0).get("key").asString()).isEqualTo("balance");
             assertThat(state.get("state").get(0).get("json").asInt()).isEqualTo(PER_KEY);
             assertThat(api.get("/services/NoSuchService/state/k").status()).isEqualTo(404);
+
+            // a purged invocation's journal goes with it, and so do the journals retention purges
+            JdbcTemplate jdbc = ferry.bean(JdbcTemplate.class);
+            String purged = deposits.getFirst().get("id").asString();
+            assertThat(journalRows(jdbc, "invocation_id = '" + purged + "'")).isPositive();
+            assertThat(api.delete("/invocations/" + purged).status()).isEqualTo(204);
+            assertThat(journalRows(jdbc, "invocation_id = '" + purged + "'")).isZero();
+            String ofSubscription = "invocation_id in (select id from invocations where subscription_id = '"
+                    + subscription + "')";
+            assertThat(journalRows(jdbc, ofSubscription)).isPositive();
+            long before = journalRows(jdbc, "true");
+            ferry.bean(RetentionSweeper.class).sweep(Instant.now().plus(Duration.ofDays(400)));
+            assertThat(api.get("/invocations/" + deposits.getLast().get("id").asString()).status()).isEqualTo(404);
+            assertThat(journalRows(jdbc, "true")).isLessThanOrEqualTo(before - (KEYS * PER_KEY - 1));
         }
+    }
+
+    private static long journalRows(JdbcTemplate jdbc, String condition) {
+        Long rows = jdbc.queryForObject("select count(*) from journal_segments where " + condition, Long.class);
+        return rows == null ? 0 : rows;
     }
 
     @ParameterizedTest(name = "http11={0}")

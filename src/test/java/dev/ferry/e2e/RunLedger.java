@@ -19,6 +19,7 @@ import java.util.Map;
 import com.google.protobuf.InvalidProtocolBufferException;
 
 import dev.ferry.restate.Frame;
+import dev.ferry.restate.JournalEntry;
 import dev.ferry.restate.wire.ServiceProtocol.RunCompletionNotificationMessage;
 import dev.ferry.testsupport.EmbeddedDatabase;
 import dev.ferry.testsupport.TestInfrastructure;
@@ -73,21 +74,29 @@ final class RunLedger {
         try (Connection connection = DriverManager.getConnection(databaseUrl, database.username(),
                 database.password());
              PreparedStatement query = connection.prepareStatement(
-                     "select invocation_id, frame from journal_entries where entry_type = " + RUN_COMPLETION);
+                     "select invocation_id, frames from journal_segments");
              ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                RunCompletionNotificationMessage completion = RunCompletionNotificationMessage.parseFrom(
-                        Frame.parse(rows.getBytes(2)).body());
-                // the closure returns a string, which the SDK stores as JSON: "<pid>-<n>"
-                String json = completion.getValue().getContent().toStringUtf8();
-                String previous = stored.put(rows.getString(1), json.substring(1, json.length() - 1));
-                if (previous != null) {
-                    throw new IllegalStateException("Two run completions stored for " + rows.getString(1));
+                for (JournalEntry entry : JournalEntry.ofStoredSegment(rows.getBytes(2))) {
+                    if (entry.type() == RUN_COMPLETION) {
+                        store(stored, rows.getString(1), RunCompletionNotificationMessage.parseFrom(
+                                Frame.parse(entry.frame()).body()));
+                    }
                 }
             }
             return stored;
         } catch (SQLException | InvalidProtocolBufferException e) {
             throw new IllegalStateException("Could not read the stored run completions", e);
+        }
+    }
+
+    private static void store(Map<String, String> stored, String invocationId,
+            RunCompletionNotificationMessage completion) {
+        // the closure returns a string, which the SDK stores as JSON: "<pid>-<n>"
+        String json = completion.getValue().getContent().toStringUtf8();
+        String previous = stored.put(invocationId, json.substring(1, json.length() - 1));
+        if (previous != null) {
+            throw new IllegalStateException("Two run completions stored for " + invocationId);
         }
     }
 

@@ -121,7 +121,7 @@ class SdkAttemptCrashIT {
         try (Connection lock = connect(database); Connection watch = connect(database)) {
             lock.setAutoCommit(false);
             try (Statement statement = lock.createStatement()) {
-                statement.execute("lock table journal_entries in exclusive mode");
+                statement.execute("lock table journal_segments in exclusive mode");
             }
             // the second half of the stream comes while the lock is held, so there are attempts for it to stop
             stream.release();
@@ -174,12 +174,12 @@ class SdkAttemptCrashIT {
 
     /** Ferry's journal inserts that wait for a lock. */
     private static long blockedJournalWrites(Connection connection) throws SQLException {
-        return countActivity(connection, "wait_event_type = 'Lock' and query like '%insert into journal_entries%'");
+        return countActivity(connection, "wait_event_type = 'Lock' and query like '%insert into journal_segments%'");
     }
 
     /** Backends still inside a journal insert or its open transaction (a killed client's, until they notice). */
     private static long journalWritesOf(Connection connection) throws SQLException {
-        return countActivity(connection, "query like '%insert into journal_entries%' and state <> 'idle'");
+        return countActivity(connection, "query like '%insert into journal_segments%' and state <> 'idle'");
     }
 
     private static long countActivity(Connection connection, String condition) throws SQLException {

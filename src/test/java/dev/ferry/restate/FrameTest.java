@@ -46,6 +46,22 @@ class FrameTest {
     }
 
     @Test
+    void aJournalSegmentIsItsEntriesFramesBackToBack() {
+        JournalEntry end = JournalEntry.of(Frame.of(0x0003, new byte[0]));
+        JournalEntry set = JournalEntry.of(Frame.of(0x0403, HEX.parseHex("0a 01 61 1a 03 0a 01 31")));
+
+        byte[] segment = JournalEntry.segment(List.of(set, end, set));
+
+        assertThat(hex(segment)).isEqualTo("04 03 00 00 00 00 00 08 0a 01 61 1a 03 0a 01 31"
+                + " 00 03 00 00 00 00 00 00 04 03 00 00 00 00 00 08 0a 01 61 1a 03 0a 01 31");
+        assertThat(JournalEntry.ofStoredSegment(segment)).containsExactly(set, end, set);
+        assertThatThrownBy(() -> JournalEntry.ofStoredSegment(HEX.parseHex("04 03 00 00 00 00 00 08 0a 01")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("says 8 body bytes, 2 are left");
+        assertThatThrownBy(() -> JournalEntry.ofStoredSegment(HEX.parseHex("00 03 00 00 00 00 00 00 04 03")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inside a frame header");
+    }
+
+    @Test
     void theStartMessageCarriesIdentityKeyStateRetryInfoAndSeed() {
         AttemptRequest request = new AttemptRequest(new InvocationIdentity(new byte[] {1, 2}, "inv_x"), "Account",
                 "deposit", HandlerKind.EXCLUSIVE, "k", new byte[0], List.of(), List.of(), Map.of("b", new byte[0]),

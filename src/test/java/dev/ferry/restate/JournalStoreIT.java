@@ -227,7 +227,7 @@ class JournalStoreIT {
     }
 
     @Test
-    void clearAllRemovesOnlyThatObjectsStateAndTheJournalGoesWithItsInvocation() {
+    void clearAllRemovesOnlyThatObjectsState() {
         String id = newInvocation();
         journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, "")), "Account", "carol",
                 List.of(new StateChange.Set("a", bytes("1")), new StateChange.Set("b", bytes("2"))), false));
@@ -239,8 +239,24 @@ class JournalStoreIT {
 
         assertThat(states.load("Account", "carol")).isEmpty();
         assertThat(states.load("Account", "dave")).containsOnlyKeys("a");
-        jdbc.update("delete from invocations where id = ?", id);
-        assertThat(journals.load(id)).isEmpty();
+    }
+
+    @Test
+    void anAppendIsOneRowThatLoadsBackAsItsEntriesInOrder() {
+        String id = newInvocation();
+        List<JournalEntry> first = List.of(entry(0x0400, "in"), entry(0x0402, "get"), entry(0x0403, "set"));
+        List<JournalEntry> second = List.of(entry(0x0401, "out"));
+        journals.append(new JournalAppend(id, 0, first, "Account", "erin", List.of(), false));
+        journals.append(new JournalAppend(id, 0, List.of(entry(0x0400, "stale")), "Account", "erin", List.of(),
+                false));
+        journals.append(new JournalAppend(id, 3, second, "Account", "erin", List.of(), false));
+
+        assertThat(jdbc.queryForList("select first_index, entry_count from journal_segments where invocation_id = ?"
+                + " order by first_index", id)).containsExactly(Map.of("first_index", 0, "entry_count", 3),
+                        Map.of("first_index", 3, "entry_count", 1));
+        List<JournalEntry> all = new ArrayList<>(first);
+        all.addAll(second);
+        assertThat(journals.load(id)).containsExactlyElementsOf(all);
     }
 
     @Test

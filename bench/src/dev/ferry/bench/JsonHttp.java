@@ -43,6 +43,23 @@ final class JsonHttp {
                 .header("accept", accept).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** GETs a path as text; throws unless it answers 2xx. */
+    String text(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("GET " + response.uri() + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new IllegalStateException("Request to " + baseUrl + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether a GET of the path answers 2xx now. */
     boolean answers(String path) {
         try {

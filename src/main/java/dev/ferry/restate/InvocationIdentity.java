@@ -1,6 +1,5 @@
 package dev.ferry.restate;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -50,18 +49,25 @@ public record InvocationIdentity(byte[] id, String debugId) {
     }
 
     private static byte[] bytesOf(String invocationId) {
-        String digits = invocationId.startsWith("inv_") ? invocationId.substring(4) : "";
-        if (digits.length() != 26 || digits.chars().anyMatch(c -> CROCKFORD.indexOf(c) < 0) || digits.charAt(0) > '7') {
+        if (invocationId.length() != 30 || !invocationId.startsWith("inv_") || invocationId.charAt(4) > '7') {
             return invocationId.getBytes(StandardCharsets.UTF_8);
         }
-        BigInteger value = BigInteger.ZERO;
-        for (char c : digits.toCharArray()) {
-            value = value.shiftLeft(5).or(BigInteger.valueOf(CROCKFORD.indexOf(c)));
+        // 26 digits of 5 bits, the first of at most 3: 128 bits, shifted into two longs
+        long high = 0;
+        long low = 0;
+        for (int i = 4; i < 30; i++) {
+            int digit = CROCKFORD.indexOf(invocationId.charAt(i));
+            if (digit < 0) {
+                return invocationId.getBytes(StandardCharsets.UTF_8);
+            }
+            high = (high << 5) | (low >>> 59);
+            low = (low << 5) | digit;
         }
-        byte[] raw = value.toByteArray();
         byte[] out = new byte[16];
-        int copy = Math.min(raw.length, 16);
-        System.arraycopy(raw, raw.length - copy, out, 16 - copy, copy);
+        for (int i = 0; i < 8; i++) {
+            out[i] = (byte) (high >>> (56 - 8 * i));
+            out[8 + i] = (byte) (low >>> (56 - 8 * i));
+        }
         return out;
     }
 

@@ -243,6 +243,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
         final RestateEndpoint endpoint;
         final HandlerKind kind;
         final InvocationIdentity identity;
+        final long randomSeed;
         final List<AttemptRequest.Header> headers;
         final List<JournalEntry> journal;
         final Map<String, byte[]> state;
@@ -260,6 +261,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
                                     .orElse(ProtocolVersion.PREFERRED), Map.of());
             this.kind = kindOf(target);
             this.identity = InvocationIdentity.of(invocation.id());
+            this.randomSeed = identity.randomSeed();
             this.headers = InputHeaders.of(invocation).stream()
                     .map(header -> new AttemptRequest.Header(header.name(), header.value())).toList();
             this.journal = new ArrayList<>(journal);
@@ -302,7 +304,7 @@ class RestateHandlerProtocol implements HandlerProtocol {
         AttemptRequest request() {
             return new AttemptRequest(identity, target.service(), target.handler(), kind, key(invocation),
                     invocation.input(), headers, journal, state, target.restate() != null
-                            && target.restate().enableLazyState(), retry, identity.randomSeed());
+                            && target.restate().enableLazyState(), retry, randomSeed);
         }
 
         // this package's AttemptResult beside the dispatcher's, which the class imports

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -36,10 +37,13 @@ import dev.ferry.security.RestateRequestIdentity;
 public class ServiceProtocolClient implements AutoCloseable {
 
     private static final int EXCERPT_BYTES = 512;
+    private static final int MAX_INVOKE_URIS = 10_000;
 
     private final RestateProperties properties;
     private final JettyClients clients;
     private final RestateRequestIdentity identity;
+    /** The invoke URI of each deployment's handler, built once: few, and asked for on every attempt. */
+    private final Map<List<Object>, URI> invokeUris = new ConcurrentHashMap<>();
 
     /** A client whose requests are not signed. */
     public ServiceProtocolClient(RestateProperties properties) {
@@ -61,7 +65,7 @@ public class ServiceProtocolClient implements AutoCloseable {
                 (int) Math.min(Integer.MAX_VALUE, properties.maxMessageSize().toBytes()),
                 properties.maxResponseSize().toBytes()));
         String contentType = endpoint.version().contentType();
-        URI uri = endpoint.invokeUri(request.service(), request.handler());
+        URI uri = invokeUri(endpoint, request);
         Map<String, String> signature = identity.sign(uri.getRawPath());
         Request http = clients.client(endpoint.http11())
                 .newRequest(uri)
@@ -81,6 +85,20 @@ public class ServiceProtocolClient implements AutoCloseable {
                 .onResponseContent(exchange::onContent);
         http.send(exchange::onComplete);
         return exchange.result;
+    }
+
+    private URI invokeUri(RestateEndpoint endpoint, AttemptRequest request) {
+        List<Object> target = List.of(endpoint.uri(), request.service(), request.handler());
+        URI uri = invokeUris.get(target);
+        if (uri == null) {
+            if (invokeUris.size() >= MAX_INVOKE_URIS) {
+                // deployments come and go: never hold more than this many
+                invokeUris.clear();
+            }
+            uri = endpoint.invokeUri(request.service(), request.handler());
+            invokeUris.put(target, uri);
+        }
+        return uri;
     }
 
     private static boolean isHeaderSafe(String value) {

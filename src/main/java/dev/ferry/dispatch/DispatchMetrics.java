@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import dev.ferry.invocation.ClaimedInvocation;
 import dev.ferry.invocation.CompletionMeter;
 import dev.ferry.invocation.FailureReason;
+import dev.ferry.shared.KnownMeters;
 
 /**
  * Meters of handler calls, tagged with {@code service} and {@code handler}: call latency (a histogram) by
@@ -25,6 +26,7 @@ class DispatchMetrics {
 
     private final MeterRegistry registry;
     private final CompletionMeter completions;
+    private final KnownMeters meters = new KnownMeters();
 
     DispatchMetrics(MeterRegistry registry, CompletionMeter completions) {
         this.registry = registry;
@@ -33,28 +35,33 @@ class DispatchMetrics {
 
     /** A histogram, so that any percentile can be computed across instances with histogram_quantile. */
     void call(ClaimedInvocation invocation, String outcome, CallFailure failure, Duration took) {
-        Timer.builder("ferry.handler.calls").description("Handler calls by outcome, status class and failure reason")
+        meters.<Timer>get(() -> Timer.builder("ferry.handler.calls")
+                .description("Handler calls by outcome, status class and failure reason")
                 .tags("service", invocation.service(), "handler", invocation.handler(), "outcome", outcome,
                         "status_class", failure.statusClass(), "reason", failure.reason())
                 .publishPercentileHistogram().serviceLevelObjectives(Duration.ofMillis(100))
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(took);
+                .register(registry), "calls", invocation.service(), invocation.handler(), outcome,
+                failure.statusClass(), failure.reason()).record(took);
     }
 
     /** @param reason why it failed, or null for a success */
     void completed(ClaimedInvocation invocation, FailureReason reason, Instant now) {
         completions.completed(invocation.service(), invocation.handler(), reason, 1);
-        DistributionSummary.builder("ferry.invocation.attempts").description("Attempts an invocation took")
+        meters.<DistributionSummary>get(() -> DistributionSummary.builder("ferry.invocation.attempts")
+                .description("Attempts an invocation took")
                 .tags("service", invocation.service(), "handler", invocation.handler())
-                .register(registry).record(invocation.attempt());
+                .register(registry), "attempts", invocation.service(), invocation.handler())
+                .record(invocation.attempt());
         if (invocation.origin() != null && invocation.origin().timestamp() != null) {
             Duration endToEnd = Duration.between(invocation.origin().timestamp(), now);
-            Timer.builder("ferry.invocation.end.to.end")
+            meters.<Timer>get(() -> Timer.builder("ferry.invocation.end.to.end")
                     .description("From the record's timestamp to the invocation's completion")
                     .tags("service", invocation.service(), "handler", invocation.handler())
                     .publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
-                    .register(registry).record(endToEnd.isNegative() ? Duration.ZERO : endToEnd);
+                    .register(registry), "end-to-end", invocation.service(), invocation.handler())
+                    .record(endToEnd.isNegative() ? Duration.ZERO : endToEnd);
         }
     }
 

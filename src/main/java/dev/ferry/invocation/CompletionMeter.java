@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import dev.ferry.shared.KnownMeters;
+
 /**
  * The {@code ferry.invocations.completed} counter: invocations this instance completed, tagged with
  * {@code service}, {@code handler}, {@code result} (success, failure) and {@code reason} (a
@@ -19,6 +21,7 @@ public class CompletionMeter {
     public static final String NO_REASON = "none";
 
     private final MeterRegistry registry;
+    private final KnownMeters meters = new KnownMeters();
 
     public CompletionMeter(MeterRegistry registry) {
         this.registry = registry;
@@ -26,10 +29,12 @@ public class CompletionMeter {
 
     /** {@code count} invocations of a handler completed, with {@code reason} null for a success. */
     public void completed(String service, String handler, FailureReason reason, long count) {
-        Counter.builder("ferry.invocations.completed").description("Invocations completed by this instance")
-                .tags("service", service, "handler", handler, "result", reason == null ? "success" : "failure",
-                        "reason", reason == null ? NO_REASON : reason.wire())
-                .register(registry).increment(count);
+        String result = reason == null ? "success" : "failure";
+        String why = reason == null ? NO_REASON : reason.wire();
+        meters.<Counter>get(() -> Counter.builder("ferry.invocations.completed")
+                .description("Invocations completed by this instance")
+                .tags("service", service, "handler", handler, "result", result, "reason", why)
+                .register(registry), service, handler, why).increment(count);
     }
 
     @EventListener

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.ferry.invocation.ClaimedInvocation;
+import dev.ferry.shared.KnownMeters;
 
 /**
  * Meters of SDK invocations, tagged with {@code service} and {@code handler}:
@@ -22,6 +23,7 @@ import dev.ferry.invocation.ClaimedInvocation;
 final class RestateMetrics {
 
     private final MeterRegistry registry;
+    private final KnownMeters meters = new KnownMeters();
 
     RestateMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -31,21 +33,27 @@ final class RestateMetrics {
     void exchanged(ClaimedInvocation invocation, int replayed, AttemptResult result) {
         String service = invocation.service();
         String handler = invocation.handler();
-        DistributionSummary.builder("ferry.restate.replayed.entries")
+        meters.<DistributionSummary>get(() -> DistributionSummary.builder("ferry.restate.replayed.entries")
                 .description("Journal entries replayed to the SDK per request").baseUnit("entries")
-                .tags("service", service, "handler", handler).register(registry).record(replayed);
-        Counter.builder("ferry.restate.exchanges").description("Requests to SDK deployments, by how they ended")
-                .tags("service", service, "handler", handler, "ending", ending(result.ending()))
-                .register(registry).increment();
+                .tags("service", service, "handler", handler).register(registry),
+                "replayed", service, handler).record(replayed);
+        String ending = ending(result.ending());
+        meters.<Counter>get(() -> Counter.builder("ferry.restate.exchanges")
+                .description("Requests to SDK deployments, by how they ended")
+                .tags("service", service, "handler", handler, "ending", ending)
+                .register(registry), "exchanges", service, handler, ending).increment();
         switch (result.ending()) {
-            case AttemptEnding.Suspended suspended -> Counter.builder("ferry.restate.suspensions")
-                    .description("Suspensions of SDK handlers: ready to go on at once, suspended until a completion"
-                            + " is due, or paused")
-                    .tags("service", service, "handler", handler, "kind", suspended.readyNow() ? "ready"
-                            : suspended.completions().isEmpty() && suspended.signals().isEmpty()
-                                    && suspended.namedSignals().isEmpty() ? "paused"
-                                    : "suspended")
-                    .register(registry).increment();
+            case AttemptEnding.Suspended suspended -> {
+                String kind = suspended.readyNow() ? "ready"
+                        : suspended.completions().isEmpty() && suspended.signals().isEmpty()
+                                && suspended.namedSignals().isEmpty() ? "paused"
+                                : "suspended";
+                meters.<Counter>get(() -> Counter.builder("ferry.restate.suspensions")
+                        .description("Suspensions of SDK handlers: ready to go on at once, suspended until a"
+                                + " completion is due, or paused")
+                        .tags("service", service, "handler", handler, "kind", kind)
+                        .register(registry), "suspensions", service, handler, kind).increment();
+            }
             case AttemptEnding.Output output -> ended(invocation, replayed + result.newEntries().size());
             case AttemptEnding.TerminalFailure failure -> ended(invocation, replayed + result.newEntries().size());
             default -> {
@@ -54,14 +62,16 @@ final class RestateMetrics {
     }
 
     private void ended(ClaimedInvocation invocation, int journalLength) {
-        DistributionSummary.builder("ferry.restate.journal.length")
+        String service = invocation.service();
+        String handler = invocation.handler();
+        meters.<DistributionSummary>get(() -> DistributionSummary.builder("ferry.restate.journal.length")
                 .description("Journal length of SDK invocations when their handler ended").baseUnit("entries")
-                .tags("service", invocation.service(), "handler", invocation.handler())
-                .register(registry).record(journalLength);
-        DistributionSummary.builder("ferry.restate.invocation.attempts")
+                .tags("service", service, "handler", handler).register(registry),
+                "journal", service, handler).record(journalLength);
+        meters.<DistributionSummary>get(() -> DistributionSummary.builder("ferry.restate.invocation.attempts")
                 .description("The attempt in which an SDK handler ended")
-                .tags("service", invocation.service(), "handler", invocation.handler())
-                .register(registry).record(invocation.attempt());
+                .tags("service", service, "handler", handler).register(registry),
+                "attempts", service, handler).record(invocation.attempt());
     }
 
     private static String ending(AttemptEnding ending) {

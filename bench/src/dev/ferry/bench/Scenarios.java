@@ -3,6 +3,7 @@ package dev.ferry.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -30,6 +31,7 @@ final class Scenarios {
     private final StatementProfile statements;
     private final ThreadProfile threads;
     private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+    private final Map<Integer, Integer> runs = new HashMap<>();
 
     Scenarios(BenchSettings settings, Children children, Database database, Kafka kafka, Children.Child broker,
             Children.Child handlerProcess, JsonHttp handler) {
@@ -47,6 +49,8 @@ final class Scenarios {
     }
 
     ScenarioResult run(int scenario) {
+        // a scenario listed again (BENCH_SCENARIOS=7,18,7,18) runs on topics of its own
+        runs.merge(scenario, 1, Integer::sum);
         int records = settings.records();
         return switch (scenario) {
             case 1 -> throughput(1, "SERVICE handler", records, 0);
@@ -462,7 +466,8 @@ final class Scenarios {
     }
 
     String topic(int scenario) {
-        return "bench-" + runId + "-s" + scenario;
+        int run = runs.getOrDefault(scenario, 1);
+        return "bench-" + runId + "-s" + scenario + (run > 1 ? "-" + run : "");
     }
 
     /** The command that runs one of the benchmark's own programs in a JVM of its own. */

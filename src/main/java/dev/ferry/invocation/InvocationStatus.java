@@ -44,6 +44,18 @@ public enum InvocationStatus {
         return "'" + wire + "'";
     }
 
+    /**
+     * This status as a value PostgreSQL's planner learns only when the statement runs: {@code (select 'running')}.
+     * A batch update that zips invocations from arrays ({@code from unnest(...) as u where i.id = u.id and
+     * i.status = ...}) then finds its rows by primary key, one lookup per element. Given the literal, the planner
+     * may read the status's partial index instead, and every row that has left the status since the last vacuum
+     * leaves an entry there to read: 7,000 to 13,000 of them for 256 running invocations, 15 ms for a batch of
+     * 80 outcomes instead of 1.
+     */
+    public String sqlAtRunTime() {
+        return "(select " + sql() + ")";
+    }
+
     /** The statuses as a list of SQL literals, for {@code status in (...)}: {@code 'ready', 'backing-off'}. */
     static String sql(Collection<InvocationStatus> statuses) {
         return statuses.stream().map(InvocationStatus::sql).collect(Collectors.joining(", "));

@@ -24,7 +24,7 @@ final class Leases {
             update invocations set lease_until = ?
              where id in (select id from invocations
                            where status = %s and lease_owner = ? and id = any(?::text[])
-                           for update skip locked)""".formatted(RUNNING.sql());
+                           for update skip locked)""".formatted(RUNNING.sqlAtRunTime());
 
     private static final String RECOVER_EXPIRED = """
             update invocations set status = %s, next_attempt_at = ?, lease_owner = null, lease_until = null,

@@ -66,7 +66,7 @@ final class OutcomeWriter {
                  order by seq
                     on conflict (invocation_id) do nothing)
             select id, caller_id is not null from done
-             where caller_id is not null or fenced""".formatted(COMPLETED.sql(), RUNNING.sql());
+             where caller_id is not null or fenced""".formatted(COMPLETED.sql(), RUNNING.sqlAtRunTime());
 
     private static final String FAIL = """
             update invocations set status = %s, completion = 'failure', failure_reason = ?,

@@ -38,9 +38,9 @@ public class JournalStore {
                    last_entry_at = case when u.added > 0 then ? else i.last_entry_at end
               from unnest(?::text[], ?::int[], ?::int[], ?::boolean[], ?::int[])
                    as u(id, expected, added, failed, attempt)
-             where i.id = u.id and i.journal_length = u.expected and i.status = '%s'
+             where i.id = u.id and i.journal_length = u.expected and i.status = %s
                and (u.attempt = %d or i.attempts = u.attempt)
-            returning i.id""".formatted(InvocationStatus.RUNNING.wire(), JournalAppend.ANY_ATTEMPT);
+            returning i.id""".formatted(InvocationStatus.RUNNING.sqlAtRunTime(), JournalAppend.ANY_ATTEMPT);
 
     /** One row per append: the frames of its entries back to back, from the index of the first. */
     private static final String INSERT = """

@@ -181,8 +181,9 @@ final class KeyPromotions {
         List<ClaimedInvocation> started = budget <= 0 ? List.of()
                 : jdbc.query(START_HEADS, InvocationRows.claimed(headers), owner, now.plus(lease), now, now, now, keys,
                         budget);
-        if (started.size() < budget) {
-            return new Heads(started, 0); // every key nothing held has its head started
+        if (started.size() < budget || budget >= keys.length) {
+            // the budget cut no key off: every key nothing held has its head started, and none is left to promote
+            return new Heads(started, 0);
         }
         return new Heads(started, jdbc.query(PROMOTE, (row, n) -> row.getString(1), now, now, keys).size());
     }

@@ -292,6 +292,7 @@ class OutcomeRecorderTest {
                 assertThat(retrying.failure()).isEqualTo("the journal of inv-stale grew"));
     }
 
+    /** An effect written with its batch, leaving {@code fence} (or none) to a successful outcome. */
     private static DurableEffect fenced(DurableEffect.Batch batch, Outcome.JournalFence fence) {
         return new DurableEffect() {
             @Override
@@ -312,17 +313,7 @@ class OutcomeRecorderTest {
     }
 
     private static DurableEffect batched(DurableEffect.Batch batch) {
-        return new DurableEffect() {
-            @Override
-            public void write() {
-                throw new AssertionError("written on its own instead of with its batch");
-            }
-
-            @Override
-            public Batch batch() {
-                return batch;
-            }
-        };
+        return fenced(batch, null);
     }
 
     @Test

@@ -117,9 +117,7 @@ class RestateHandlerProtocolIT {
         String id = newInvocation();
         AttemptResult attempt = deposit(id, "dave");
         int stored = journals.position(id).orElseThrow().length();
-        // a stale attempt of the same invocation writes first
-        journals.append(new JournalAppend(id, stored, List.of(journals.load(id).getFirst()), "Account", "dave",
-                List.of(new StateChange.Set("balance", "40".getBytes(StandardCharsets.UTF_8))), false));
+        staleAttemptWritesFirst(id, "dave", stored);
 
         DurableEffect effect = attempt.effects().getFirst();
 
@@ -133,8 +131,7 @@ class RestateHandlerProtocolIT {
         String id = newInvocation();
         AttemptResult attempt = deposit(id, "erin");
         int stored = journals.position(id).orElseThrow().length();
-        // the lease ran out and another claim started a second attempt
-        jdbc.update("update invocations set attempts = attempts + 1 where id = ?", id);
+        takeOver(id);
 
         DurableEffect effect = attempt.effects().getFirst();
 
@@ -164,8 +161,7 @@ class RestateHandlerProtocolIT {
         String id = newInvocation();
         AttemptResult attempt = deposit(id, "grace");
         int stored = journals.position(id).orElseThrow().length();
-        journals.append(new JournalAppend(id, stored, List.of(journals.load(id).getFirst()), "Account", "grace",
-                List.of(new StateChange.Set("balance", "40".getBytes(StandardCharsets.UTF_8))), false));
+        staleAttemptWritesFirst(id, "grace", stored);
 
         InvocationStore.Recorded recorded = recordFenced(id, attempt);
 
@@ -183,13 +179,24 @@ class RestateHandlerProtocolIT {
         String id = newInvocation();
         AttemptResult attempt = deposit(id, "heidi");
         int stored = journals.position(id).orElseThrow().length();
-        jdbc.update("update invocations set attempts = attempts + 1 where id = ?", id);
+        takeOver(id);
 
         InvocationStore.Recorded recorded = recordFenced(id, attempt);
 
         assertThat(recorded.superseded()).containsExactly(id);
         assertThat(journals.position(id).orElseThrow().length()).isEqualTo(stored);
         assertThat(states.load("Account", "heidi")).isEmpty();
+    }
+
+    /** A stale attempt of the same invocation stores its append first: the first entry again, and a balance of 40. */
+    private static void staleAttemptWritesFirst(String id, String key, int stored) {
+        journals.append(new JournalAppend(id, stored, List.of(journals.load(id).getFirst()), "Account", key,
+                List.of(new StateChange.Set("balance", "40".getBytes(StandardCharsets.UTF_8))), false));
+    }
+
+    /** The lease ran out and another claim started a second attempt. */
+    private static void takeOver(String id) {
+        jdbc.update("update invocations set attempts = attempts + 1 where id = ?", id);
     }
 
     /** What the dispatcher's outcome recorder does with a success whose effect leaves its fence to the outcome. */

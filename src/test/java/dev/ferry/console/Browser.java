@@ -11,10 +11,12 @@ import java.time.Duration;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -56,11 +58,11 @@ final class Browser implements AutoCloseable {
     }
 
     WebElement find(By by) {
-        return wait.until(ExpectedConditions.presenceOfElementLocated(by));
+        return wait.until(rereadingReplaced(ExpectedConditions.presenceOfElementLocated(by)));
     }
 
     String text(By by) {
-        return find(by).getText();
+        return wait.until(rereadingReplaced(ignored -> driver.findElement(by).getText()));
     }
 
     void type(String id, String text) {
@@ -74,11 +76,29 @@ final class Browser implements AutoCloseable {
     }
 
     void click(By by) {
-        wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+        wait.until(rereadingReplaced(ExpectedConditions.elementToBeClickable(by))).click();
     }
 
     void waitForText(By by, String text) {
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+        wait.until(rereadingReplaced(ExpectedConditions.textToBePresentInElementLocated(by, text)));
+    }
+
+    /**
+     * Chromium answers a read of an element that the page replaced meanwhile (an htmx swap) with an inspector
+     * error, "Node with given id does not belong to the document", where other browsers say the element is stale:
+     * like a stale element, it means the condition does not hold yet, and the wait looks the element up again.
+     */
+    private static <T> ExpectedCondition<T> rereadingReplaced(ExpectedCondition<T> condition) {
+        return driver -> {
+            try {
+                return condition.apply(driver);
+            } catch (WebDriverException e) {
+                if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                    return null;
+                }
+                throw e;
+            }
+        };
     }
 
     /** Saves what the window shows, the whole page high, as target/console/NAME.png. */

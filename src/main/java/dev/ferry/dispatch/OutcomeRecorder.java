@@ -303,16 +303,20 @@ class OutcomeRecorder {
     private List<Pending> applyEffects(List<Pending> part) {
         Map<DurableEffect.Batch, List<DurableEffect>> batches = new IdentityHashMap<>();
         Map<DurableEffect, String> superseded = new IdentityHashMap<>();
+        List<Outcome.JournalFence> fences = new ArrayList<>(part.size());
         for (Pending pending : part) {
             DurableEffect.Batch batch = batchOf(pending);
-            if (batch != null && fenceOf(pending) == null) {
+            Outcome.JournalFence fence = fenceOf(pending);
+            fences.add(fence);
+            if (batch != null && fence == null) {
                 batches.computeIfAbsent(batch, key -> new ArrayList<>()).add(pending.effects().getFirst());
             }
         }
         batches.forEach((batch, effects) -> superseded.putAll(batch.writeAll(effects)));
         List<Pending> applied = new ArrayList<>(part.size());
-        for (Pending pending : part) {
-            Outcome.JournalFence fence = fenceOf(pending);
+        for (int i = 0; i < part.size(); i++) {
+            Pending pending = part.get(i);
+            Outcome.JournalFence fence = fences.get(i);
             if (fence != null) {
                 applied.add(new Pending(((Outcome.Succeeded) pending.outcome()).fencedBy(fence),
                         pending.releasedKey(), pending.effects()));

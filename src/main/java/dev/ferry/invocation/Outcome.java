@@ -30,10 +30,20 @@ public sealed interface Outcome {
      *
      * @param expectedLength the journal length the attempt started from
      * @param added          how many entries the attempt adds to the journal
-     * @param attempt        the attempt number of the claim the attempt ran under, or 0 for any claim
+     * @param attempt        the attempt number of the claim the attempt ran under, or {@link #ANY_ATTEMPT}
      * @param superseded     why the attempt runs again when the journal no longer has {@code expectedLength}
      */
     record JournalFence(int expectedLength, int added, int attempt, String superseded) {
+
+        /** The attempt of a fence that holds under any claim of the invocation. */
+        public static final int ANY_ATTEMPT = 0;
+
+        /**
+         * The fence as SQL, over the invocation {@code i} and the batch's row {@code u} with its {@code expected}
+         * length and {@code attempt}: the journal still has the length the attempt started from, under its claim.
+         */
+        public static final String HOLDS = "i.journal_length = u.expected"
+                + " and (u.attempt = %d or i.attempts = u.attempt)".formatted(ANY_ATTEMPT);
     }
 
     /** The invocation is over without success. */

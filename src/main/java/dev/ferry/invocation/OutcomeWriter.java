@@ -48,8 +48,7 @@ final class OutcomeWriter {
                   from unnest(?::text[], ?::bytea[], ?::text[], ?::int[], ?::int[], ?::int[])
                        as u(id, result, type, expected, added, attempt)
                  where i.id = u.id and i.status = %s and i.lease_owner = ?
-                   and (u.expected is null
-                        or (i.journal_length = u.expected and (u.attempt = 0 or i.attempts = u.attempt)))
+                   and (u.expected is null or (%s))
              returning i.id, i.seq, i.result_cluster, i.result_topic,
                        case when i.subscription_id is null then convert_to(i.object_key, 'UTF8') else i.kafka_key end
                            as kafka_key, u.result, u.type,
@@ -66,7 +65,8 @@ final class OutcomeWriter {
                  order by seq
                     on conflict (invocation_id) do nothing)
             select id, caller_id is not null from done
-             where caller_id is not null or fenced""".formatted(COMPLETED.sql(), RUNNING.sqlAtRunTime());
+             where caller_id is not null or fenced""".formatted(COMPLETED.sql(), RUNNING.sqlAtRunTime(),
+            Outcome.JournalFence.HOLDS);
 
     private static final String FAIL = """
             update invocations set status = %s, completion = 'failure', failure_reason = ?,

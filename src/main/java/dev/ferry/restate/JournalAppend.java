@@ -3,6 +3,8 @@ package dev.ferry.restate;
 import java.util.List;
 import java.util.Objects;
 
+import dev.ferry.invocation.Outcome;
+
 /**
  * What one attempt adds to an invocation, for {@link JournalStore#append}: written in one transaction, and only
  * if the journal still has the length the attempt started from and the invocation is still running under the
@@ -29,7 +31,7 @@ public record JournalAppend(String invocationId, int expectedLength, List<Journa
         List<PendingCompletion> completions, List<OutgoingCall> calls) {
 
     /** An append not tied to one claim of its invocation. */
-    public static final int ANY_ATTEMPT = 0;
+    public static final int ANY_ATTEMPT = Outcome.JournalFence.ANY_ATTEMPT;
 
     public JournalAppend {
         Objects.requireNonNull(invocationId, "invocationId");

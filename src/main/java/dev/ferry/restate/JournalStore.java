@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.ferry.invocation.InvocationStatus;
+import dev.ferry.invocation.Outcome;
 
 /**
  * Invocation journals. {@link #append} is the one write: the new entries and the state changes they imply, in
@@ -38,9 +40,8 @@ public class JournalStore {
                    last_entry_at = case when u.added > 0 then ? else i.last_entry_at end
               from unnest(?::text[], ?::int[], ?::int[], ?::boolean[], ?::int[])
                    as u(id, expected, added, failed, attempt)
-             where i.id = u.id and i.journal_length = u.expected and i.status = %s
-               and (u.attempt = %d or i.attempts = u.attempt)
-            returning i.id""".formatted(InvocationStatus.RUNNING.sqlAtRunTime(), JournalAppend.ANY_ATTEMPT);
+             where i.id = u.id and i.status = %s and %s
+            returning i.id""".formatted(InvocationStatus.RUNNING.sqlAtRunTime(), Outcome.JournalFence.HOLDS);
 
     /** One row per append: the frames of its entries back to back, from the index of the first. */
     private static final String INSERT = """
@@ -115,6 +116,29 @@ public class JournalStore {
      * the same invocation or object are applied in the order given.
      */
     public List<JournalAppend> appendAll(List<JournalAppend> appends) {
+        return inRounds(appends, this::write);
+    }
+
+    /**
+     * Writes appends whose fence the caller's transaction has already passed, and whose journal length it has
+     * already grown: the statement that completed each invocation checked that its journal still had the expected
+     * length under the expected claim ({@code Outcome.JournalFence}). Everything but the fence is written as
+     * {@link #appendAll} writes it.
+     */
+    public void storeFenced(List<JournalAppend> appends) {
+        inRounds(appends, (round, now) -> {
+            store(round, now);
+            return List.of();
+        });
+    }
+
+    /**
+     * Writes appends in one transaction (the caller's, if it has one), in rounds of appends that share neither
+     * their invocation nor (when they change state) their object, in the order given; returns the appends the
+     * rounds found fenced out.
+     */
+    private List<JournalAppend> inRounds(List<JournalAppend> appends,
+            BiFunction<List<JournalAppend>, Instant, List<JournalAppend>> writeRound) {
         if (appends.isEmpty()) {
             return List.of();
         }
@@ -125,30 +149,9 @@ public class JournalStore {
             while (!rest.isEmpty()) {
                 List<JournalAppend> round = new ArrayList<>();
                 rest = apart(rest, round);
-                fenced.addAll(write(round, now));
+                fenced.addAll(writeRound.apply(round, now));
             }
             return fenced;
-        });
-    }
-
-    /**
-     * Writes appends whose fence the caller's transaction has already passed, and whose journal length it has
-     * already grown: the statement that completed each invocation checked that its journal still had the expected
-     * length under the expected claim ({@code Outcome.JournalFence}). Everything but the fence is written as
-     * {@link #appendAll} writes it.
-     */
-    public void storeFenced(List<JournalAppend> appends) {
-        if (appends.isEmpty()) {
-            return;
-        }
-        transactions.executeWithoutResult(status -> {
-            Instant now = clock.instant();
-            List<JournalAppend> rest = appends;
-            while (!rest.isEmpty()) {
-                List<JournalAppend> round = new ArrayList<>();
-                rest = apart(rest, round);
-                store(round, now);
-            }
         });
     }
 

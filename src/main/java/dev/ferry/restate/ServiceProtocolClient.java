@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -24,6 +23,7 @@ import org.springframework.stereotype.Component;
 
 import dev.ferry.restate.AttemptEnding.Kind;
 import dev.ferry.security.RestateRequestIdentity;
+import dev.ferry.shared.KeptValues;
 
 /**
  * Runs one attempt against a deployment in request/response mode: {@code POST {uri}/invoke/{service}/{handler}}
@@ -43,7 +43,7 @@ public class ServiceProtocolClient implements AutoCloseable {
     private final JettyClients clients;
     private final RestateRequestIdentity identity;
     /** The invoke URI of each deployment's handler, built once: few, and asked for on every attempt. */
-    private final Map<List<Object>, URI> invokeUris = new ConcurrentHashMap<>();
+    private final KeptValues<List<Object>, URI> invokeUris = new KeptValues<>(MAX_INVOKE_URIS);
 
     /** A client whose requests are not signed. */
     public ServiceProtocolClient(RestateProperties properties) {
@@ -88,17 +88,8 @@ public class ServiceProtocolClient implements AutoCloseable {
     }
 
     private URI invokeUri(RestateEndpoint endpoint, AttemptRequest request) {
-        List<Object> target = List.of(endpoint.uri(), request.service(), request.handler());
-        URI uri = invokeUris.get(target);
-        if (uri == null) {
-            if (invokeUris.size() >= MAX_INVOKE_URIS) {
-                // deployments come and go: never hold more than this many
-                invokeUris.clear();
-            }
-            uri = endpoint.invokeUri(request.service(), request.handler());
-            invokeUris.put(target, uri);
-        }
-        return uri;
+        return invokeUris.get(List.of(endpoint.uri(), request.service(), request.handler()),
+                ignored -> endpoint.invokeUri(request.service(), request.handler()));
     }
 
     private static boolean isHeaderSafe(String value) {

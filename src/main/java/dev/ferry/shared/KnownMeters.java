@@ -1,8 +1,6 @@
 package dev.ferry.shared;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Meter;
@@ -18,7 +16,7 @@ public final class KnownMeters {
     /** More distinct meters than this means tag values are not the few they should be: start over. */
     private static final int MAX_METERS = 10_000;
 
-    private final Map<List<String>, Meter> meters = new ConcurrentHashMap<>();
+    private final KeptValues<List<String>, Meter> meters = new KeptValues<>(MAX_METERS);
 
     /**
      * The meter of {@code key} (its name and the values of its tags, in a fixed order), registered by
@@ -26,14 +24,6 @@ public final class KnownMeters {
      */
     @SuppressWarnings("unchecked")
     public <M extends Meter> M get(Supplier<M> register, String... key) {
-        List<String> id = List.of(key);
-        Meter meter = meters.get(id);
-        if (meter == null) {
-            if (meters.size() >= MAX_METERS) {
-                meters.clear();
-            }
-            meter = meters.computeIfAbsent(id, ignored -> register.get());
-        }
-        return (M) meter;
+        return (M) meters.get(List.of(key), ignored -> register.get());
     }
 }

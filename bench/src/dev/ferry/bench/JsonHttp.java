@@ -45,19 +45,7 @@ final class JsonHttp {
 
     /** GETs a path as text; throws unless it answers 2xx. */
     String text(String path) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("GET " + response.uri() + " answered " + response.statusCode());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new IllegalStateException("Request to " + baseUrl + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return body(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
     }
 
     /** Whether a GET of the path answers 2xx now. */
@@ -75,6 +63,12 @@ final class JsonHttp {
     }
 
     private JsonNode send(HttpRequest.Builder request) {
+        String body = body(request);
+        return body == null || body.isBlank() ? JSON.missingNode() : JSON.readTree(body);
+    }
+
+    /** Sends a request and returns the body of its answer; throws unless it answers 2xx. */
+    private String body(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -82,8 +76,7 @@ final class JsonHttp {
                 throw new IllegalStateException(response.request().method() + " " + response.uri() + " answered "
                         + response.statusCode() + ": " + response.body());
             }
-            String body = response.body();
-            return body == null || body.isBlank() ? JSON.missingNode() : JSON.readTree(body);
+            return response.body();
         } catch (IOException e) {
             throw new IllegalStateException("Request to " + baseUrl + " failed: " + e, e);
         } catch (InterruptedException e) {

@@ -74,8 +74,9 @@ final class Sampler implements AutoCloseable {
         }
         String text;
         try {
-            text = actuator.text("/actuator/prometheus?includedNames=" + String.join(",", HEAP, LIVE, INGESTED,
-                    COMPLETED));
+            // the filter takes a counter's family name, without the _total its samples carry
+            text = actuator.text("/actuator/prometheus?includedNames=" + String.join(",", HEAP, LIVE,
+                    family(INGESTED), family(COMPLETED)));
         } catch (RuntimeException e) {
             return values;
         }
@@ -91,6 +92,10 @@ final class Sampler implements AutoCloseable {
             }
         }
         return values;
+    }
+
+    private static String family(String counterSamples) {
+        return counterSamples.substring(0, counterSamples.length() - "_total".length());
     }
 
     /** A counter's value; 0 before it has counted, -1 for a process without a metrics endpoint. */

@@ -256,17 +256,24 @@ public class Dispatcher implements SmartLifecycle {
     }
 
     /**
-     * Hands an attempt's outcome to the recorder and frees the call's slot at once, so that new calls can
-     * start while outcomes are written; claims pause while more outcomes than calls in flight wait.
+     * Hands an attempt's outcome to the recorder. The call's slot is freed at once, so that new calls can start
+     * while outcomes are written, unless the outcome releases an exclusive key: then the slot goes with the outcome,
+     * for the key's successor, which its write starts running at once. Claims pause while more outcomes than calls
+     * in flight wait.
      */
     private void finish(ClaimedInvocation invocation, Decision decision, List<DurableEffect> effects) {
+        boolean holdSlot = running && decision.releasedKey() != null;
+        boolean handedOn = false;
         try {
-            recorder.add(decision.outcome(), decision.releasedKey(), effects);
+            recorder.add(decision.outcome(), decision.releasedKey(), effects, holdSlot);
+            handedOn = holdSlot;
         } finally {
             try {
                 limits.release(invocation);
             } finally {
-                permits.release();
+                if (!handedOn) {
+                    permits.release();
+                }
             }
         }
         Duration wait = decision.retryIn();

@@ -41,8 +41,15 @@ class OutcomeRecorder {
     private static final int MAX_BATCH = 1000;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    /** An outcome waiting to be written, with the exclusive key it releases (or null) and its attempt's effects. */
-    record Pending(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
+    /**
+     * An outcome waiting to be written, with the exclusive key it releases (or null), its attempt's effects, and
+     * whether its call's slot was kept for the key's successor ({@code holdsSlot}).
+     */
+    record Pending(Outcome outcome, String releasedKey, List<DurableEffect> effects, boolean holdsSlot) {
+
+        Pending(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
+            this(outcome, releasedKey, effects, false);
+        }
     }
 
     /**
@@ -84,6 +91,8 @@ class OutcomeRecorder {
     private final Transactions transactions;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Set<String> unwritten = ConcurrentHashMap.newKeySet();
+    /** The queued outcomes whose call slot this recorder still holds for their key's successor; its thread's own. */
+    private final Set<Pending> holding = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Thread thread;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -116,8 +125,17 @@ class OutcomeRecorder {
     }
 
     void add(Outcome outcome, String releasedKey, List<DurableEffect> effects) {
+        add(outcome, releasedKey, effects, false);
+    }
+
+    /**
+     * Queues an outcome. With {@code holdsSlot}, the finished call's slot goes with it: the write starts the released
+     * key's successor in it, as a call taking the slot meanwhile would leave the successor to be made ready and
+     * claimed (two row versions where one does), and frees it when there is none or the write fails.
+     */
+    void add(Outcome outcome, String releasedKey, List<DurableEffect> effects, boolean holdsSlot) {
         unwritten.add(outcome.id());
-        queue.add(new Pending(outcome, releasedKey, effects));
+        queue.add(new Pending(outcome, releasedKey, effects, holdsSlot && releasedKey != null));
     }
 
     /** The invocations whose outcome is queued or being written: this instance still holds them. */
@@ -154,6 +172,11 @@ class OutcomeRecorder {
                     }
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
+                    for (Pending pending : batch) {
+                        if (pending.holdsSlot()) {
+                            holding.add(pending);
+                        }
+                    }
                 }
                 writeIsolating(batch);
                 succeeded();
@@ -226,7 +249,8 @@ class OutcomeRecorder {
 
     private void write(List<Pending> part) {
         Duration successorLease = lease.get();
-        int reserved = successorLease == null ? 0 : slots.reserve(releasedKeys(part));
+        int held = takeHeldSlots(part);
+        int reserved = held + (successorLease == null ? 0 : slots.reserve(releasedKeys(part) - held));
         List<ClaimedInvocation> successors = List.of();
         boolean durable = false;
         try {
@@ -249,6 +273,21 @@ class OutcomeRecorder {
                 }
             }
         }
+    }
+
+    /**
+     * The slots the outcomes of {@code part} hold for their successors, handed to this write: it frees those its
+     * successors do not take, whether it succeeds or not, so a part written again reserves slots anew.
+     */
+    private int takeHeldSlots(List<Pending> part) {
+        if (holding.isEmpty()) {
+            return 0;
+        }
+        int held = 0;
+        for (Pending pending : part) {
+            held += holding.remove(pending) ? 1 : 0;
+        }
+        return held;
     }
 
     private static int releasedKeys(List<Pending> part) {

@@ -317,6 +317,35 @@ class OutcomeRecorderTest {
     }
 
     @Test
+    void givesTheSlotsItsOutcomesHoldToTheirWriteAndReservesAnewWhenTheWriteIsRetried() throws Exception {
+        Table table = new Table();
+        table.unreachableFor.set(1);
+        List<Integer> asked = new CopyOnWriteArrayList<>();
+        List<String> writes = new CopyOnWriteArrayList<>();
+        OutcomeRecorder recorder = new OutcomeRecorder((owner, outcomes, keys, lease, budget) -> {
+            writes.add(outcomes.size() + " outcomes, " + keys.size() + " keys, budget " + budget);
+            return table.record(owner, outcomes, keys, lease, budget);
+        }, "test-owner", () -> Duration.ofSeconds(30), wanted -> {
+            asked.add(wanted);
+            return wanted;
+        }, (written, successors, reserved) -> writes.add("freed " + reserved + " after " + written),
+                Clock.systemUTC(), Duration.ofSeconds(30), OutcomeRecorderTest::inTransaction);
+        Instant next = Instant.parse("2026-03-01T12:00:00Z");
+        recorder.add(new Outcome.Retrying("inv-held", next, "HTTP 503"), "Account/a", List.of(), true);
+        recorder.add(new Outcome.Retrying("inv-free", next, "HTTP 503"), "Account/b", List.of(), false);
+        recorder.add(new Outcome.Retrying("inv-keyless", next, "HTTP 503"), null, List.of(), true);
+        recorder.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> table.stored.size() == 3);
+        recorder.stop(Duration.ofSeconds(5));
+
+        // the first write fails: the held slot and the one reserved are freed, and the retry reserves both anew
+        assertThat(writes).containsExactly("3 outcomes, 2 keys, budget 2", "freed 2 after 0",
+                "3 outcomes, 2 keys, budget 2", "freed 2 after 3");
+        assertThat(asked).containsExactly(1, 2);
+    }
+
+    @Test
     void tellsUnreachableFromRefused() {
         assertThat(DatabaseFailure.isTransient(new CannotGetJdbcConnectionException("down"))).isTrue();
         assertThat(DatabaseFailure.isTransient(new RuntimeException(new SQLException("gone", "08006")))).isTrue();

@@ -1,37 +1,73 @@
 package dev.ferry.restate;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 
 import dev.ferry.restate.wire.ServiceProtocol.NamedCommandMessage;
 
 /**
  * One entry of an invocation's journal: a command or a notification, kept as the whole frame so that a replay
- * sends exactly what was stored.
- *
- * @param type  the message type code ({@code 0x0403} for a set-state command, ...)
- * @param name  the entry name the SDK gave a command (a {@code ctx.run} step's name), empty if none
- * @param frame the frame: header and protobuf body
+ * sends exactly what was stored. Its entry name is read from the frame only when asked for: attempts store and
+ * replay entries without looking at their names.
  */
-public record JournalEntry(int type, String name, byte[] frame) {
+public final class JournalEntry {
 
-    public JournalEntry {
-        name = name == null ? "" : name;
-        frame = frame.clone();
+    private final int type;
+    private final byte[] frame;
+    private String name;
+
+    /** @param frame the whole frame, header and body, which the entry now owns */
+    private JournalEntry(int type, byte[] frame) {
+        this.type = type;
+        this.frame = frame;
     }
 
-    /** The entry of a frame, with the entry name read from a command's body. */
+    /** The entry of a frame. */
     public static JournalEntry of(Frame frame) {
-        return new JournalEntry(frame.type(), entryName(frame), frame.toBytes());
+        return new JournalEntry(frame.type(), frame.toBytes());
     }
 
-    /** An entry read back from storage. */
+    /** The entry of a message of the given type, serialized once into its frame. */
+    static JournalEntry of(int type, MessageLite message) {
+        int size = message.getSerializedSize();
+        byte[] frame = new byte[Frame.HEADER_BYTES + size];
+        ByteBuffer.wrap(frame).putShort((short) type).putShort((short) 0).putInt(size);
+        CodedOutputStream out = CodedOutputStream.newInstance(frame, Frame.HEADER_BYTES, size);
+        try {
+            message.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write a message into an array", e);
+        }
+        out.checkNoSpaceLeft();
+        return new JournalEntry(type, frame);
+    }
+
+    /** An entry read back from storage: a whole frame, header and body. */
     public static JournalEntry ofStored(byte[] frame) {
-        return of(Frame.parse(frame));
+        return new JournalEntry(checkedType(frame), frame.clone());
+    }
+
+    /** The message type code ({@code 0x0403} for a set-state command, ...). */
+    public int type() {
+        return type;
+    }
+
+    /** The entry name the SDK gave a command (a {@code ctx.run} step's name), empty if none. */
+    public String name() {
+        String read = name;
+        if (read == null) {
+            read = entryName(type, frame);
+            name = read;
+        }
+        return read;
     }
 
     /** The frames of consecutive entries back to back, as a journal segment stores them. */
@@ -66,14 +102,15 @@ public record JournalEntry(int type, String name, byte[] frame) {
                 throw new IllegalArgumentException("frame " + entries.size() + " of a journal segment says " + length
                         + " body bytes, " + (in.remaining() - Frame.HEADER_BYTES) + " are left");
             }
+            int type = Short.toUnsignedInt(in.getShort(in.position()));
             byte[] frame = new byte[Frame.HEADER_BYTES + (int) length];
             in.get(frame);
-            entries.add(ofStored(frame));
+            entries.add(new JournalEntry(type, frame));
         }
         return entries;
     }
 
-    @Override
+    /** The whole frame: header and protobuf body. */
     public byte[] frame() {
         return frame.clone();
     }
@@ -98,8 +135,7 @@ public record JournalEntry(int type, String name, byte[] frame) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof JournalEntry that && that.type == type && that.name.equals(name)
-                && Arrays.equals(that.frame, frame);
+        return other instanceof JournalEntry that && that.type == type && Arrays.equals(that.frame, frame);
     }
 
     @Override
@@ -109,16 +145,32 @@ public record JournalEntry(int type, String name, byte[] frame) {
 
     @Override
     public String toString() {
-        return "JournalEntry[" + typeName() + (name.isEmpty() ? "" : " \"" + name + "\"") + ", " + frame.length
-                + " bytes]";
+        String entryName = name();
+        return "JournalEntry[" + typeName() + (entryName.isEmpty() ? "" : " \"" + entryName + "\"") + ", "
+                + frame.length + " bytes]";
     }
 
-    private static String entryName(Frame frame) {
-        if (MessageType.isNotification(frame.type())) {
+    /** The type of a stored frame, whose header and length it checks. */
+    private static int checkedType(byte[] frame) {
+        if (frame.length < Frame.HEADER_BYTES) {
+            throw new IllegalArgumentException("a frame has an 8-byte header, got " + frame.length + " bytes");
+        }
+        ByteBuffer in = ByteBuffer.wrap(frame);
+        long length = Integer.toUnsignedLong(in.getInt(4));
+        if (length != frame.length - Frame.HEADER_BYTES) {
+            throw new IllegalArgumentException("frame header says " + length + " body bytes, got "
+                    + (frame.length - Frame.HEADER_BYTES));
+        }
+        return Short.toUnsignedInt(in.getShort(0));
+    }
+
+    private static String entryName(int type, byte[] frame) {
+        if (MessageType.isNotification(type)) {
             return "";
         }
         try {
-            return NamedCommandMessage.parseFrom(frame.rawBody()).getName();
+            return NamedCommandMessage.parseFrom(ByteBuffer.wrap(frame, Frame.HEADER_BYTES,
+                    frame.length - Frame.HEADER_BYTES)).getName();
         } catch (InvalidProtocolBufferException e) {
             return "";
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 
 import dev.ferry.restate.wire.ServiceProtocol.Header;
 import dev.ferry.restate.wire.ServiceProtocol.InputCommandMessage;
@@ -22,11 +23,11 @@ final class StartRequest {
     /** The input command that opens a new journal. */
     static JournalEntry inputCommand(AttemptRequest request) {
         InputCommandMessage.Builder input = InputCommandMessage.newBuilder()
-                .setValue(Value.newBuilder().setContent(ByteString.copyFrom(request.rawInput())));
+                .setValue(Value.newBuilder().setContent(UnsafeByteOperations.unsafeWrap(request.rawInput())));
         for (AttemptRequest.Header header : request.headers()) {
             input.addHeaders(Header.newBuilder().setKey(header.key()).setValue(header.value()));
         }
-        return JournalEntry.of(Frame.of(MessageType.INPUT_COMMAND.code, input.build().toByteArray()));
+        return JournalEntry.of(MessageType.INPUT_COMMAND.code, input.build());
     }
 
     static StartMessage startMessage(AttemptRequest request, int knownEntries) {

@@ -46,7 +46,13 @@ public record Frame(int type, int flags, byte[] body) {
     }
 
     void writeTo(ByteBuffer out) {
-        out.putShort((short) type).putShort((short) flags).putInt(body.length).put(body);
+        writeHeader(out, type, flags, body.length);
+        out.put(body);
+    }
+
+    /** Writes the 8-byte header of a frame: type, flags, body length. */
+    static void writeHeader(ByteBuffer out, int type, int flags, int bodyLength) {
+        out.putShort((short) type).putShort((short) flags).putInt(bodyLength);
     }
 
     int size() {
@@ -59,18 +65,23 @@ public record Frame(int type, int flags, byte[] body) {
 
     /** Reads one whole frame, as {@link #toBytes()} wrote it. */
     public static Frame parse(byte[] bytes) {
+        int type = checkedType(bytes);
+        int flags = Short.toUnsignedInt(ByteBuffer.wrap(bytes).getShort(2));
+        return new Frame(type, flags, Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length));
+    }
+
+    /** The type of one whole frame, after checking that its header says the length it has. */
+    static int checkedType(byte[] bytes) {
         if (bytes.length < HEADER_BYTES) {
             throw new IllegalArgumentException("a frame has an 8-byte header, got " + bytes.length + " bytes");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        int type = Short.toUnsignedInt(in.getShort());
-        int flags = Short.toUnsignedInt(in.getShort());
-        long length = Integer.toUnsignedLong(in.getInt());
+        long length = Integer.toUnsignedLong(in.getInt(4));
         if (length != bytes.length - HEADER_BYTES) {
             throw new IllegalArgumentException("frame header says " + length + " body bytes, got "
                     + (bytes.length - HEADER_BYTES));
         }
-        return new Frame(type, flags, Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length));
+        return Short.toUnsignedInt(in.getShort(0));
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class JournalEntry {
     static JournalEntry of(int type, MessageLite message) {
         int size = message.getSerializedSize();
         byte[] frame = new byte[Frame.HEADER_BYTES + size];
-        ByteBuffer.wrap(frame).putShort((short) type).putShort((short) 0).putInt(size);
+        Frame.writeHeader(ByteBuffer.wrap(frame), type, 0, size);
         CodedOutputStream out = CodedOutputStream.newInstance(frame, Frame.HEADER_BYTES, size);
         try {
             message.writeTo(out);
@@ -52,7 +52,7 @@ public final class JournalEntry {
 
     /** An entry read back from storage: a whole frame, header and body. */
     public static JournalEntry ofStored(byte[] frame) {
-        return new JournalEntry(checkedType(frame), frame.clone());
+        return new JournalEntry(Frame.checkedType(frame), frame.clone());
     }
 
     /** The message type code ({@code 0x0403} for a set-state command, ...). */
@@ -148,20 +148,6 @@ public final class JournalEntry {
         String entryName = name();
         return "JournalEntry[" + typeName() + (entryName.isEmpty() ? "" : " \"" + entryName + "\"") + ", "
                 + frame.length + " bytes]";
-    }
-
-    /** The type of a stored frame, whose header and length it checks. */
-    private static int checkedType(byte[] frame) {
-        if (frame.length < Frame.HEADER_BYTES) {
-            throw new IllegalArgumentException("a frame has an 8-byte header, got " + frame.length + " bytes");
-        }
-        ByteBuffer in = ByteBuffer.wrap(frame);
-        long length = Integer.toUnsignedLong(in.getInt(4));
-        if (length != frame.length - Frame.HEADER_BYTES) {
-            throw new IllegalArgumentException("frame header says " + length + " body bytes, got "
-                    + (frame.length - Frame.HEADER_BYTES));
-        }
-        return Short.toUnsignedInt(in.getShort(0));
     }
 
     private static String entryName(int type, byte[] frame) {

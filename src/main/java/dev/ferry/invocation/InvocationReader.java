@@ -151,6 +151,11 @@ public class InvocationReader {
                     "status", "Status '%s' is not known: use pending, scheduled, ready, running, backing-off, paused,"
                             .formatted(query.status()) + " suspended or completed."));
             filter(sql, arguments, "status = ?", status.wire());
+        } else if (query.service() != null) {
+            // the target is indexed for completed invocations and for unfinished ones apart; naming both halves
+            // lets PostgreSQL read the two indexes instead of the whole table
+            sql.append(" and (status = ").append(InvocationStatus.COMPLETED.sql())
+                    .append(" or status <> ").append(InvocationStatus.COMPLETED.sql()).append(')');
         }
         if (query.completion() != null) {
             if (!query.completion().equals("success") && !query.completion().equals("failure")) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,5 +46,30 @@ class InvocationReaderIT {
                 new InvocationDetails.Header("tombstone", null, null),
                 new InvocationDetails.Header("raw", null, "/w=="),
                 new InvocationDetails.Header("trace", "t-2", null));
+    }
+
+    @Test
+    void listsOneTargetsCompletedAndUnfinishedInvocationsTogether() {
+        NewInvocation done = NewInvocation.runnable("inv_reader_done", "Ledger", "add", "acct-1",
+                "1".getBytes(StandardCharsets.UTF_8), List.of(), at(1));
+        NewInvocation waiting = NewInvocation.runnable("inv_reader_waiting", "Ledger", "add", "acct-1",
+                "2".getBytes(StandardCharsets.UTF_8), List.of(), at(2));
+        NewInvocation otherKey = NewInvocation.runnable("inv_reader_other", "Ledger", "add", "acct-2",
+                "3".getBytes(StandardCharsets.UTF_8), List.of(), at(3));
+        store.enqueue(List.of(done), "owner", 1, Duration.ofMinutes(1));
+        store.record("owner", List.of(new Outcome.Succeeded(done.id(), new byte[0], null)), Set.of(),
+                Duration.ofMinutes(1), 0);
+        store.enqueue(List.of(waiting, otherKey), "owner", 0, Duration.ofMinutes(1));
+        InvocationQuery byKey = new InvocationQuery(null, "Ledger", "add", "acct-1", null, null, null, null, null,
+                true, 10);
+
+        assertThat(reader.list(byKey).invocations()).extracting(InvocationView::id)
+                .containsExactly(done.id(), waiting.id());
+        assertThat(reader.countByStatus(byKey)).containsEntry("completed", 1L).containsEntry("ready", 1L)
+                .containsEntry("running", 0L);
+    }
+
+    private static KafkaOrigin at(long offset) {
+        return new KafkaOrigin("sub_reader", "accounts", 0, offset, Instant.now(), null);
     }
 }

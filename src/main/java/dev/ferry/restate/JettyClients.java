@@ -17,56 +17,41 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  */
 final class JettyClients implements AutoCloseable {
 
-    /** The two clients, started together, with the pool and the scheduler they share. */
-    private record Clients(HttpClient http2, HttpClient http11, QueuedThreadPool pool,
-            ScheduledExecutorScheduler scheduler) {
-    }
-
     private final RestateProperties properties;
-    /** Read on every attempt, without a lock: virtual threads calling at once would queue on a monitor. */
-    private volatile Clients clients;
+    private HttpClient http2;
+    private HttpClient http11;
+    private QueuedThreadPool pool;
+    private ScheduledExecutorScheduler scheduler;
 
     JettyClients(RestateProperties properties) {
         this.properties = properties;
     }
 
-    HttpClient client(boolean useHttp11) {
-        Clients started = clients;
-        if (started == null) {
-            started = start();
+    synchronized HttpClient client(boolean useHttp11) {
+        if (pool == null) {
+            start();
         }
-        return useHttp11 ? started.http11() : started.http2();
+        return useHttp11 ? http11 : http2;
     }
 
-    private synchronized Clients start() {
-        if (clients != null) {
-            return clients;
-        }
-        QueuedThreadPool pool = new QueuedThreadPool(16, 2);
+    private void start() {
+        pool = new QueuedThreadPool(16, 2);
         pool.setName("restate-client");
         pool.setDaemon(true);
-        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("restate-client-scheduler", true);
-        HttpClient http2 = null;
-        HttpClient http11 = null;
+        scheduler = new ScheduledExecutorScheduler("restate-client-scheduler", true);
         try {
             pool.start();
             scheduler.start();
-            HTTP2Client h2 = new HTTP2Client(connector(pool, scheduler));
-            // Jetty's connection pool opens another connection when each one carries this many attempts
-            h2.setMaxLocalStreams(properties.maxStreamsPerConnection());
-            http2 = configure(new HttpClient(new HttpClientTransportOverHTTP2(h2)), pool, scheduler);
-            http11 = configure(new HttpClient(new HttpClientTransportOverHTTP(connector(pool, scheduler))), pool,
-                    scheduler);
+            http2 = configure(new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector()))));
+            http11 = configure(new HttpClient(new HttpClientTransportOverHTTP(connector())));
             http2.start();
             http11.start();
             withoutAuthentication(http2);
             withoutAuthentication(http11);
         } catch (Exception e) {
-            stop(http2, http11, scheduler, pool);
+            close();
             throw new IllegalStateException("could not start the HTTP client towards Restate deployments", e);
         }
-        clients = new Clients(http2, http11, pool, scheduler);
-        return clients;
     }
 
     /**
@@ -77,7 +62,7 @@ final class JettyClients implements AutoCloseable {
         client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
     }
 
-    private ClientConnector connector(QueuedThreadPool pool, ScheduledExecutorScheduler scheduler) {
+    private ClientConnector connector() {
         ClientConnector connector = new ClientConnector();
         connector.setExecutor(pool);
         connector.setScheduler(scheduler);
@@ -85,7 +70,7 @@ final class JettyClients implements AutoCloseable {
         return connector;
     }
 
-    private HttpClient configure(HttpClient client, QueuedThreadPool pool, ScheduledExecutorScheduler scheduler) {
+    private HttpClient configure(HttpClient client) {
         client.setExecutor(pool);
         client.setScheduler(scheduler);
         client.setFollowRedirects(false);
@@ -96,15 +81,7 @@ final class JettyClients implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        Clients started = clients;
-        clients = null;
-        if (started != null) {
-            stop(started.http2(), started.http11(), started.scheduler(), started.pool());
-        }
-    }
-
-    private static void stop(LifeCycle... components) {
-        for (LifeCycle component : components) {
+        for (var component : new LifeCycle[] {http2, http11, scheduler, pool}) {
             if (component != null) {
                 try {
                     component.stop();
@@ -113,5 +90,9 @@ final class JettyClients implements AutoCloseable {
                 }
             }
         }
+        http2 = null;
+        http11 = null;
+        scheduler = null;
+        pool = null;
     }
 }

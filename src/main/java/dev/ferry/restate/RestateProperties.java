@@ -2,7 +2,6 @@ package dev.ferry.restate;
 
 import java.time.Duration;
 
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,21 +14,16 @@ import org.springframework.validation.annotation.Validated;
  * @param connectTimeout  time to open a connection to a deployment
  * @param maxMessageSize  the largest single protocol message accepted from a deployment (a run result, an output)
  * @param maxResponseSize the largest whole answer of one attempt
- * @param maxStreamsPerConnection the attempts one HTTP/2 connection to a deployment carries at once; more attempts
- *                        open more connections. A connection's streams share its flow-control window (64 KiB by
- *                        default in Node's HTTP/2 server) and its frame queue in the client: a few dozen per
- *                        connection keep requests from waiting behind each other
  */
 @Validated
 @ConfigurationProperties("ferry.restate")
 public record RestateProperties(
         @DefaultValue("5s") @NotNull Duration connectTimeout,
         @DefaultValue("10MB") @NotNull DataSize maxMessageSize,
-        @DefaultValue("64MB") @NotNull DataSize maxResponseSize,
-        @DefaultValue("32") @Min(1) int maxStreamsPerConnection) {
+        @DefaultValue("64MB") @NotNull DataSize maxResponseSize) {
 
     /** The defaults, for use outside Spring. */
     public static RestateProperties defaults() {
-        return new RestateProperties(Duration.ofSeconds(5), DataSize.ofMegabytes(10), DataSize.ofMegabytes(64), 32);
+        return new RestateProperties(Duration.ofSeconds(5), DataSize.ofMegabytes(10), DataSize.ofMegabytes(64));
     }
 }

@@ -24,6 +24,11 @@ const greeter = restate.service({
       }
       return `recovered ${name}`;
     },
+    // answers after 300 ms, so that attempts sent together are in flight together
+    slowGreet: async (ctx, name) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return `Hello ${name}`;
+    },
     refuse: async () => {
       throw new restate.TerminalError("no such order", { errorCode: 404 });
     },

@@ -17,41 +17,56 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  */
 final class JettyClients implements AutoCloseable {
 
+    /** The two clients, started together, with the pool and the scheduler they share. */
+    private record Clients(HttpClient http2, HttpClient http11, QueuedThreadPool pool,
+            ScheduledExecutorScheduler scheduler) {
+    }
+
     private final RestateProperties properties;
-    private HttpClient http2;
-    private HttpClient http11;
-    private QueuedThreadPool pool;
-    private ScheduledExecutorScheduler scheduler;
+    /** Read on every attempt, without a lock: virtual threads calling at once would queue on a monitor. */
+    private volatile Clients clients;
 
     JettyClients(RestateProperties properties) {
         this.properties = properties;
     }
 
-    synchronized HttpClient client(boolean useHttp11) {
-        if (pool == null) {
-            start();
+    HttpClient client(boolean useHttp11) {
+        Clients started = clients;
+        if (started == null) {
+            started = start();
         }
-        return useHttp11 ? http11 : http2;
+        return useHttp11 ? started.http11() : started.http2();
     }
 
-    private void start() {
-        pool = new QueuedThreadPool(16, 2);
+    private synchronized Clients start() {
+        if (clients != null) {
+            return clients;
+        }
+        QueuedThreadPool pool = new QueuedThreadPool(16, 2);
         pool.setName("restate-client");
         pool.setDaemon(true);
-        scheduler = new ScheduledExecutorScheduler("restate-client-scheduler", true);
+        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("restate-client-scheduler", true);
+        HttpClient http2 = null;
+        HttpClient http11 = null;
         try {
             pool.start();
             scheduler.start();
-            http2 = configure(new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector()))));
-            http11 = configure(new HttpClient(new HttpClientTransportOverHTTP(connector())));
+            HTTP2Client h2 = new HTTP2Client(connector(pool, scheduler));
+            // Jetty's connection pool opens another connection when each one carries this many attempts
+            h2.setMaxLocalStreams(properties.maxStreamsPerConnection());
+            http2 = configure(new HttpClient(new HttpClientTransportOverHTTP2(h2)), pool, scheduler);
+            http11 = configure(new HttpClient(new HttpClientTransportOverHTTP(connector(pool, scheduler))), pool,
+                    scheduler);
             http2.start();
             http11.start();
             withoutAuthentication(http2);
             withoutAuthentication(http11);
         } catch (Exception e) {
-            close();
+            stop(http2, http11, scheduler, pool);
             throw new IllegalStateException("could not start the HTTP client towards Restate deployments", e);
         }
+        clients = new Clients(http2, http11, pool, scheduler);
+        return clients;
     }
 
     /**
@@ -62,7 +77,7 @@ final class JettyClients implements AutoCloseable {
         client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
     }
 
-    private ClientConnector connector() {
+    private ClientConnector connector(QueuedThreadPool pool, ScheduledExecutorScheduler scheduler) {
         ClientConnector connector = new ClientConnector();
         connector.setExecutor(pool);
         connector.setScheduler(scheduler);
@@ -70,7 +85,7 @@ final class JettyClients implements AutoCloseable {
         return connector;
     }
 
-    private HttpClient configure(HttpClient client) {
+    private HttpClient configure(HttpClient client, QueuedThreadPool pool, ScheduledExecutorScheduler scheduler) {
         client.setExecutor(pool);
         client.setScheduler(scheduler);
         client.setFollowRedirects(false);
@@ -81,7 +96,15 @@ final class JettyClients implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (var component : new LifeCycle[] {http2, http11, scheduler, pool}) {
+        Clients started = clients;
+        clients = null;
+        if (started != null) {
+            stop(started.http2(), started.http11(), started.scheduler(), started.pool());
+        }
+    }
+
+    private static void stop(LifeCycle... components) {
+        for (LifeCycle component : components) {
             if (component != null) {
                 try {
                     component.stop();
@@ -90,9 +113,5 @@ final class JettyClients implements AutoCloseable {
                 }
             }
         }
-        http2 = null;
-        http11 = null;
-        scheduler = null;
-        pool = null;
     }
 }

@@ -2,19 +2,26 @@ package dev.ferry.restate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.util.unit.DataSize;
 
 import dev.ferry.restate.AttemptEnding.Failed;
 import dev.ferry.restate.AttemptEnding.Kind;
@@ -195,6 +202,48 @@ class TypeScriptSdkIT {
         });
     }
 
+    @Test
+    void attemptsBeyondTheStreamsOfOneConnectionGoOverMoreConnections() throws Exception {
+        RestateProperties twoStreams = new RestateProperties(Duration.ofSeconds(5), DataSize.ofMegabytes(10),
+                DataSize.ofMegabytes(64), 2);
+        try (ServiceProtocolClient narrow = new ServiceProtocolClient(twoStreams)) {
+            // a first attempt opens a connection and learns the endpoint's settings
+            assertThat(new Invocation(false, "Greeter", "greet", HandlerKind.STATELESS, "", "\"first\"")
+                    .start(narrow).join().ending()).isInstanceOf(Output.class);
+            long before = connectionsTo(h2.port());
+            List<CompletableFuture<AttemptResult>> attempts = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                attempts.add(new Invocation(false, "Greeter", "slowGreet", HandlerKind.STATELESS, "", "\"n" + i + "\"")
+                        .start(narrow));
+            }
+
+            for (int i = 0; i < attempts.size(); i++) {
+                assertThat(attempts.get(i).join().ending()).isInstanceOfSatisfying(Output.class,
+                        output -> assertThat(text(output.value())).startsWith("\"Hello n"));
+            }
+            // two streams each: the open connection carries two of the twelve, at least five more the others (Jetty
+            // may open a few extra while new connections wait for the endpoint's settings)
+            assertThat(connectionsTo(h2.port()) - before).as("HTTP/2 connections opened for 12 attempts at once")
+                    .isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    /**
+     * Established TCP connections from this machine to {@code port} on 127.0.0.1, from the kernel's tables (a JVM's
+     * sockets are IPv6 ones with the IPv4-mapped address, {@code ::ffff:127.0.0.1}).
+     */
+    private static long connectionsTo(int port) throws IOException {
+        String remote = "0100007F:%04X".formatted(port);
+        long count = 0;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try (Stream<String> lines = Files.lines(Path.of(table))) {
+                count += lines.skip(1).map(line -> line.trim().split("\\s+"))
+                        .filter(fields -> fields[2].endsWith(remote) && fields[3].equals("01")).count();
+            }
+        }
+        return count;
+    }
+
     private static SdkEndpoint endpoint(boolean http11) {
         return http11 ? h1 : h2;
     }
@@ -230,11 +279,18 @@ class TypeScriptSdkIT {
             this.input = bytes(input);
         }
 
-        AttemptResult attempt() {
-            AttemptRequest request = new AttemptRequest(identity, service, handler, kind, key, input,
+        CompletableFuture<AttemptResult> start(ServiceProtocolClient through) {
+            return through.invoke(endpoint, request(), TIMEOUT);
+        }
+
+        private AttemptRequest request() {
+            return new AttemptRequest(identity, service, handler, kind, key, input,
                     List.of(new AttemptRequest.Header("kafka.topic", "orders")), journal, state, false, retry,
                     identity.randomSeed());
-            AttemptResult result = client.invoke(endpoint, request, TIMEOUT).join();
+        }
+
+        AttemptResult attempt() {
+            AttemptResult result = client.invoke(endpoint, request(), TIMEOUT).join();
             journal.addAll(result.newEntries());
             result.stateChanges().forEach(change -> change.applyTo(state));
             return result;

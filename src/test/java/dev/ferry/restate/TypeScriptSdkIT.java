@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.util.unit.DataSize;
 
 import dev.ferry.restate.AttemptEnding.Failed;
 import dev.ferry.restate.AttemptEnding.Kind;
@@ -204,8 +203,9 @@ class TypeScriptSdkIT {
 
     @Test
     void attemptsBeyondTheStreamsOfOneConnectionGoOverMoreConnections() throws Exception {
-        RestateProperties twoStreams = new RestateProperties(Duration.ofSeconds(5), DataSize.ofMegabytes(10),
-                DataSize.ofMegabytes(64), 2);
+        RestateProperties defaults = RestateProperties.defaults();
+        RestateProperties twoStreams = new RestateProperties(defaults.connectTimeout(), defaults.maxMessageSize(),
+                defaults.maxResponseSize(), 2);
         try (ServiceProtocolClient narrow = new ServiceProtocolClient(twoStreams)) {
             // a first attempt opens a connection and learns the endpoint's settings
             assertThat(new Invocation(false, "Greeter", "greet", HandlerKind.STATELESS, "", "\"first\"")
@@ -290,7 +290,7 @@ class TypeScriptSdkIT {
         }
 
         AttemptResult attempt() {
-            AttemptResult result = client.invoke(endpoint, request(), TIMEOUT).join();
+            AttemptResult result = start(client).join();
             journal.addAll(result.newEntries());
             result.stateChanges().forEach(change -> change.applyTo(state));
             return result;
